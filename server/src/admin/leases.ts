@@ -1,0 +1,62 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { notFound } from '../http/errors.js';
+import { IdParams, PageOf, PageQuery, Timestamp, iso, pageOf } from '../http/schemas.js';
+import type { Lease } from '../store/leases.js';
+import type { LeaseState } from '../store/schema.js';
+import type { AdminDeps } from './deps.js';
+
+const tags = ['leases'];
+const STATES = ['active', 'released', 'superseded', 'revoked'];
+
+const LeaseReply = Type.Object({
+  id: Type.String(),
+  licenseId: Type.String(),
+  clientId: Type.Union([Type.String(), Type.Null()]),
+  issuedAt: Timestamp,
+  expiry: Timestamp,
+  state: Type.String({ enum: STATES, description: 'active, released, superseded (by a renewal or the same client obtaining again) or revoked (its license or key was removed).' }),
+  endedAt: Type.Union([Timestamp, Type.Null()], { description: 'When the lease was released or superseded.' }),
+});
+
+function leaseReply(l: Lease) {
+  return { id: l.id, licenseId: l.licenseId, clientId: l.clientId, issuedAt: iso(l.issuedAt), expiry: iso(l.expiresAt), state: l.state, endedAt: iso(l.endedAt) };
+}
+
+/** Leases as vendors see them: who holds a seat, since when and until when; and releasing one by hand. */
+export const leaseRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store, clock }) => {
+  app.get(
+    '/licenses/:id/leases',
+    {
+      schema: {
+        summary: "List a license's leases, newest first",
+        tags,
+        params: IdParams,
+        querystring: Type.Object({ ...PageQuery, state: Type.Optional(Type.String({ enum: STATES })) }),
+        response: { 200: PageOf(LeaseReply) },
+      },
+    },
+    async (request) => {
+      const organizationId = request.principal!.organizationId;
+      const licenseId = (request.params as { id: string }).id;
+      if (!(await store.licenses.get(organizationId, licenseId, clock.now()))) throw notFound('license');
+      const query = request.query as { limit?: number; offset?: number; state?: LeaseState };
+      const page = pageOf(query);
+      const result = await store.leases.listByLicense(organizationId, licenseId, { ...page, state: query.state });
+      return { items: result.items.map(leaseReply), total: result.total, ...page };
+    },
+  );
+
+  app.post(
+    '/leases/:id/release',
+    { schema: { summary: 'Release a lease: its seat is free at once and its code answers LEASE_RELEASED', tags, params: IdParams, response: { 200: LeaseReply } } },
+    async (request) => {
+      const organizationId = request.principal!.organizationId;
+      const id = (request.params as { id: string }).id;
+      await store.leases.release(organizationId, id, clock.now());
+      const lease = await store.leases.find(organizationId, id);
+      if (!lease) throw notFound('lease');
+      return leaseReply(lease);
+    },
+  );
+};

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { generateKeyCode } from '../credentials.js';
+import { ApiError, notFound } from '../http/errors.js';
+import { IdParams, NullableText, PageOf, PageQuery, SearchQuery, Timestamp, iso, pageOf } from '../http/schemas.js';
+import type { License, LicensePatch } from '../store/licenses.js';
+import type { AdminDeps } from './deps.js';
+
+const tags = ['licenses'];
+
+const LicenseReply = Type.Object({
+  id: Type.String(),
+  customerId: Type.String(),
+  featureIds: Type.Array(Type.String()),
+  leaseLimit: Type.Union([Type.Integer(), Type.Null()], { description: 'Most leases held at once; null is unlimited.' }),
+  expiry: Type.Union([Timestamp, Type.Null()], { description: 'When the license ends; null is never.' }),
+  keys: Type.Array(Type.String(), { description: 'Key codes that unlock this license.' }),
+  leasesUsed: Type.Integer({ description: 'Active leases now.' }),
+  comment: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+const KeyCode = Type.String({ minLength: 4, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', description: 'Letters, digits, _ . - ; 4..128 characters.' });
+const fields = {
+  featureIds: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 1000, description: 'Features granted; they may belong to several products.' }),
+  leaseLimit: Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000_000 }), Type.Null()]),
+  expiry: Type.Union([Type.String({ format: 'date-time', maxLength: 40 }), Type.Null()]),
+  keys: Type.Array(KeyCode, { minItems: 1, maxItems: 100, description: 'Key codes; one strong code is generated when absent at creation.' }),
+  comment: NullableText(4000),
+};
+const LicenseBody = Type.Object(
+  {
+    customerId: Type.String({ maxLength: 64 }),
+    featureIds: fields.featureIds,
+    leaseLimit: Type.Optional(fields.leaseLimit),
+    expiry: Type.Optional(fields.expiry),
+    keys: Type.Optional(fields.keys),
+    comment: Type.Optional(fields.comment),
+  },
+  { additionalProperties: false },
+);
+const LicensePatchBody = Type.Object(
+  {
+    customerId: Type.Optional(Type.String({ maxLength: 64 })),
+    featureIds: Type.Optional(fields.featureIds),
+    leaseLimit: Type.Optional(fields.leaseLimit),
+    expiry: Type.Optional(fields.expiry),
+    keys: Type.Optional(fields.keys),
+    comment: Type.Optional(fields.comment),
+  },
+  { additionalProperties: false, description: '`keys` replaces the set of key codes; leases obtained with a removed code become invalid.' },
+);
+
+type Body = { customerId?: string; featureIds?: string[]; leaseLimit?: number | null; expiry?: string | null; keys?: string[]; comment?: string | null };
+
+function licenseReply(l: License) {
+  return {
+    id: l.id,
+    customerId: l.customerId,
+    featureIds: l.featureIds,
+    leaseLimit: l.leaseLimit,
+    expiry: iso(l.expiry),
+    keys: l.keys.map((k) => k.code),
+    leasesUsed: l.leasesUsed,
+    comment: l.comment,
+    createdAt: iso(l.createdAt),
+    updatedAt: iso(l.updatedAt),
+  };
+}
+
+function expiryOf(text: string | null | undefined): number | null | undefined {
+  if (text === null || text === undefined) return text;
+  const ms = Date.parse(text);
+  if (!Number.isFinite(ms)) throw new ApiError(400, 'VALIDATION_FAILED', 'body.expiry is not a valid date-time');
+  return ms;
+}
+
+const withIds = (codes: string[]) => codes.map((code) => ({ id: randomUUID(), code }));
+
+/** Licenses: grants of features to a customer, with a seat limit, an expiry and key codes. */
+export const licenseRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store, clock }) => {
+  app.get(
+    '/licenses',
+    {
+      schema: {
+        summary: 'List licenses, newest first',
+        tags,
+        querystring: Type.Object({ ...PageQuery, ...SearchQuery, customerId: Type.Optional(Type.String({ maxLength: 64 })) }),
+        response: { 200: PageOf(LicenseReply) },
+      },
+    },
+    async (request) => {
+      const query = request.query as { limit?: number; offset?: number; q?: string; customerId?: string };
+      const page = pageOf(query);
+      const result = await store.licenses.list(request.principal!.organizationId, clock.now(), { ...page, q: query.q, customerId: query.customerId });
+      return { items: result.items.map(licenseReply), total: result.total, ...page };
+    },
+  );
+
+  app.post(
+    '/licenses',
+    { schema: { summary: 'Create a license', tags, body: LicenseBody, response: { 201: LicenseReply } } },
+    async (request, reply) => {
+      const body = request.body as Body & { customerId: string; featureIds: string[] };
+      const license = await store.licenses.create(
+        request.principal!.organizationId,
+        {
+          id: randomUUID(),
+          customerId: body.customerId,
+          featureIds: body.featureIds,
+          leaseLimit: body.leaseLimit ?? null,
+          expiry: expiryOf(body.expiry) ?? null,
+          comment: body.comment ?? null,
+          keys: withIds(body.keys ?? [generateKeyCode()]),
+        },
+        clock.now(),
+      );
+      return reply.code(201).send(licenseReply(license));
+    },
+  );
+
+  app.get('/licenses/:id', { schema: { summary: 'Get a license', tags, params: IdParams, response: { 200: LicenseReply } } }, async (request) => {
+    const license = await store.licenses.get(request.principal!.organizationId, (request.params as { id: string }).id, clock.now());
+    if (!license) throw notFound('license');
+    return licenseReply(license);
+  });
+
+  app.patch(
+    '/licenses/:id',
+    { schema: { summary: 'Change a license', tags, params: IdParams, body: LicensePatchBody, response: { 200: LicenseReply } } },
+    async (request) => {
+      const body = request.body as Body;
+      const patch: LicensePatch = {
+        customerId: body.customerId,
+        featureIds: body.featureIds,
+        leaseLimit: body.leaseLimit,
+        expiry: expiryOf(body.expiry),
+        comment: body.comment,
+        keys: body.keys && withIds(body.keys),
+      };
+      const license = await store.licenses.update(request.principal!.organizationId, (request.params as { id: string }).id, patch, clock.now());
+      if (!license) throw notFound('license');
+      return licenseReply(license);
+    },
+  );
+
+  app.delete(
+    '/licenses/:id',
+    { schema: { summary: 'Delete a license; its leases become invalid at once', tags, params: IdParams } },
+    async (request, reply) => {
+      if (!(await store.licenses.delete(request.principal!.organizationId, (request.params as { id: string }).id))) throw notFound('license');
+      return reply.code(204).send();
+    },
+  );
+};

@@ -1,0 +1,139 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { VERSION } from '../app.js';
+import { createApiToken, createOrganization } from '../bootstrap.js';
+import { systemClock } from '../clock.js';
+import { ConfigError, parseDatabase, resolveConfig } from '../config.js';
+import { SIGNING_ALGORITHMS } from '../keys/algorithms.js';
+import { startServer } from '../server.js';
+import { openStore } from '../store/index.js';
+import type { Role, SigningAlgorithm } from '../store/schema.js';
+
+function text(max: number) {
+  return (value: string) => {
+    if (value.length === 0 || value.length > max || /[\0\r\n]/.test(value)) throw new InvalidArgumentError(`must be 1..${max} characters on one line`);
+    return value;
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`leasehold: ${message}\n`);
+  process.exit(code);
+}
+
+const program = new Command()
+  .name('leasehold')
+  .description('Leasehold license server')
+  .version(VERSION)
+  .showHelpAfterError()
+  .configureOutput({ outputError: (str, write) => write(str) });
+
+program
+  .command('serve')
+  .description('run the server (migrates the database first; creates a first organization when the database has none)')
+  .option('--port <port>', 'port to listen on (env PORT, default 8080)')
+  .option('--host <host>', 'address to listen on (env HOST, default 127.0.0.1)')
+  .option('--database <path>', `SQLite database file (env DATABASE_URL, default ./data/leasehold.db)`)
+  .option('--public-url <url>', 'URL clients reach this server at (env PUBLIC_URL, default http://HOST:PORT)')
+  .option('--max-lease-seconds <seconds>', 'longest lease granted (env LEASEHOLD_MAX_LEASE_SECONDS, default 86400)')
+  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env LOG_LEVEL, default info)')
+  .option('--org-name <name>', 'name of the organization created on first start', text(200), 'My Organization')
+  .option('--no-bootstrap', 'do not create an organization when the database has none')
+  .action(async (opts: { port?: string; host?: string; database?: string; publicUrl?: string; maxLeaseSeconds?: string; logLevel?: string; orgName: string; bootstrap: boolean }) => {
+    const config = resolveConfig(opts);
+    const server = await startServer(config, { bootstrapOrganization: opts.bootstrap ? opts.orgName : undefined });
+    if (server.created) {
+      const c = server.created;
+      process.stdout.write(
+        [
+          '',
+          'Leasehold created your first organization. These secrets are shown only this once:',
+          `  organization:        ${c.name} (${c.organizationId})`,
+          `  licensing endpoint:  ${config.publicUrl}/licensing/${c.organizationId}`,
+          `  admin username:      ${c.adminUsername}`,
+          `  admin password:      ${c.adminPassword}`,
+          `  API token:           ${c.apiToken}`,
+          '',
+          '',
+        ].join('\n'),
+      );
+    }
+    process.stdout.write(`Leasehold ${VERSION} listening on ${server.url} (public URL ${config.publicUrl}, database ${config.database.path})\n`);
+
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      server.app.log.info({ signal }, 'shutting down: draining requests');
+      const force = setTimeout(() => {
+        server.app.log.error('shutdown took longer than 10 s; exiting');
+        process.exit(1);
+      }, 10_000);
+      force.unref();
+      server.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          server.app.log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  });
+
+program
+  .command('init')
+  .description('create an organization with an owner account and an API token')
+  .requiredOption('--database <path>', 'SQLite database file (created when missing)')
+  .requiredOption('--org-name <name>', 'organization name', text(200))
+  .addOption(new Option('--algorithm <alg>', 'lease signing algorithm').choices([...SIGNING_ALGORITHMS]).default('ES256'))
+  .option('--admin-username <name>', 'owner username (a number is added when taken)', text(100), 'admin')
+  .option('--public-url <url>', 'URL clients reach the server at, for the licensing endpoint printed (env PUBLIC_URL)')
+  .option('--json', 'print one JSON object instead of text')
+  .action(async (opts: { database: string; orgName: string; algorithm: SigningAlgorithm; adminUsername: string; publicUrl?: string; json?: boolean }) => {
+    const config = resolveConfig({ database: opts.database, publicUrl: opts.publicUrl });
+    const store = await openStore(config.database);
+    try {
+      const c = await createOrganization(store, systemClock, { name: opts.orgName, algorithm: opts.algorithm, adminUsername: opts.adminUsername });
+      const licensingEndpoint = `${config.publicUrl}/licensing/${c.organizationId}`;
+      if (opts.json) {
+        process.stdout.write(
+          `${JSON.stringify({ organizationId: c.organizationId, licensingEndpoint, adminUsername: c.adminUsername, adminPassword: c.adminPassword, apiToken: c.apiToken })}\n`,
+        );
+      } else {
+        process.stdout.write(
+          `organization:        ${c.name} (${c.organizationId})\nlicensing endpoint:  ${licensingEndpoint}\nadmin username:      ${c.adminUsername}\nadmin password:      ${c.adminPassword}\nAPI token:           ${c.apiToken}\n`,
+        );
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+const token = program.command('token').description('manage API tokens');
+token
+  .command('create')
+  .description('print a new API token for an organization')
+  .requiredOption('--database <path>', 'SQLite database file')
+  .requiredOption('--org <id>', 'organization id')
+  .option('--name <name>', 'what the token is for', text(200), 'cli token')
+  .addOption(new Option('--role <role>', 'what the token may do').choices(['owner', 'admin', 'viewer']).default('admin'))
+  .action(async (opts: { database: string; org: string; name: string; role: Role }) => {
+    if (!UUID.test(opts.org)) fail(`--org must be an organization id, got "${opts.org}"`);
+    const store = await openStore(parseDatabase(opts.database));
+    try {
+      if (!(await store.organizations.get(opts.org))) fail(`no organization ${opts.org} in ${opts.database}`, 1);
+      process.stdout.write(`${await createApiToken(store, systemClock, opts.org, opts.name, opts.role)}\n`);
+    } finally {
+      await store.close();
+    }
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof ConfigError) fail(err.message);
+  const e = err as { code?: string; message?: string };
+  if (e.code === 'EADDRINUSE') fail(`the port is already in use: ${e.message}`, 1);
+  fail(e.message ?? String(err), 1);
+});

@@ -1,0 +1,94 @@
+import { resolve } from 'node:path';
+import type { DatabaseConfig } from './store/index.js';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Everything the server is told, from flags and the environment, checked once. */
+export interface Config {
+  host: string;
+  port: number;
+  /** Base URL clients reach the server at; licensing endpoint URLs and lease issuers are built from it. */
+  publicUrl: string;
+  database: DatabaseConfig;
+  defaultLeaseSeconds: number;
+  maxLeaseSeconds: number;
+  /** How long an instance may keep using a cached signing key after it was rotated elsewhere. */
+  cacheTtlMs: number;
+  logLevel: LogLevel;
+}
+
+/** What the command line gives; every field may also come from the environment. */
+export interface ConfigInput {
+  host?: string;
+  port?: string;
+  database?: string;
+  publicUrl?: string;
+  maxLeaseSeconds?: string;
+  logLevel?: string;
+}
+
+/** A setting that cannot be used, with the reason. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function integer(name: string, text: string, min: number, max: number): number {
+  if (!/^\d{1,10}$/.test(text.trim())) throw new ConfigError(`${name} must be a whole number, got "${text}"`);
+  const value = Number(text.trim());
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+export const DEFAULT_DATABASE_PATH = 'data/leasehold.db';
+
+/** Reads a database setting: a file path (optionally `file:`-prefixed). */
+export function parseDatabase(text: string | undefined, cwd = process.cwd()): DatabaseConfig {
+  const value = (text ?? '').trim() || DEFAULT_DATABASE_PATH;
+  if (/^postgres(ql)?:\/\//i.test(value)) {
+    throw new ConfigError('PostgreSQL databases are not supported by this version yet; give an SQLite file path');
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw new ConfigError(`unsupported database URL scheme in "${value}"`);
+  const path = value.startsWith('file:') ? value.slice('file:'.length) : value;
+  if (path.length === 0 || path.length > 4096 || path.includes('\0')) throw new ConfigError('database path is empty, too long or contains NUL');
+  return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(cwd, path) };
+}
+
+function publicUrlFrom(text: string | undefined, host: string, port: number): string {
+  if (text === undefined || text.trim() === '') {
+    const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new ConfigError(`public URL "${text}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('public URL must be http or https');
+  if (url.search || url.hash || url.username || url.password) throw new ConfigError('public URL must not carry a query, fragment or credentials');
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** Builds the configuration from flags first, then the environment, then defaults. */
+export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const host = (input.host ?? env.HOST ?? '127.0.0.1').trim();
+  if (!/^[A-Za-z0-9.:_-]{1,253}$/.test(host)) throw new ConfigError(`host "${host}" is not a host name or address`);
+  const port = integer('port', input.port ?? env.PORT ?? '8080', 0, 65535);
+  const maxLeaseSeconds = integer('max lease seconds', input.maxLeaseSeconds ?? env.LEASEHOLD_MAX_LEASE_SECONDS ?? '86400', 60, 366 * 86400);
+  const logLevel = (input.logLevel ?? env.LOG_LEVEL ?? 'info').trim() as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}`);
+  return {
+    host,
+    port,
+    publicUrl: publicUrlFrom(input.publicUrl ?? env.PUBLIC_URL, host, port),
+    database: parseDatabase(input.database ?? env.DATABASE_URL, cwd),
+    defaultLeaseSeconds: Math.min(600, maxLeaseSeconds),
+    maxLeaseSeconds,
+    cacheTtlMs: integer('cache TTL', env.LEASEHOLD_CACHE_TTL_MS ?? '5000', 0, 600_000),
+    logLevel,
+  };
+}

@@ -1,0 +1,64 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { ConflictError, NotFoundError } from '../store/index.js';
+
+/** The admin API's error reply: `{ error: { code, message, details? } }`. */
+export const ErrorReply = Type.Object({
+  error: Type.Object({
+    code: Type.String({ description: 'Machine-readable: VALIDATION_FAILED, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, ...' }),
+    message: Type.String(),
+    details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  }),
+});
+
+/** An error the admin API answers with, as it is: status, code and message. */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, 'NOT_FOUND', `${what} not found`);
+
+const CODE_OF_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+};
+
+function send(reply: FastifyReply, status: number, code: string, message: string, details?: { field: string; message: string }[]) {
+  // Pre-serialized: an error reply must never depend on a route's response schema.
+  return reply
+    .code(status)
+    .type('application/json')
+    .send(JSON.stringify({ error: { code, message, ...(details ? { details } : {}) } }));
+}
+
+/** Maps anything thrown in the admin API to a JSON error reply; only faults become a 500. */
+export function adminErrorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  if (err instanceof ApiError) return send(reply, err.statusCode, err.code, err.message);
+  if (err instanceof NotFoundError) return send(reply, 404, 'NOT_FOUND', err.message);
+  if (err instanceof ConflictError) return send(reply, 409, 'CONFLICT', err.message);
+  const fe = err as FastifyError;
+  if (fe.validation) {
+    const details = fe.validation.map((v) => ({
+      field: `${fe.validationContext ?? ''}${v.instancePath.replace(/\//g, '.')}${v.keyword === 'required' ? `.${String((v.params as { missingProperty?: string }).missingProperty)}` : v.keyword === 'additionalProperties' ? `.${String((v.params as { additionalProperty?: string }).additionalProperty)}` : ''}`,
+      message: v.keyword === 'additionalProperties' ? 'is not a known field' : (v.message ?? 'is invalid'),
+    }));
+    return send(reply, 400, 'VALIDATION_FAILED', `${details[0]?.field ?? 'request'} ${details[0]?.message ?? 'is invalid'}`, details);
+  }
+  const status = fe.statusCode ?? 500;
+  if (status >= 400 && status < 500) return send(reply, status, CODE_OF_STATUS[status] ?? 'BAD_REQUEST', fe.message);
+  request.log.error({ err }, 'admin request failed');
+  return send(reply, 500, 'INTERNAL', 'internal server error');
+}

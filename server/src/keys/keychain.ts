@@ -1,0 +1,60 @@
+import { createPrivateKey, createPublicKey, randomUUID, type JsonWebKey } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/index.js';
+import type { SigningAlgorithm } from '../store/schema.js';
+import { TtlCache } from '../ttl-cache.js';
+import { generateSigningKey } from './algorithms.js';
+import type { Signer } from './lease-code.js';
+
+/** The organization's key that signs new leases, parsed once. */
+export interface CurrentKey extends Signer {
+  publicKeyPem: string;
+}
+
+/**
+ * The organizations' signing keys: which one signs, which ones verify, and rotation. Keys live in
+ * the database; this keeps parsed current keys for `cacheTtlMs`, the longest another instance may
+ * go on signing with a key that was just rotated away (older leases stay verifiable, see jwks).
+ */
+export class Keychain {
+  private readonly cache: TtlCache<string, CurrentKey>;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    cacheTtlMs: number,
+  ) {
+    this.cache = new TtlCache(cacheTtlMs, 10_000, () => clock.now());
+  }
+
+  /** The key that signs new leases for `organizationId`; undefined when there is no such organization. */
+  async current(organizationId: string): Promise<CurrentKey | undefined> {
+    const cached = this.cache.get(organizationId);
+    if (cached) return cached;
+    const record = await this.store.signingKeys.current(organizationId);
+    if (!record) return undefined;
+    const key: CurrentKey = {
+      kid: record.id,
+      algorithm: record.algorithm,
+      privateKey: createPrivateKey(record.privateKeyPem),
+      publicKeyPem: record.publicKeyPem,
+    };
+    this.cache.set(organizationId, key);
+    return key;
+  }
+
+  /** Every public key that may still verify an unexpired lease of the organization, as a JWK set. */
+  async jwks(organizationId: string): Promise<{ keys: JsonWebKey[] }> {
+    const records = await this.store.signingKeys.verifying(organizationId, this.clock.now());
+    return {
+      keys: records.map((r) => ({ ...createPublicKey(r.publicKeyPem).export({ format: 'jwk' }), kid: r.id, alg: r.algorithm, use: 'sig' })),
+    };
+  }
+
+  /** Retires the current key and starts signing with a new one of `algorithm`. */
+  async rotate(organizationId: string, algorithm: SigningAlgorithm): Promise<void> {
+    const pair = generateSigningKey(algorithm);
+    await this.store.signingKeys.rotate({ id: randomUUID(), organizationId, algorithm, ...pair, createdAt: this.clock.now() });
+    this.cache.delete(organizationId);
+  }
+}

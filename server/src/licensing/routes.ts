@@ -1,0 +1,279 @@
+import formbody from '@fastify/formbody';
+import { Ajv } from 'ajv';
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Keychain } from '../keys/keychain.js';
+import type { LicensingErrorCode } from './error-codes.js';
+import { MESSAGE_OF, STATUS_OF } from './error-codes.js';
+import type { Licensing, LicensingContext } from './rules.js';
+import {
+  KeyParams,
+  KeyValidateReply,
+  LeaseParams,
+  LeaseValidateReply,
+  ObtainParams,
+  ObtainReply,
+  OrganizationParams,
+  ReleaseReply,
+  RenewParams,
+  RenewReply,
+} from './schemas.js';
+
+export interface LicensingRoutesOptions {
+  licensing: Licensing;
+  keychain: Keychain;
+  /** The licensing endpoint URL of an organization, built from the configured public URL. */
+  endpointOf: (organizationId: string) => string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    licensingContext: LicensingContext | null;
+  }
+  interface FastifyContextConfig {
+    /** The name of the success flag in this route's replies: the seed uses `isValid` for validations. */
+    resultFlag?: 'isValid' | 'success';
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const tags = ['licensing'];
+
+type Raw = { key?: string; lease?: string; expiry?: number | string | null; clientId?: string | null };
+
+/** Parameters of a POST: the body wins over the query string, which both passed the schema. */
+function merged(request: FastifyRequest): Raw {
+  const body = request.body && typeof request.body === 'object' ? (request.body as Raw) : {};
+  return { ...(request.query as Raw), ...body };
+}
+
+function seconds(value: number | string | null | undefined): number | undefined {
+  return value === null || value === undefined ? undefined : Number(value);
+}
+
+function iso(ms: number | null | undefined): string | null {
+  return ms === null || ms === undefined ? null : new Date(ms).toISOString();
+}
+
+const EXPECTED: Record<string, string> = {
+  key: 'a license key: a string of 1 to 256 characters',
+  lease: 'a lease code: a string of 1 to 16384 characters',
+  expiry: 'a positive whole number of seconds, or null',
+  clientId: 'a string of at most 256 characters, or null',
+};
+
+/** One plain sentence about the first parameter that failed its schema. */
+function describeInvalid(err: FastifyError): string {
+  const first = err.validation?.[0];
+  const name = first?.instancePath.split('/')[1];
+  if (name && EXPECTED[name]) return `parameter "${name}" must be ${EXPECTED[name]}`;
+  return `the ${err.validationContext === 'body' ? 'request body must be a JSON or form object of parameters' : `request ${err.validationContext ?? ''} is malformed`}`;
+}
+
+class InvalidRequest extends Error {
+  readonly statusCode = 400;
+}
+
+function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new InvalidRequest(`parameter "${name}" is required`);
+  return value;
+}
+
+function fail(reply: FastifyReply, code: Exclude<LicensingErrorCode, 'INVALID_REQUEST'>, body: Record<string, unknown>) {
+  return reply.code(STATUS_OF[code]).send({ ...body, errorCode: code, message: MESSAGE_OF[code] });
+}
+
+/**
+ * The seed's licensing API under /licensing/{organizationId}. HTTP only: parameters in, outcome of
+ * the rules out, mapped to the seed's reply fields and a status in 400..409 for each error code.
+ */
+export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async (app, opts) => {
+  const { licensing, keychain, endpointOf } = opts;
+
+  // Types are checked exactly as sent: no coercion, so an array or object where a string belongs is refused.
+  const ajv = new Ajv({ coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: false, strict: false });
+  ajv.addFormat('date-time', true);
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    const validate = ajv.compile(schema);
+    if (httpPart !== 'body') return validate;
+    // A POST without a body takes its parameters from the query string alone.
+    const optionalBody = (data: unknown) => {
+      if (data === undefined || data === null) return true;
+      const ok = validate(data);
+      optionalBody.errors = validate.errors;
+      return ok;
+    };
+    optionalBody.errors = null as typeof validate.errors;
+    return optionalBody;
+  });
+  await app.register(formbody, { bodyLimit: 32 * 1024 });
+
+  app.decorateRequest('licensingContext', null);
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const flag = request.routeOptions.config.resultFlag ?? 'success';
+    const status = err.statusCode ?? 500;
+    if (err.validation || (status >= 400 && status < 500)) {
+      const what = err.validation ? describeInvalid(err) : err.message;
+      // Pre-serialized: the route's reply schema describes its answers, not malformed requests.
+      return reply.code(400).type('application/json').send(JSON.stringify({ [flag]: false, errorCode: 'INVALID_REQUEST', message: what }));
+    }
+    request.log.error({ err }, 'licensing request failed');
+    return reply.code(500).type('application/json').send(JSON.stringify({ [flag]: false, errorCode: null, message: 'internal server error' }));
+  });
+
+  // Every route resolves the organization first; an unknown one is a 404 before any lookup of keys or leases.
+  app.addHook('preHandler', async (request, reply) => {
+    const { organizationId } = request.params as { organizationId: string };
+    const signer = UUID.test(organizationId) ? await keychain.current(organizationId) : undefined;
+    if (!signer) {
+      return reply
+        .code(404)
+        .type('application/json')
+        .send(JSON.stringify({ errorCode: 'LICENSING_ENDPOINT_INVALID', message: 'No organization has this licensing endpoint.' }));
+    }
+    request.licensingContext = { organizationId, signer, endpoint: endpointOf(organizationId) };
+  });
+
+  const ctx = (request: FastifyRequest) => request.licensingContext!;
+
+  app.get(
+    '/key/validate',
+    {
+      config: { resultFlag: 'isValid' },
+      schema: {
+        summary: 'Validate a license key',
+        tags,
+        params: OrganizationParams,
+        querystring: KeyParams,
+        response: { 200: KeyValidateReply, '4xx': KeyValidateReply },
+      },
+    },
+    async (request, reply) => {
+      const key = required((request.query as Raw).key, 'key');
+      const result = await licensing.validateKey(ctx(request), key);
+      if (result.ok) {
+        return { isValid: true, errorCode: null, expiry: iso(result.expiry), leaseLimit: result.leaseLimit, leasesUsed: result.leasesUsed, validFor: result.validFor };
+      }
+      if (result.errorCode === 'KEY_INVALID') {
+        return fail(reply, 'KEY_INVALID', { isValid: false, expiry: null, leaseLimit: null, leasesUsed: null, validFor: [] });
+      }
+      return fail(reply, result.errorCode, {
+        isValid: false,
+        expiry: iso(result.expiry),
+        leaseLimit: result.leaseLimit,
+        leasesUsed: result.leasesUsed,
+        validFor: result.validFor,
+      });
+    },
+  );
+
+  const postBody = (params: object) => ({ querystring: params, body: params });
+
+  app.post(
+    '/lease/obtain',
+    {
+      schema: {
+        summary: 'Obtain a lease',
+        description: 'Takes a seat from the license pool and returns a signed lease code. Parameters may come as JSON, a form body or the query string.',
+        tags,
+        params: OrganizationParams,
+        ...postBody(ObtainParams),
+        response: { 200: ObtainReply, '4xx': ObtainReply },
+      },
+    },
+    async (request, reply) => {
+      const p = merged(request);
+      const key = required(p.key, 'key');
+      const result = await licensing.obtainLease(ctx(request), key, seconds(p.expiry), p.clientId ?? undefined);
+      if (result.ok) return { success: true, errorCode: null, lease: result.lease, expiry: iso(result.expiry), validFor: result.validFor };
+      return fail(reply, result.errorCode, { success: false, lease: null, expiry: null, validFor: null });
+    },
+  );
+
+  app.get(
+    '/lease/validate',
+    {
+      config: { resultFlag: 'isValid' },
+      schema: {
+        summary: 'Validate a lease',
+        tags,
+        params: OrganizationParams,
+        querystring: LeaseParams,
+        response: { 200: LeaseValidateReply, '4xx': LeaseValidateReply },
+      },
+    },
+    async (request, reply) => {
+      const lease = required((request.query as Raw).lease, 'lease');
+      const result = await licensing.validateLease(ctx(request), lease);
+      if (result.ok) return { isValid: true, errorCode: null, expiry: iso(result.expiry), validFor: result.validFor };
+      return fail(reply, result.errorCode, { isValid: false, expiry: 'expiry' in result ? iso(result.expiry) : null, validFor: null });
+    },
+  );
+
+  app.post(
+    '/lease/renew',
+    {
+      schema: {
+        summary: 'Renew a lease',
+        description: 'Issues a new code for the same seat; the old code stops working. Of simultaneous renewals of one lease exactly one succeeds.',
+        tags,
+        params: OrganizationParams,
+        ...postBody(RenewParams),
+        response: { 200: RenewReply, '4xx': RenewReply },
+      },
+    },
+    async (request, reply) => {
+      const p = merged(request);
+      const lease = required(p.lease, 'lease');
+      const result = await licensing.renewLease(ctx(request), lease, seconds(p.expiry));
+      if (result.ok) return { success: true, errorCode: null, expiry: iso(result.expiry), lease: result.lease };
+      return fail(reply, result.errorCode, { success: false, expiry: 'expiry' in result ? iso(result.expiry) : null, lease: null });
+    },
+  );
+
+  app.post(
+    '/lease/release',
+    {
+      schema: {
+        summary: 'Release a lease',
+        description: 'Gives the seat back to the pool at once. Releasing a lease again succeeds and changes nothing.',
+        tags,
+        params: OrganizationParams,
+        ...postBody(LeaseParams),
+        response: { 200: ReleaseReply, '4xx': ReleaseReply },
+      },
+    },
+    async (request, reply) => {
+      const lease = required(merged(request).lease, 'lease');
+      const result = await licensing.releaseLease(ctx(request), lease);
+      if (result.ok) return { success: true, errorCode: null };
+      return fail(reply, result.errorCode, { success: false });
+    },
+  );
+
+  app.get(
+    '/signature.pem',
+    {
+      schema: {
+        summary: 'The public key that verifies new lease codes',
+        description: 'SPKI PEM of the organization\'s current signing key. Older keys that still verify unexpired leases are in jwks.json.',
+        tags,
+        params: OrganizationParams,
+        produces: ['application/x-pem-file'],
+      },
+    },
+    async (request, reply) => reply.type('application/x-pem-file').send(ctx(request).signer.publicKeyPem),
+  );
+
+  app.get(
+    '/jwks.json',
+    {
+      schema: {
+        summary: 'Every public key that may still verify an unexpired lease, as a JWK set',
+        tags,
+        params: OrganizationParams,
+      },
+    },
+    async (request, reply) => reply.type('application/json').send(JSON.stringify(await keychain.jwks(ctx(request).organizationId))),
+  );
+};

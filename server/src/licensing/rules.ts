@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { CurrentKey } from '../keys/keychain.js';
+import { claimedLeaseId, hashLeaseCode, leaseCodeMatches, signLeaseCode } from '../keys/lease-code.js';
+import type { Store } from '../store/index.js';
+import type { LeaseWithLicense, NewLease } from '../store/leases.js';
+import type { ValidForProduct } from '../store/licenses.js';
+
+export interface LicensingSettings {
+  /** Lease lifetime when the client asks for none, in seconds. */
+  defaultLeaseSeconds: number;
+  /** Longest lease the server grants, in seconds; longer requests are shortened to it. */
+  maxLeaseSeconds: number;
+}
+
+/** The organization a licensing call is made to: who it is, the key that signs, and its endpoint URL. */
+export interface LicensingContext {
+  organizationId: string;
+  signer: CurrentKey;
+  endpoint: string;
+}
+
+export type KeyValidation =
+  | { ok: true; expiry: number | null; leaseLimit: number | null; leasesUsed: number; validFor: ValidForProduct[] }
+  | { ok: false; errorCode: 'KEY_INVALID' }
+  | { ok: false; errorCode: 'KEY_EXPIRED'; expiry: number; leaseLimit: number | null; leasesUsed: number; validFor: ValidForProduct[] };
+
+export type ObtainOutcome =
+  | { ok: true; lease: string; expiry: number; validFor: ValidForProduct[] }
+  | { ok: false; errorCode: 'KEY_INVALID' | 'KEY_EXPIRED' | 'LEASE_LIMIT_REACHED' };
+
+export type LeaseValidation =
+  | { ok: true; expiry: number; validFor: ValidForProduct[] }
+  | { ok: false; errorCode: 'LEASE_INVALID' }
+  | { ok: false; errorCode: 'LEASE_RELEASED' | 'LEASE_EXPIRED'; expiry: number };
+
+export type RenewOutcome =
+  | { ok: true; lease: string; expiry: number }
+  | { ok: false; errorCode: 'LEASE_INVALID' | 'KEY_INVALID' }
+  | { ok: false; errorCode: 'LEASE_RELEASED' | 'LEASE_EXPIRED' | 'KEY_EXPIRED'; expiry: number };
+
+export type ReleaseOutcome = { ok: true } | { ok: false; errorCode: 'LEASE_INVALID' };
+
+/**
+ * The licensing decisions of the seed's API. Outcomes are values carrying the seed's error codes;
+ * anything thrown is a fault. Decisions that must hold under concurrency are made in the store.
+ */
+export class Licensing {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly settings: LicensingSettings,
+  ) {}
+
+  /** Whether a key is known and unexpired, with its limit, seats in use and what it grants. */
+  async validateKey(ctx: LicensingContext, key: string): Promise<KeyValidation> {
+    const grant = await this.store.leases.findKey(ctx.organizationId, key);
+    if (!grant) return { ok: false, errorCode: 'KEY_INVALID' };
+    const now = this.clock.now();
+    const [leasesUsed, validFor] = await Promise.all([this.store.leases.countActive(grant.licenseId, now), this.store.licenses.validFor(grant.licenseId)]);
+    const details = { leaseLimit: grant.leaseLimit, leasesUsed, validFor };
+    if (grant.expiry !== null && grant.expiry <= now) return { ok: false, errorCode: 'KEY_EXPIRED', expiry: grant.expiry, ...details };
+    return { ok: true, expiry: grant.expiry, ...details };
+  }
+
+  /** Takes a seat from the key's license and returns a signed lease code for it. */
+  async obtainLease(ctx: LicensingContext, key: string, expirySeconds: number | undefined, clientId: string | undefined): Promise<ObtainOutcome> {
+    const grant = await this.store.leases.findKey(ctx.organizationId, key);
+    if (!grant) return { ok: false, errorCode: 'KEY_INVALID' };
+    const now = this.clock.now();
+    if (grant.expiry !== null && grant.expiry <= now) return { ok: false, errorCode: 'KEY_EXPIRED' };
+
+    const validFor = await this.store.licenses.validFor(grant.licenseId);
+    const lease = this.issue(ctx, {
+      licenseId: grant.licenseId,
+      keyId: grant.keyId,
+      clientId: clientId ?? null,
+      licenseExpiry: grant.expiry,
+      expirySeconds,
+      validFor,
+      now,
+    });
+    const claimed = await this.store.leases.claimSeat(lease.record, now);
+    switch (claimed.kind) {
+      case 'claimed':
+        return { ok: true, lease: lease.code, expiry: lease.record.expiresAt, validFor };
+      case 'limit_reached':
+        return { ok: false, errorCode: 'LEASE_LIMIT_REACHED' };
+      case 'license_gone':
+        return { ok: false, errorCode: 'KEY_INVALID' };
+    }
+  }
+
+  /** Whether a lease code is one this server issued and still holds a seat. */
+  async validateLease(ctx: LicensingContext, code: string): Promise<LeaseValidation> {
+    const lease = await this.find(ctx, code);
+    if (!lease || lease.state === 'revoked' || lease.licenseExpiry === undefined) return { ok: false, errorCode: 'LEASE_INVALID' };
+    if (lease.state !== 'active') return { ok: false, errorCode: 'LEASE_RELEASED', expiry: lease.expiresAt };
+    const now = this.clock.now();
+    if (lease.expiresAt <= now || (lease.licenseExpiry !== null && lease.licenseExpiry <= now)) {
+      return { ok: false, errorCode: 'LEASE_EXPIRED', expiry: lease.expiresAt };
+    }
+    return { ok: true, expiry: lease.expiresAt, validFor: await this.store.licenses.validFor(lease.licenseId) };
+  }
+
+  /** Replaces a live lease by a new code for the same seat; the old code stops working. */
+  async renewLease(ctx: LicensingContext, code: string, expirySeconds: number | undefined): Promise<RenewOutcome> {
+    const lease = await this.find(ctx, code);
+    if (!lease) return { ok: false, errorCode: 'LEASE_INVALID' };
+    const now = this.clock.now();
+    const refusal = this.renewRefusal(lease, now);
+    if (refusal) return refusal;
+
+    const validFor = await this.store.licenses.validFor(lease.licenseId);
+    const next = this.issue(ctx, {
+      licenseId: lease.licenseId,
+      keyId: lease.keyId,
+      clientId: lease.clientId,
+      licenseExpiry: lease.licenseExpiry ?? null,
+      expirySeconds,
+      validFor,
+      now,
+    });
+    if (await this.store.leases.renew(lease.id, next.record, now)) return { ok: true, lease: next.code, expiry: next.record.expiresAt };
+    // Another request changed the lease between our read and our write: say what it is now.
+    const current = await this.store.leases.find(ctx.organizationId, lease.id);
+    return (current && this.renewRefusal(current, this.clock.now())) ?? { ok: false, errorCode: 'LEASE_RELEASED', expiry: lease.expiresAt };
+  }
+
+  /** Gives a lease's seat back to the pool. Releasing a lease that is no longer active changes nothing. */
+  async releaseLease(ctx: LicensingContext, code: string): Promise<ReleaseOutcome> {
+    const lease = await this.find(ctx, code);
+    if (!lease || lease.state === 'revoked' || lease.licenseExpiry === undefined) return { ok: false, errorCode: 'LEASE_INVALID' };
+    if (lease.state === 'active') await this.store.leases.release(ctx.organizationId, lease.id, this.clock.now());
+    return { ok: true };
+  }
+
+  /** The lease a code stands for, when the code is exactly the one issued for it. */
+  private async find(ctx: LicensingContext, code: string): Promise<LeaseWithLicense | undefined> {
+    const leaseId = claimedLeaseId(code);
+    if (!leaseId) return undefined;
+    const lease = await this.store.leases.find(ctx.organizationId, leaseId);
+    return lease && leaseCodeMatches(code, lease.codeHash) ? lease : undefined;
+  }
+
+  private renewRefusal(lease: LeaseWithLicense, now: number): Exclude<RenewOutcome, { ok: true }> | undefined {
+    if (lease.state === 'revoked' || lease.licenseExpiry === undefined) return { ok: false, errorCode: 'KEY_INVALID' };
+    if (lease.licenseExpiry !== null && lease.licenseExpiry <= now) return { ok: false, errorCode: 'KEY_EXPIRED', expiry: lease.expiresAt };
+    if (lease.state !== 'active') return { ok: false, errorCode: 'LEASE_RELEASED', expiry: lease.expiresAt };
+    if (lease.expiresAt <= now) return { ok: false, errorCode: 'LEASE_EXPIRED', expiry: lease.expiresAt };
+    return undefined;
+  }
+
+  /** Builds and signs a new lease: its lifetime is the one asked for, within the server's maximum and the license's expiry. */
+  private issue(
+    ctx: LicensingContext,
+    p: {
+      licenseId: string;
+      keyId: string;
+      clientId: string | null;
+      licenseExpiry: number | null;
+      expirySeconds: number | undefined;
+      validFor: ValidForProduct[];
+      now: number;
+    },
+  ): { code: string; record: NewLease } {
+    const seconds = Math.min(p.expirySeconds ?? this.settings.defaultLeaseSeconds, this.settings.maxLeaseSeconds);
+    const iat = Math.floor(p.now / 1000);
+    let exp = iat + seconds;
+    if (p.licenseExpiry !== null) exp = Math.min(exp, Math.floor(p.licenseExpiry / 1000));
+    const id = randomUUID();
+    const code = signLeaseCode(ctx.signer, {
+      iss: ctx.endpoint,
+      sub: p.licenseId,
+      jti: id,
+      iat,
+      exp,
+      ...(p.clientId !== null ? { cid: p.clientId } : {}),
+      validFor: p.validFor,
+    });
+    return {
+      code,
+      record: {
+        id,
+        organizationId: ctx.organizationId,
+        licenseId: p.licenseId,
+        keyId: p.keyId,
+        clientId: p.clientId,
+        issuedAt: p.now,
+        expiresAt: exp * 1000,
+        signingKeyId: ctx.signer.kid,
+        codeHash: hashLeaseCode(code),
+      },
+    };
+  }
+}

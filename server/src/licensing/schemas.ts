@@ -1,0 +1,76 @@
+import { Type } from 'typebox';
+
+/** Request parameters of the licensing API. Bounded, and never coerced: a wrong type is a 400. */
+const key = Type.String({ minLength: 1, maxLength: 256, description: 'License key code.' });
+const lease = Type.String({ minLength: 1, maxLength: 16384, description: 'Lease code (a compact JWS) as returned by lease/obtain or lease/renew.' });
+const expiry = Type.Union([Type.Integer({ minimum: 1, maximum: 1e12 }), Type.String({ pattern: '^[1-9][0-9]{0,11}$' }), Type.Null()], {
+  description: 'Requested lease lifetime in seconds, a positive integer (default 600); longer than the server maximum is shortened to it. null means not given.',
+});
+const clientId = Type.Union([Type.String({ maxLength: 256 }), Type.Null()], {
+  description: 'Identifier of the client taking the lease. A client that already holds a lease on the license gets its seat back. null means not given.',
+});
+
+export const KeyParams = Type.Object({ key: Type.Optional(key) });
+export const ObtainParams = Type.Object({ key: Type.Optional(key), expiry: Type.Optional(expiry), clientId: Type.Optional(clientId) });
+export const LeaseParams = Type.Object({ lease: Type.Optional(lease) });
+export const RenewParams = Type.Object({ lease: Type.Optional(lease), expiry: Type.Optional(expiry) });
+
+export const OrganizationParams = Type.Object({ organizationId: Type.String({ maxLength: 128, description: 'The organization id from its licensing endpoint URL.' }) });
+
+// A plain string with an enum, not a union of literals: the serializer must never refuse a reply.
+const errorCode = (codes: string[]) =>
+  Type.Union([Type.String({ enum: codes }), Type.Null()], { description: `Why the call failed (${codes.join(', ')}), or null.` });
+const date = Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'ISO 8601 UTC timestamp, or null.' });
+const message = Type.Optional(Type.String({ description: 'Human-readable explanation of the error code.' }));
+
+export const ValidFor = Type.Array(
+  Type.Object({
+    product: Type.String({ description: 'Product name.' }),
+    productDescription: Type.Union([Type.String(), Type.Null()]),
+    features: Type.Array(Type.Object({ feature: Type.String({ description: 'Feature name.' }), featureDescription: Type.Union([Type.String(), Type.Null()]) })),
+  }),
+  { description: 'The products and features licensed, by name.' },
+);
+
+export const KeyValidateReply = Type.Object({
+  isValid: Type.Boolean(),
+  errorCode: errorCode(['KEY_INVALID', 'KEY_EXPIRED', 'INVALID_REQUEST']),
+  message,
+  expiry: date,
+  leaseLimit: Type.Union([Type.Integer(), Type.Null()], { description: 'Most leases held at once; null is unlimited.' }),
+  leasesUsed: Type.Union([Type.Integer(), Type.Null()], { description: 'Active leases now.' }),
+  validFor: ValidFor,
+});
+
+export const ObtainReply = Type.Object({
+  success: Type.Boolean(),
+  errorCode: errorCode(['KEY_INVALID', 'KEY_EXPIRED', 'LEASE_LIMIT_REACHED', 'INVALID_REQUEST']),
+  message,
+  lease: Type.Union([Type.String(), Type.Null()]),
+  expiry: date,
+  validFor: Type.Union([ValidFor, Type.Null()]),
+});
+
+export const LeaseValidateReply = Type.Object({
+  isValid: Type.Boolean(),
+  errorCode: errorCode(['LEASE_EXPIRED', 'LEASE_INVALID', 'LEASE_RELEASED', 'INVALID_REQUEST']),
+  message,
+  expiry: date,
+  validFor: Type.Union([ValidFor, Type.Null()]),
+});
+
+export const RenewReply = Type.Object({
+  success: Type.Boolean(),
+  errorCode: errorCode(['LEASE_EXPIRED', 'LEASE_RELEASED', 'LEASE_INVALID', 'KEY_EXPIRED', 'KEY_INVALID', 'INVALID_REQUEST']),
+  message,
+  expiry: date,
+  lease: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const ReleaseReply = Type.Object({
+  success: Type.Boolean(),
+  errorCode: errorCode(['LEASE_INVALID', 'INVALID_REQUEST']),
+  message,
+});
+
+export const EndpointErrorReply = Type.Object({ errorCode: Type.Literal('LICENSING_ENDPOINT_INVALID'), message: Type.String() });

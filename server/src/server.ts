@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { createOrganization, type CreatedOrganization } from './bootstrap.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { openStore, type Store } from './store/index.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  /** Set when this start created the first organization. */
+  created?: CreatedOrganization;
+  url: string;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens the database (migrating it), creates a first organization when asked and there is none, and listens. */
+export async function startServer(config: Config, options: { clock?: Clock; bootstrapOrganization?: string } = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const store = await openStore(config.database);
+  let app: FastifyInstance | undefined;
+  try {
+    let created: CreatedOrganization | undefined;
+    if (options.bootstrapOrganization && (await store.organizations.count()) === 0) {
+      created = await createOrganization(store, clock, { name: options.bootstrapOrganization });
+    }
+    app = await buildApp({ config, store, clock });
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    let closing: Promise<void> | undefined;
+    const running = app;
+    return {
+      app,
+      store,
+      created,
+      url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+      close: () =>
+        (closing ??= (async () => {
+          await running.close();
+          await store.close();
+        })()),
+    };
+  } catch (err) {
+    await app?.close();
+    await store.close();
+    throw err;
+  }
+}

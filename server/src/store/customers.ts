@@ -1,0 +1,112 @@
+import type { Db } from './db.js';
+import { ConflictError } from './errors.js';
+import { likePattern, type Page, type PageRequest } from './page.js';
+import type { CustomerTable } from './schema.js';
+
+export interface Customer {
+  id: string;
+  name: string;
+  contactName: string | null;
+  contactEmail: string | null;
+  phone: string | null;
+  comment: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type CustomerFields = Pick<Customer, 'name' | 'contactName' | 'contactEmail' | 'phone' | 'comment'>;
+
+function toCustomer(row: CustomerTable): Customer {
+  return {
+    id: row.id,
+    name: row.name,
+    contactName: row.contact_name,
+    contactEmail: row.contact_email,
+    phone: row.phone,
+    comment: row.comment,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function toColumns(fields: Partial<CustomerFields>): Partial<CustomerTable> {
+  const cols: Partial<CustomerTable> = {};
+  if (fields.name !== undefined) cols.name = fields.name;
+  if (fields.contactName !== undefined) cols.contact_name = fields.contactName;
+  if (fields.contactEmail !== undefined) cols.contact_email = fields.contactEmail;
+  if (fields.phone !== undefined) cols.phone = fields.phone;
+  if (fields.comment !== undefined) cols.comment = fields.comment;
+  return cols;
+}
+
+/** Customers: the licensees. */
+export class CustomerStore {
+  constructor(private readonly db: Db) {}
+
+  async list(organizationId: string, page: PageRequest & { q?: string }): Promise<Page<Customer>> {
+    let query = this.db.kysely.selectFrom('customer').where('organization_id', '=', organizationId);
+    if (page.q) query = query.where('name', 'like', likePattern(page.q));
+    const [rows, count] = await Promise.all([
+      query.selectAll().orderBy('name').orderBy('id').limit(page.limit).offset(page.offset).execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(toCustomer), total: Number(count.n) };
+  }
+
+  async get(organizationId: string, id: string): Promise<Customer | undefined> {
+    const row = await this.db.kysely
+      .selectFrom('customer')
+      .selectAll()
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toCustomer(row);
+  }
+
+  async create(organizationId: string, id: string, fields: CustomerFields, now: number): Promise<Customer> {
+    const row: CustomerTable = {
+      id,
+      organization_id: organizationId,
+      name: fields.name,
+      contact_name: fields.contactName,
+      contact_email: fields.contactEmail,
+      phone: fields.phone,
+      comment: fields.comment,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.db.kysely.insertInto('customer').values(row).execute();
+    return toCustomer(row);
+  }
+
+  async update(organizationId: string, id: string, fields: Partial<CustomerFields>, now: number): Promise<Customer | undefined> {
+    await this.db.kysely
+      .updateTable('customer')
+      .set({ ...toColumns(fields), updated_at: now })
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', id)
+      .execute();
+    return this.get(organizationId, id);
+  }
+
+  /** Deletes a customer; refused while it still has licenses. Returns false when there was none. */
+  async delete(organizationId: string, id: string): Promise<boolean> {
+    return this.db.writeTransaction(async (trx) => {
+      const licenses = await trx
+        .selectFrom('license')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('customer_id', '=', id)
+        .where('organization_id', '=', organizationId)
+        .executeTakeFirstOrThrow();
+      if (Number(licenses.n) > 0) {
+        throw new ConflictError(`the customer has ${licenses.n} license(s); delete or move them first`);
+      }
+      const result = await trx
+        .deleteFrom('customer')
+        .where('organization_id', '=', organizationId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import { sql } from 'kysely';
+import { migrate, openSqlite, type Db, type Dialect } from './db.js';
+import { CustomerStore } from './customers.js';
+import { LeaseStore } from './leases.js';
+import { LicenseStore } from './licenses.js';
+import { OrganizationStore } from './organizations.js';
+import { ProductStore } from './products.js';
+import { SigningKeyStore } from './signing-keys.js';
+import { TokenStore } from './tokens.js';
+
+export { ConflictError, NotFoundError } from './errors.js';
+export type { Page, PageRequest } from './page.js';
+
+/** Where the data lives. */
+export type DatabaseConfig = { kind: 'sqlite'; path: string };
+
+/** Everything Leasehold keeps, grouped by concept. Only this layer knows SQL and the dialect. */
+export class Store {
+  readonly organizations: OrganizationStore;
+  readonly signingKeys: SigningKeyStore;
+  readonly tokens: TokenStore;
+  readonly customers: CustomerStore;
+  readonly products: ProductStore;
+  readonly licenses: LicenseStore;
+  readonly leases: LeaseStore;
+
+  constructor(private readonly db: Db) {
+    this.organizations = new OrganizationStore(db);
+    this.signingKeys = new SigningKeyStore(db);
+    this.tokens = new TokenStore(db);
+    this.customers = new CustomerStore(db);
+    this.products = new ProductStore(db);
+    this.licenses = new LicenseStore(db);
+    this.leases = new LeaseStore(db);
+  }
+
+  get dialect(): Dialect {
+    return this.db.dialect;
+  }
+
+  /** Answers when the database does; used by the health check. */
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db.kysely);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
+
+/** Opens the database, brings its schema up to date and returns the store. */
+export async function openStore(config: DatabaseConfig): Promise<Store> {
+  const db = openSqlite(config.path);
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  return new Store(db);
+}

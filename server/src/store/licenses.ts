@@ -1,0 +1,251 @@
+import type { Kysely } from 'kysely';
+import type { Db } from './db.js';
+import { isUniqueViolation } from './db.js';
+import { ConflictError, NotFoundError } from './errors.js';
+import { likePattern, type Page, type PageRequest } from './page.js';
+import type { Database, LicenseTable } from './schema.js';
+
+export interface LicenseKey {
+  id: string;
+  code: string;
+  createdAt: number;
+}
+
+export interface License {
+  id: string;
+  customerId: string;
+  leaseLimit: number | null;
+  expiry: number | null;
+  comment: string | null;
+  featureIds: string[];
+  keys: LicenseKey[];
+  leasesUsed: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The products and features a license grants, in the shape the licensing API answers with. */
+export interface ValidForProduct {
+  product: string;
+  productDescription: string | null;
+  features: { feature: string; featureDescription: string | null }[];
+}
+
+export interface NewLicense {
+  id: string;
+  customerId: string;
+  featureIds: string[];
+  leaseLimit: number | null;
+  expiry: number | null;
+  comment: string | null;
+  keys: { id: string; code: string }[];
+}
+
+export type LicensePatch = Partial<Omit<NewLicense, 'id'>>;
+
+/** Licenses: a customer's grant of features, a seat limit, an expiry and the key codes that unlock it. */
+export class LicenseStore {
+  constructor(private readonly db: Db) {}
+
+  async list(
+    organizationId: string,
+    now: number,
+    page: PageRequest & { customerId?: string; q?: string },
+  ): Promise<Page<License>> {
+    let query = this.db.kysely.selectFrom('license').where('organization_id', '=', organizationId);
+    if (page.customerId) query = query.where('customer_id', '=', page.customerId);
+    if (page.q) {
+      const q = page.q;
+      query = query.where((eb) =>
+        eb.or([
+          eb('comment', 'like', likePattern(q)),
+          eb.exists(eb.selectFrom('license_key as k').select('k.id').whereRef('k.license_id', '=', 'license.id').where('k.code', '=', q)),
+        ]),
+      );
+    }
+    const [rows, count] = await Promise.all([
+      query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(page.limit).offset(page.offset).execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: await this.hydrate(this.db.kysely, rows, now), total: Number(count.n) };
+  }
+
+  async get(organizationId: string, id: string, now: number): Promise<License | undefined> {
+    return this.getWith(this.db.kysely, organizationId, id, now);
+  }
+
+  private async getWith(db: Kysely<Database>, organizationId: string, id: string, now: number): Promise<License | undefined> {
+    const row = await db
+      .selectFrom('license')
+      .selectAll()
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const [license] = await this.hydrate(db, [row], now);
+    return license;
+  }
+
+  /** Adds features, keys and seat counts to license rows, with one query each for the whole page. */
+  private async hydrate(db: Kysely<Database>, rows: LicenseTable[], now: number): Promise<License[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const [features, keys, used] = await Promise.all([
+      db.selectFrom('license_feature').select(['license_id', 'feature_id']).where('license_id', 'in', ids).execute(),
+      db.selectFrom('license_key').select(['id', 'license_id', 'code', 'created_at']).where('license_id', 'in', ids).orderBy('created_at').orderBy('code').execute(),
+      db
+        .selectFrom('lease')
+        .select(['license_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('license_id', 'in', ids)
+        .where('state', '=', 'active')
+        .where('expires_at', '>', now)
+        .groupBy('license_id')
+        .execute(),
+    ]);
+    return rows.map((row) => ({
+      id: row.id,
+      customerId: row.customer_id,
+      leaseLimit: row.lease_limit === null ? null : Number(row.lease_limit),
+      expiry: row.expiry === null ? null : Number(row.expiry),
+      comment: row.comment,
+      featureIds: features.filter((f) => f.license_id === row.id).map((f) => f.feature_id),
+      keys: keys.filter((k) => k.license_id === row.id).map((k) => ({ id: k.id, code: k.code, createdAt: Number(k.created_at) })),
+      leasesUsed: Number(used.find((u) => u.license_id === row.id)?.n ?? 0),
+      createdAt: Number(row.created_at),
+      updatedAt: Number(row.updated_at),
+    }));
+  }
+
+  async create(organizationId: string, license: NewLicense, now: number): Promise<License> {
+    return this.db.writeTransaction(async (trx) => {
+      await this.checkReferences(trx, organizationId, license.customerId, license.featureIds);
+      await trx
+        .insertInto('license')
+        .values({
+          id: license.id,
+          organization_id: organizationId,
+          customer_id: license.customerId,
+          lease_limit: license.leaseLimit,
+          expiry: license.expiry,
+          comment: license.comment,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await this.insertFeatures(trx, license.id, license.featureIds);
+      await this.insertKeys(trx, organizationId, license.id, license.keys, now);
+      return (await this.getWith(trx, organizationId, license.id, now))!;
+    });
+  }
+
+  /**
+   * Changes a license. `keys` replaces the set of key codes: codes that stay keep their identity,
+   * and leases obtained with a removed code are revoked.
+   */
+  async update(organizationId: string, id: string, patch: LicensePatch, now: number): Promise<License | undefined> {
+    return this.db.writeTransaction(async (trx) => {
+      const existing = await trx.selectFrom('license').select('id').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+      if (!existing) return undefined;
+      await this.checkReferences(trx, organizationId, patch.customerId, patch.featureIds ?? []);
+      const columns: Partial<LicenseTable> = { updated_at: now };
+      if (patch.customerId !== undefined) columns.customer_id = patch.customerId;
+      if (patch.leaseLimit !== undefined) columns.lease_limit = patch.leaseLimit;
+      if (patch.expiry !== undefined) columns.expiry = patch.expiry;
+      if (patch.comment !== undefined) columns.comment = patch.comment;
+      await trx.updateTable('license').set(columns).where('id', '=', id).execute();
+      if (patch.featureIds !== undefined) {
+        await trx.deleteFrom('license_feature').where('license_id', '=', id).execute();
+        await this.insertFeatures(trx, id, patch.featureIds);
+      }
+      if (patch.keys !== undefined) {
+        const current = await trx.selectFrom('license_key').select(['id', 'code']).where('license_id', '=', id).execute();
+        const wanted = new Set(patch.keys.map((k) => k.code));
+        const kept = new Set(current.map((k) => k.code));
+        const removed = current.filter((k) => !wanted.has(k.code)).map((k) => k.id);
+        if (removed.length > 0) {
+          await trx
+            .updateTable('lease')
+            .set({ state: 'revoked', revoked_reason: 'key_removed' })
+            .where('key_id', 'in', removed)
+            .execute();
+          await trx.deleteFrom('license_key').where('id', 'in', removed).execute();
+        }
+        await this.insertKeys(trx, organizationId, id, patch.keys.filter((k) => !kept.has(k.code)), now);
+      }
+      return this.getWith(trx, organizationId, id, now);
+    });
+  }
+
+  /** Deletes a license. Its leases stay behind, revoked, so that they answer as invalid rather than unknown. */
+  async delete(organizationId: string, id: string): Promise<boolean> {
+    return this.db.writeTransaction(async (trx) => {
+      const result = await trx.deleteFrom('license').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0) return false;
+      await trx
+        .updateTable('lease')
+        .set({ state: 'revoked', revoked_reason: 'license_deleted' })
+        .where('license_id', '=', id)
+        .execute();
+      return true;
+    });
+  }
+
+  /** The products and features that a license grants, grouped by product, both sorted by name. */
+  async validFor(licenseId: string): Promise<ValidForProduct[]> {
+    const rows = await this.db.kysely
+      .selectFrom('license_feature as lf')
+      .innerJoin('feature as f', 'f.id', 'lf.feature_id')
+      .innerJoin('product as p', 'p.id', 'f.product_id')
+      .select(['p.id as productId', 'p.name as product', 'p.description as productDescription', 'f.name as feature', 'f.description as featureDescription'])
+      .where('lf.license_id', '=', licenseId)
+      .orderBy('p.name')
+      .orderBy('f.name')
+      .execute();
+    const products = new Map<string, ValidForProduct>();
+    for (const row of rows) {
+      let product = products.get(row.productId);
+      if (!product) {
+        product = { product: row.product, productDescription: row.productDescription, features: [] };
+        products.set(row.productId, product);
+      }
+      product.features.push({ feature: row.feature, featureDescription: row.featureDescription });
+    }
+    return [...products.values()];
+  }
+
+  private async checkReferences(trx: Kysely<Database>, organizationId: string, customerId: string | undefined, featureIds: string[]): Promise<void> {
+    if (customerId !== undefined) {
+      const customer = await trx.selectFrom('customer').select('id').where('organization_id', '=', organizationId).where('id', '=', customerId).executeTakeFirst();
+      if (!customer) throw new NotFoundError(`customer ${customerId} not found`);
+    }
+    const unique = [...new Set(featureIds)];
+    if (unique.length > 0) {
+      const found = await trx.selectFrom('feature').select('id').where('organization_id', '=', organizationId).where('id', 'in', unique).execute();
+      const missing = unique.filter((f) => !found.some((row) => row.id === f));
+      if (missing.length > 0) throw new NotFoundError(`feature(s) not found: ${missing.join(', ')}`);
+    }
+  }
+
+  private async insertFeatures(trx: Kysely<Database>, licenseId: string, featureIds: string[]): Promise<void> {
+    const unique = [...new Set(featureIds)];
+    if (unique.length === 0) return;
+    await trx.insertInto('license_feature').values(unique.map((feature_id) => ({ license_id: licenseId, feature_id }))).execute();
+  }
+
+  private async insertKeys(trx: Kysely<Database>, organizationId: string, licenseId: string, keys: { id: string; code: string }[], now: number): Promise<void> {
+    if (keys.length === 0) return;
+    const codes = keys.map((k) => k.code);
+    if (new Set(codes).size !== codes.length) throw new ConflictError('the same key code is given twice');
+    const taken = await trx.selectFrom('license_key').select('code').where('organization_id', '=', organizationId).where('code', 'in', codes).execute();
+    if (taken.length > 0) throw new ConflictError(`key code(s) already in use: ${taken.map((t) => t.code).join(', ')}`);
+    try {
+      await trx
+        .insertInto('license_key')
+        .values(keys.map((k) => ({ id: k.id, organization_id: organizationId, license_id: licenseId, code: k.code, created_at: now })))
+        .execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError('a key code is already in use');
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,175 @@
+import type { Db } from './db.js';
+import { ConflictError, NotFoundError } from './errors.js';
+import { isUniqueViolation } from './db.js';
+import { likePattern, type Page, type PageRequest } from './page.js';
+import type { FeatureTable, ProductTable } from './schema.js';
+
+export interface Product {
+  id: string;
+  name: string;
+  description: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Feature {
+  id: string;
+  productId: string;
+  name: string;
+  description: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NamedFields {
+  name: string;
+  description: string | null;
+}
+
+function toProduct(row: ProductTable): Product {
+  return { id: row.id, name: row.name, description: row.description, createdAt: Number(row.created_at), updatedAt: Number(row.updated_at) };
+}
+
+function toFeature(row: FeatureTable): Feature {
+  return {
+    id: row.id,
+    productId: row.product_id,
+    name: row.name,
+    description: row.description,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+async function uniquely<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ConflictError(`${what} already exists`);
+    throw err;
+  }
+}
+
+/** Products and their features: what a license grants. */
+export class ProductStore {
+  constructor(private readonly db: Db) {}
+
+  async list(organizationId: string, page: PageRequest & { q?: string }): Promise<Page<Product>> {
+    let query = this.db.kysely.selectFrom('product').where('organization_id', '=', organizationId);
+    if (page.q) query = query.where('name', 'like', likePattern(page.q));
+    const [rows, count] = await Promise.all([
+      query.selectAll().orderBy('name').limit(page.limit).offset(page.offset).execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(toProduct), total: Number(count.n) };
+  }
+
+  async get(organizationId: string, id: string): Promise<Product | undefined> {
+    const row = await this.db.kysely
+      .selectFrom('product')
+      .selectAll()
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toProduct(row);
+  }
+
+  async create(organizationId: string, id: string, fields: NamedFields, now: number): Promise<Product> {
+    const row: ProductTable = { id, organization_id: organizationId, ...fields, created_at: now, updated_at: now };
+    await uniquely(`a product named "${fields.name}"`, () => this.db.kysely.insertInto('product').values(row).execute());
+    return toProduct(row);
+  }
+
+  async update(organizationId: string, id: string, fields: Partial<NamedFields>, now: number): Promise<Product | undefined> {
+    await uniquely(`a product named "${fields.name}"`, () =>
+      this.db.kysely
+        .updateTable('product')
+        .set({ ...fields, updated_at: now })
+        .where('organization_id', '=', organizationId)
+        .where('id', '=', id)
+        .execute(),
+    );
+    return this.get(organizationId, id);
+  }
+
+  /** Deletes a product and its features; refused while a license grants one of them. */
+  async delete(organizationId: string, id: string): Promise<boolean> {
+    return this.db.writeTransaction(async (trx) => {
+      const used = await trx
+        .selectFrom('license_feature as lf')
+        .innerJoin('feature as f', 'f.id', 'lf.feature_id')
+        .select((eb) => eb.fn.count<number>('lf.license_id').distinct().as('n'))
+        .where('f.product_id', '=', id)
+        .where('f.organization_id', '=', organizationId)
+        .executeTakeFirstOrThrow();
+      if (Number(used.n) > 0) {
+        throw new ConflictError(`${used.n} license(s) grant features of this product; remove them from those licenses first`);
+      }
+      await trx.deleteFrom('feature').where('product_id', '=', id).where('organization_id', '=', organizationId).execute();
+      const result = await trx.deleteFrom('product').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
+  }
+
+  async listFeatures(organizationId: string, page: PageRequest & { productId?: string; q?: string }): Promise<Page<Feature>> {
+    let query = this.db.kysely.selectFrom('feature').where('organization_id', '=', organizationId);
+    if (page.productId) query = query.where('product_id', '=', page.productId);
+    if (page.q) query = query.where('name', 'like', likePattern(page.q));
+    const [rows, count] = await Promise.all([
+      query.selectAll().orderBy('product_id').orderBy('name').limit(page.limit).offset(page.offset).execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(toFeature), total: Number(count.n) };
+  }
+
+  async getFeature(organizationId: string, id: string): Promise<Feature | undefined> {
+    const row = await this.db.kysely
+      .selectFrom('feature')
+      .selectAll()
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toFeature(row);
+  }
+
+  async createFeature(organizationId: string, productId: string, id: string, fields: NamedFields, now: number): Promise<Feature> {
+    const row: FeatureTable = { id, organization_id: organizationId, product_id: productId, ...fields, created_at: now, updated_at: now };
+    await this.db.writeTransaction(async (trx) => {
+      const product = await trx
+        .selectFrom('product')
+        .select('id')
+        .where('organization_id', '=', organizationId)
+        .where('id', '=', productId)
+        .executeTakeFirst();
+      if (!product) throw new NotFoundError('product not found');
+      await uniquely(`a feature named "${fields.name}" in this product`, () => trx.insertInto('feature').values(row).execute());
+    });
+    return toFeature(row);
+  }
+
+  async updateFeature(organizationId: string, id: string, fields: Partial<NamedFields>, now: number): Promise<Feature | undefined> {
+    await uniquely(`a feature named "${fields.name}" in this product`, () =>
+      this.db.kysely
+        .updateTable('feature')
+        .set({ ...fields, updated_at: now })
+        .where('organization_id', '=', organizationId)
+        .where('id', '=', id)
+        .execute(),
+    );
+    return this.getFeature(organizationId, id);
+  }
+
+  /** Deletes a feature; refused while a license grants it. */
+  async deleteFeature(organizationId: string, id: string): Promise<boolean> {
+    return this.db.writeTransaction(async (trx) => {
+      const used = await trx
+        .selectFrom('license_feature')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('feature_id', '=', id)
+        .executeTakeFirstOrThrow();
+      if (Number(used.n) > 0) throw new ConflictError(`${used.n} license(s) grant this feature; remove it from those licenses first`);
+      const result = await trx.deleteFrom('feature').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
+  }
+}

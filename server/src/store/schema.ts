@@ -1,0 +1,131 @@
+/**
+ * The database tables as Kysely sees them. Times are integer milliseconds since the epoch (UTC) in
+ * every dialect, so comparisons and arithmetic are the same SQL everywhere.
+ */
+export type LeaseState = 'active' | 'released' | 'superseded' | 'revoked';
+export type RevokedReason = 'license_deleted' | 'key_removed';
+export type SigningAlgorithm = 'ES256' | 'EdDSA' | 'RS256';
+export type Role = 'owner' | 'admin' | 'viewer';
+
+export interface OrganizationTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface SigningKeyTable {
+  id: string;
+  organization_id: string;
+  algorithm: SigningAlgorithm;
+  public_key_pem: string;
+  private_key_pem: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
+export interface AdminUserTable {
+  id: string;
+  organization_id: string;
+  username: string;
+  display_name: string;
+  email: string | null;
+  password_hash: string;
+  role: Role;
+  created_at: number;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  role: Role;
+  secret_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface CustomerTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  contact_name: string | null;
+  contact_email: string | null;
+  phone: string | null;
+  comment: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ProductTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  description: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface FeatureTable {
+  id: string;
+  organization_id: string;
+  product_id: string;
+  name: string;
+  description: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LicenseTable {
+  id: string;
+  organization_id: string;
+  customer_id: string;
+  lease_limit: number | null;
+  expiry: number | null;
+  comment: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LicenseFeatureTable {
+  license_id: string;
+  feature_id: string;
+}
+
+export interface LicenseKeyTable {
+  id: string;
+  organization_id: string;
+  license_id: string;
+  code: string;
+  created_at: number;
+}
+
+export interface LeaseTable {
+  id: string;
+  organization_id: string;
+  /** Not a foreign key: a lease outlives its license so that it can answer LEASE_INVALID / KEY_INVALID. */
+  license_id: string;
+  key_id: string;
+  client_id: string | null;
+  issued_at: number;
+  expires_at: number;
+  state: LeaseState;
+  revoked_reason: RevokedReason | null;
+  signing_key_id: string;
+  code_hash: string;
+  replaced_by: string | null;
+  ended_at: number | null;
+}
+
+export interface Database {
+  organization: OrganizationTable;
+  signing_key: SigningKeyTable;
+  admin_user: AdminUserTable;
+  api_token: ApiTokenTable;
+  customer: CustomerTable;
+  product: ProductTable;
+  feature: FeatureTable;
+  license: LicenseTable;
+  license_feature: LicenseFeatureTable;
+  license_key: LicenseKeyTable;
+  lease: LeaseTable;
+}
