@@ -85,7 +85,10 @@ export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = proce
     host,
     port,
     publicUrl: publicUrlFrom(input.publicUrl ?? env.PUBLIC_URL, host, port),
-    database: parseDatabase(input.database ?? env.DATABASE_URL, cwd),
+    database: {
+      ...parseDatabase(input.database ?? env.DATABASE_URL, cwd),
+      busyTimeoutMs: integer('SQLite busy timeout', env.LEASEHOLD_SQLITE_BUSY_TIMEOUT_MS ?? '5000', 0, 600_000),
+    },
     defaultLeaseSeconds: Math.min(600, maxLeaseSeconds),
     maxLeaseSeconds,
     cacheTtlMs: integer('cache TTL', env.LEASEHOLD_CACHE_TTL_MS ?? '5000', 0, 600_000),

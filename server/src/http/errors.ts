@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { ConflictError, NotFoundError } from '../store/index.js';
+import { ConflictError, NotFoundError, isUnavailable } from '../store/index.js';
 
 /** The admin API's error reply: `{ error: { code, message, details? } }`. */
 export const ErrorReply = Type.Object({
@@ -59,6 +59,10 @@ export function adminErrorHandler(err: FastifyError | Error, request: FastifyReq
   }
   const status = fe.statusCode ?? 500;
   if (status >= 400 && status < 500) return send(reply, status, CODE_OF_STATUS[status] ?? 'BAD_REQUEST', fe.message);
+  if (isUnavailable(err)) {
+    request.log.warn({ err }, 'database unavailable');
+    return send(reply.header('retry-after', '1'), 503, 'UNAVAILABLE', 'the server cannot reach its database; retry shortly');
+  }
   request.log.error({ err }, 'admin request failed');
   return send(reply, 500, 'INTERNAL', 'internal server error');
 }

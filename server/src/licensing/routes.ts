@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import { Ajv } from 'ajv';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Keychain } from '../keys/keychain.js';
+import { isUnavailable } from '../store/index.js';
 import type { LicensingErrorCode } from './error-codes.js';
 import { MESSAGE_OF, STATUS_OF } from './error-codes.js';
 import type { Licensing, LicensingContext } from './rules.js';
@@ -116,6 +117,10 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       const what = err.validation ? describeInvalid(err) : err.message;
       // Pre-serialized: the route's reply schema describes its answers, not malformed requests.
       return reply.code(400).type('application/json').send(JSON.stringify({ [flag]: false, errorCode: 'INVALID_REQUEST', message: what }));
+    }
+    if (isUnavailable(err)) {
+      request.log.warn({ err }, 'database unavailable');
+      return reply.code(503).header('retry-after', '1').type('application/json').send(JSON.stringify({ [flag]: false, errorCode: null, message: 'the license server cannot reach its database; retry shortly' }));
     }
     request.log.error({ err }, 'licensing request failed');
     return reply.code(500).type('application/json').send(JSON.stringify({ [flag]: false, errorCode: null, message: 'internal server error' }));

@@ -32,13 +32,13 @@ const provider: MigrationProvider = {
 };
 
 /** Opens (and creates when missing) an SQLite database file with the settings Leasehold relies on. */
-export function openSqlite(path: string): Db {
+export function openSqlite(path: string, busyTimeoutMs = 5000): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const native = new BetterSqlite3(path);
   native.pragma('journal_mode = WAL');
   native.pragma('synchronous = NORMAL');
   native.pragma('foreign_keys = ON');
-  native.pragma('busy_timeout = 5000');
+  native.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
   return {
     dialect: 'sqlite',
@@ -81,4 +81,10 @@ export function isUniqueViolation(err: unknown): boolean {
 export function isForeignKeyViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
+}
+
+/** True when `err` means the database cannot serve now (locked too long, I/O failure), not that the request was wrong. */
+export function isUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_LOCKED') || code === 'SQLITE_CANTOPEN');
 }

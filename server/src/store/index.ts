@@ -9,10 +9,16 @@ import { SigningKeyStore } from './signing-keys.js';
 import { TokenStore } from './tokens.js';
 
 export { ConflictError, NotFoundError } from './errors.js';
+export { isUnavailable } from './db.js';
 export type { Page, PageRequest } from './page.js';
 
 /** Where the data lives. */
-export type DatabaseConfig = { kind: 'sqlite'; path: string };
+export type DatabaseConfig = {
+  kind: 'sqlite';
+  path: string;
+  /** How long a write waits for another process's write lock before the request answers 503. */
+  busyTimeoutMs?: number;
+};
 
 /** Everything Leasehold keeps, grouped by concept. Only this layer knows SQL and the dialect. */
 export class Store {
@@ -50,7 +56,7 @@ export class Store {
 
 /** Opens the database, brings its schema up to date and returns the store. */
 export async function openStore(config: DatabaseConfig): Promise<Store> {
-  const db = openSqlite(config.path);
+  const db = openSqlite(config.path, config.busyTimeoutMs);
   try {
     await migrate(db);
   } catch (err) {
