@@ -45,7 +45,6 @@ export async function buildApp({ config, store, clock, logger }: AppOptions): Pr
         description:
           'The licensing API (ExaLicense-compatible) under /licensing/{organizationId}, and the catalog admin API under /api/v1, authenticated with `Authorization: Bearer <API token>`.',
       },
-      servers: [{ url: config.publicUrl }],
       components: { securitySchemes: { apiToken: { type: 'http', scheme: 'bearer' } } },
     },
     transform: ({ schema, url }) => ({

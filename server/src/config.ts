@@ -10,6 +10,8 @@ export interface Config {
   port: number;
   /** Base URL clients reach the server at; licensing endpoint URLs and lease issuers are built from it. */
   publicUrl: string;
+  /** False when publicUrl was derived from host and port, so that it follows the port actually bound. */
+  publicUrlGiven: boolean;
   database: DatabaseConfig;
   defaultLeaseSeconds: number;
   maxLeaseSeconds: number;
@@ -57,7 +59,7 @@ export function parseDatabase(text: string | undefined, cwd = process.cwd()): Da
   return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(cwd, path) };
 }
 
-function publicUrlFrom(text: string | undefined, host: string, port: number): string {
+export function publicUrlFrom(text: string | undefined, host: string, port: number): string {
   if (text === undefined || text.trim() === '') {
     const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
     return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
@@ -85,6 +87,7 @@ export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = proce
     host,
     port,
     publicUrl: publicUrlFrom(input.publicUrl ?? env.PUBLIC_URL, host, port),
+    publicUrlGiven: (input.publicUrl ?? env.PUBLIC_URL ?? '').trim() !== '',
     database: {
       ...parseDatabase(input.database ?? env.DATABASE_URL, cwd),
       busyTimeoutMs: integer('SQLite busy timeout', env.LEASEHOLD_SQLITE_BUSY_TIMEOUT_MS ?? '5000', 0, 600_000),

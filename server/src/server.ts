@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { createOrganization, type CreatedOrganization } from './bootstrap.js';
 import { systemClock, type Clock } from './clock.js';
-import type { Config } from './config.js';
+import { publicUrlFrom, type Config } from './config.js';
 import { openStore, type Store } from './store/index.js';
 
 export interface RunningServer {
@@ -29,6 +29,8 @@ export async function startServer(config: Config, options: { clock?: Clock; boot
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
+    // With --port 0 the derived public URL must name the port the system actually gave us.
+    if (!config.publicUrlGiven && config.port === 0) config.publicUrl = publicUrlFrom(undefined, config.host, port);
     let closing: Promise<void> | undefined;
     const running = app;
     return {
