@@ -1,6 +1,6 @@
 import type { Db } from './db.js';
 import { ConflictError } from './errors.js';
-import { likePattern, type Page, type PageRequest } from './page.js';
+import { contains, type Page, type PageRequest } from './page.js';
 import type { CustomerTable } from './schema.js';
 
 export interface Customer {
@@ -45,7 +45,7 @@ export class CustomerStore {
 
   async list(organizationId: string, page: PageRequest & { q?: string }): Promise<Page<Customer>> {
     let query = this.db.kysely.selectFrom('customer').where('organization_id', '=', organizationId);
-    if (page.q) query = query.where('name', 'like', likePattern(page.q));
+    if (page.q) query = query.where(contains('name', page.q));
     const [rows, count] = await Promise.all([
       query.selectAll().orderBy('name').orderBy('id').limit(page.limit).offset(page.offset).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Db } from './db.js';
 import { isUniqueViolation } from './db.js';
 import { ConflictError, NotFoundError } from './errors.js';
-import { likePattern, type Page, type PageRequest } from './page.js';
+import { contains, type Page, type PageRequest } from './page.js';
 import type { Database, LicenseTable } from './schema.js';
 
 export interface LicenseKey {
@@ -58,7 +58,7 @@ export class LicenseStore {
       const q = page.q;
       query = query.where((eb) =>
         eb.or([
-          eb('comment', 'like', likePattern(q)),
+                contains('license.comment', q),
           eb.exists(eb.selectFrom('license_key as k').select('k.id').whereRef('k.license_id', '=', 'license.id').where('k.code', '=', q)),
         ]),
       );

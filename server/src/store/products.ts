@@ -1,7 +1,7 @@
 import type { Db } from './db.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import { isUniqueViolation } from './db.js';
-import { likePattern, type Page, type PageRequest } from './page.js';
+import { contains, type Page, type PageRequest } from './page.js';
 import type { FeatureTable, ProductTable } from './schema.js';
 
 export interface Product {
@@ -56,7 +56,7 @@ export class ProductStore {
 
   async list(organizationId: string, page: PageRequest & { q?: string }): Promise<Page<Product>> {
     let query = this.db.kysely.selectFrom('product').where('organization_id', '=', organizationId);
-    if (page.q) query = query.where('name', 'like', likePattern(page.q));
+    if (page.q) query = query.where(contains('name', page.q));
     const [rows, count] = await Promise.all([
       query.selectAll().orderBy('name').limit(page.limit).offset(page.offset).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -114,7 +114,7 @@ export class ProductStore {
   async listFeatures(organizationId: string, page: PageRequest & { productId?: string; q?: string }): Promise<Page<Feature>> {
     let query = this.db.kysely.selectFrom('feature').where('organization_id', '=', organizationId);
     if (page.productId) query = query.where('product_id', '=', page.productId);
-    if (page.q) query = query.where('name', 'like', likePattern(page.q));
+    if (page.q) query = query.where(contains('name', page.q));
     const [rows, count] = await Promise.all([
       query.selectAll().orderBy('product_id').orderBy('name').limit(page.limit).offset(page.offset).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -162,10 +162,13 @@ export class ProductStore {
   /** Deletes a feature; refused while a license grants it. */
   async deleteFeature(organizationId: string, id: string): Promise<boolean> {
     return this.db.writeTransaction(async (trx) => {
+      // Only the caller's own feature counts: another organization's id is not found, not "in use".
       const used = await trx
-        .selectFrom('license_feature')
+        .selectFrom('license_feature as lf')
+        .innerJoin('feature as f', 'f.id', 'lf.feature_id')
         .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('feature_id', '=', id)
+        .where('f.id', '=', id)
+        .where('f.organization_id', '=', organizationId)
         .executeTakeFirstOrThrow();
       if (Number(used.n) > 0) throw new ConflictError(`${used.n} license(s) grant this feature; remove it from those licenses first`);
       const result = await trx.deleteFrom('feature').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
