@@ -1,3 +1,4 @@
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -5,7 +6,11 @@ import { adminApi } from './admin/index.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { Keychain } from './keys/keychain.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Licensing } from './licensing/rules.js';
+import { UsageRecorder } from './licensing/usage-recorder.js';
 import { licensingRoutes } from './licensing/routes.js';
 import type { Store } from './store/index.js';
 
@@ -15,12 +20,41 @@ export interface AppOptions {
   clock: Clock;
   /** A pino logger, or false for none (tests). */
   logger?: FastifyBaseLogger | false;
+  /** Where the built web app is; defaults to web/dist in this repository. */
+  webRoot?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Usage history being collected; `flush()` writes it now. */
+    usage: UsageRecorder;
+  }
+}
+
+const USAGE_FLUSH_MS = 30_000;
+const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/**
+ * Serves the built web app at / with client-side routes surviving a reload: any other GET that
+ * wants HTML gets index.html. Without a build, / points to the API reference instead.
+ */
+async function serveWebApp(app: FastifyInstance, root: string): Promise<void> {
+  if (!existsSync(join(root, 'index.html'))) {
+    app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
+    return;
+  }
+  await app.register(fastifyStatic, { root, wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((request, reply) => {
+    const html = (request.headers.accept ?? '').includes('text/html');
+    if (request.method === 'GET' && html && !/^\/(api|licensing|docs)(\/|$)/.test(request.url)) return reply.sendFile('index.html');
+    return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+  });
 }
 
 export const VERSION = '0.1.0';
 
 /** Builds the HTTP application from a configuration and a store. No globals: tests build as many as they like. */
-export async function buildApp({ config, store, clock, logger }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, store, clock, logger, webRoot }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(logger === false ? { logger: false } : logger ? { loggerInstance: logger } : { logger: { level: config.logLevel } }),
     bodyLimit: 256 * 1024,
@@ -34,7 +68,20 @@ export async function buildApp({ config, store, clock, logger }: AppOptions): Pr
 
   const endpointOf = (organizationId: string) => `${config.publicUrl}/licensing/${organizationId}`;
   const keychain = new Keychain(store, clock, config.cacheTtlMs);
-  const licensing = new Licensing(store, clock, { defaultLeaseSeconds: config.defaultLeaseSeconds, maxLeaseSeconds: config.maxLeaseSeconds });
+  const usage = new UsageRecorder(store, clock);
+  const licensing = new Licensing(store, clock, { defaultLeaseSeconds: config.defaultLeaseSeconds, maxLeaseSeconds: config.maxLeaseSeconds }, usage);
+  app.decorate('usage', usage);
+  // Usage is written in the background, at most USAGE_FLUSH_MS after it happened, and once more at close.
+  let flushing: NodeJS.Timeout | undefined;
+  const flush = () => usage.flush().catch((err: unknown) => app.log.warn({ err }, 'could not write usage history'));
+  app.addHook('onReady', async () => {
+    flushing = setInterval(flush, USAGE_FLUSH_MS);
+    flushing.unref();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(flushing);
+    await flush();
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -70,9 +117,9 @@ export async function buildApp({ config, store, clock, logger }: AppOptions): Pr
     },
   );
 
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
+  await serveWebApp(app, webRoot ?? DEFAULT_WEB_ROOT);
 
   await app.register(licensingRoutes, { prefix: '/licensing/:organizationId', licensing, keychain, endpointOf });
-  await app.register(adminApi, { prefix: '/api/v1', store, clock, keychain, endpointOf });
+  await app.register(adminApi, { prefix: '/api/v1', store, clock, keychain, endpointOf, secureCookies: config.publicUrl.startsWith('https:') });
   return app;
 }

@@ -46,9 +46,9 @@ export async function createOrganization(
   return { organizationId, name: options.name, adminUsername, adminPassword, apiToken: token.token };
 }
 
-/** Adds an API token to an organization and returns it; only its hash is kept. */
-export async function createApiToken(store: Store, clock: Clock, organizationId: string, name: string, role: Role): Promise<string> {
+/** Adds an API token to an organization and returns its id and the token; only its hash is kept. */
+export async function createApiToken(store: Store, clock: Clock, organizationId: string, name: string, role: Role): Promise<{ id: string; token: string }> {
   const token = generateApiToken();
   await store.tokens.create({ id: token.id, organizationId, name, role, secretHash: token.secretHash, createdAt: clock.now() });
-  return token.token;
+  return { id: token.id, token: token.token };
 }

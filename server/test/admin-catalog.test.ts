@@ -764,7 +764,7 @@ describe('admin API: authentication and roles', () => {
   it('lets a viewer token read but answers 403 FORBIDDEN to its writes, which change nothing', async () => {
     const license = await createLicense(server, { leaseLimit: 2 });
     const lease = (await licensingClient(server).obtain(license.key)).json().lease as string;
-    const viewer = await createApiToken(server.store, server.clock, server.org.organizationId, 'read only', 'viewer');
+    const viewer = (await createApiToken(server.store, server.clock, server.org.organizationId, 'read only', 'viewer')).token;
     const as = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) => server.admin(method, url, body, viewer);
 
     assert.equal(ok(await as('GET', `/api/v1/products/${license.productId}`)).id, license.productId);
@@ -808,14 +808,14 @@ describe('admin API: authentication and roles', () => {
   });
 
   it('lets an admin token write', async () => {
-    const admin = await createApiToken(server.store, server.clock, server.org.organizationId, 'writer', 'admin');
+    const admin = (await createApiToken(server.store, server.clock, server.org.organizationId, 'writer', 'admin')).token;
     const product = created(await server.admin('POST', '/api/v1/products', { name: 'admin-made' }, admin));
     ok(await server.admin('PATCH', `/api/v1/products/${product.id}`, { description: 'by admin' }, admin));
     assert.equal((await server.admin('DELETE', `/api/v1/products/${product.id}`, undefined, admin)).statusCode, 204);
   });
 
   it("sets the token's last_used_at when it is used", async () => {
-    const token = await createApiToken(server.store, server.clock, server.org.organizationId, 'tracked', 'admin');
+    const token = (await createApiToken(server.store, server.clock, server.org.organizationId, 'tracked', 'admin')).token;
     const { id } = parseApiToken(token)!;
     assert.equal((await server.store.tokens.get(id))!.lastUsedAt, null);
     server.clock.advance(100);
@@ -827,7 +827,7 @@ describe('admin API: authentication and roles', () => {
   });
 
   it("does not set last_used_at for a call with the token's id and a wrong secret", async () => {
-    const token = await createApiToken(server.store, server.clock, server.org.organizationId, 'guessed', 'admin');
+    const token = (await createApiToken(server.store, server.clock, server.org.organizationId, 'guessed', 'admin')).token;
     const { id } = parseApiToken(token)!;
     const secret = token.slice(token.lastIndexOf('_') + 1);
     const wrong = `${token.slice(0, token.lastIndexOf('_') + 1)}${secret[0] === 'A' ? 'B' : 'A'}${secret.slice(1)}`;

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { notFound } from '../http/errors.js';
 import { IdParams, NullableText, PageOf, PageQuery, SearchQuery, Timestamp, iso, pageOf } from '../http/schemas.js';
 import type { Customer, CustomerFields } from '../store/customers.js';
+import { recordChange } from './audit-trail.js';
 import type { AdminDeps } from './deps.js';
 
 const tags = ['customers'];
@@ -35,7 +36,8 @@ function customerReply(c: Customer) {
 }
 
 /** Customers: who licenses are issued to. */
-export const customerRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store, clock }) => {
+export const customerRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
+  const { store, clock } = deps;
   app.get(
     '/customers',
     { schema: { summary: 'List customers', tags, querystring: Type.Object({ ...PageQuery, ...SearchQuery }), response: { 200: PageOf(CustomerReply) } } },
@@ -55,6 +57,7 @@ export const customerRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store
       { name: body.name, contactName: body.contactName ?? null, contactEmail: body.contactEmail ?? null, phone: body.phone ?? null, comment: body.comment ?? null },
       clock.now(),
     );
+    await recordChange(deps, request, { action: 'create', resourceType: 'customer', resourceId: customer.id, after: customerReply(customer) });
     return reply.code(201).send(customerReply(customer));
   });
 
@@ -68,14 +71,23 @@ export const customerRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store
     '/customers/:id',
     { schema: { summary: 'Change a customer', tags, params: IdParams, body: CustomerPatch, response: { 200: CustomerReply } } },
     async (request) => {
-      const customer = await store.customers.update(request.principal!.organizationId, (request.params as { id: string }).id, request.body as Partial<CustomerFields>, clock.now());
+      const { organizationId } = request.principal!;
+      const id = (request.params as { id: string }).id;
+      const before = await store.customers.get(organizationId, id);
+      if (!before) throw notFound('customer');
+      const customer = await store.customers.update(organizationId, id, request.body as Partial<CustomerFields>, clock.now());
       if (!customer) throw notFound('customer');
+      await recordChange(deps, request, { action: 'update', resourceType: 'customer', resourceId: id, before: customerReply(before), after: customerReply(customer) });
       return customerReply(customer);
     },
   );
 
   app.delete('/customers/:id', { schema: { summary: 'Delete a customer (refused while it has licenses)', tags, params: IdParams } }, async (request, reply) => {
-    if (!(await store.customers.delete(request.principal!.organizationId, (request.params as { id: string }).id))) throw notFound('customer');
+    const { organizationId } = request.principal!;
+    const id = (request.params as { id: string }).id;
+    const before = await store.customers.get(organizationId, id);
+    if (!before || !(await store.customers.delete(organizationId, id))) throw notFound('customer');
+    await recordChange(deps, request, { action: 'delete', resourceType: 'customer', resourceId: id, before: customerReply(before) });
     return reply.code(204).send();
   });
 };

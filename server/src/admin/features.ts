@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { notFound } from '../http/errors.js';
 import { IdParams, Identifier, NullableText, PageOf, PageQuery, SearchQuery, Timestamp, iso, pageOf } from '../http/schemas.js';
 import type { Feature } from '../store/products.js';
+import { recordChange } from './audit-trail.js';
 import type { AdminDeps } from './deps.js';
 
 const tags = ['features'];
@@ -27,7 +28,8 @@ function featureReply(f: Feature) {
 type ListQuery = { limit?: number; offset?: number; q?: string; productId?: string };
 
 /** Features: the parts of a product a license can grant, identified to applications by `name`. */
-export const featureRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store, clock }) => {
+export const featureRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
+  const { store, clock } = deps;
   const list = async (organizationId: string, query: ListQuery) => {
     const page = pageOf(query);
     const result = await store.products.listFeatures(organizationId, { ...page, q: query.q, productId: query.productId });
@@ -70,6 +72,7 @@ export const featureRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store,
         { name: body.name, description: body.description ?? null },
         clock.now(),
       );
+      await recordChange(deps, request, { action: 'create', resourceType: 'feature', resourceId: feature.id, after: featureReply(feature) });
       return reply.code(201).send(featureReply(feature));
     },
   );
@@ -84,14 +87,23 @@ export const featureRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store,
     '/features/:id',
     { schema: { summary: 'Change a feature', tags, params: IdParams, body: FeaturePatch, response: { 200: FeatureReply } } },
     async (request) => {
-      const feature = await store.products.updateFeature(request.principal!.organizationId, (request.params as { id: string }).id, request.body as object, clock.now());
+      const { organizationId } = request.principal!;
+      const id = (request.params as { id: string }).id;
+      const before = await store.products.getFeature(organizationId, id);
+      if (!before) throw notFound('feature');
+      const feature = await store.products.updateFeature(organizationId, id, request.body as object, clock.now());
       if (!feature) throw notFound('feature');
+      await recordChange(deps, request, { action: 'update', resourceType: 'feature', resourceId: id, before: featureReply(before), after: featureReply(feature) });
       return featureReply(feature);
     },
   );
 
   app.delete('/features/:id', { schema: { summary: 'Delete a feature (refused while a license grants it)', tags, params: IdParams } }, async (request, reply) => {
-    if (!(await store.products.deleteFeature(request.principal!.organizationId, (request.params as { id: string }).id))) throw notFound('feature');
+    const { organizationId } = request.principal!;
+    const id = (request.params as { id: string }).id;
+    const before = await store.products.getFeature(organizationId, id);
+    if (!before || !(await store.products.deleteFeature(organizationId, id))) throw notFound('feature');
+    await recordChange(deps, request, { action: 'delete', resourceType: 'feature', resourceId: id, before: featureReply(before) });
     return reply.code(204).send();
   });
 };

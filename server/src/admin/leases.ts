@@ -4,6 +4,7 @@ import { notFound } from '../http/errors.js';
 import { IdParams, PageOf, PageQuery, Timestamp, iso, pageOf } from '../http/schemas.js';
 import type { Lease } from '../store/leases.js';
 import type { LeaseState } from '../store/schema.js';
+import { recordChange } from './audit-trail.js';
 import type { AdminDeps } from './deps.js';
 
 const tags = ['leases'];
@@ -24,7 +25,8 @@ function leaseReply(l: Lease) {
 }
 
 /** Leases as vendors see them: who holds a seat, since when and until when; and releasing one by hand. */
-export const leaseRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store, clock }) => {
+export const leaseRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
+  const { store, clock } = deps;
   app.get(
     '/licenses/:id/leases',
     {
@@ -53,9 +55,11 @@ export const leaseRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store, c
     async (request) => {
       const organizationId = request.principal!.organizationId;
       const id = (request.params as { id: string }).id;
-      await store.leases.release(organizationId, id, clock.now());
-      const lease = await store.leases.find(organizationId, id);
-      if (!lease) throw notFound('lease');
+      const before = await store.leases.find(organizationId, id);
+      if (!before) throw notFound('lease');
+      if (!(await store.leases.release(organizationId, id, clock.now()))) return leaseReply(before);
+      const lease = (await store.leases.find(organizationId, id))!;
+      await recordChange(deps, request, { action: 'release', resourceType: 'lease', resourceId: id, before: leaseReply(before), after: leaseReply(lease) });
       return leaseReply(lease);
     },
   );

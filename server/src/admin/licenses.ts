@@ -4,12 +4,13 @@ import { Type } from 'typebox';
 import { generateKeyCode } from '../credentials.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { IdParams, NullableText, PageOf, PageQuery, SearchQuery, Timestamp, iso, pageOf } from '../http/schemas.js';
-import type { License, LicensePatch } from '../store/licenses.js';
+import type { License, LicenseFilter, LicensePatch } from '../store/licenses.js';
+import { recordChange } from './audit-trail.js';
 import type { AdminDeps } from './deps.js';
 
 const tags = ['licenses'];
 
-const LicenseReply = Type.Object({
+export const LicenseReply = Type.Object({
   id: Type.String(),
   customerId: Type.String(),
   featureIds: Type.Array(Type.String()),
@@ -55,7 +56,7 @@ const LicensePatchBody = Type.Object(
 
 type Body = { customerId?: string; featureIds?: string[]; leaseLimit?: number | null; expiry?: string | null; keys?: string[]; comment?: string | null };
 
-function licenseReply(l: License) {
+export function licenseReply(l: License) {
   return {
     id: l.id,
     customerId: l.customerId,
@@ -80,21 +81,36 @@ function expiryOf(text: string | null | undefined): number | null | undefined {
 const withIds = (codes: string[]) => codes.map((code) => ({ id: randomUUID(), code }));
 
 /** Licenses: grants of features to a customer, with a seat limit, an expiry and key codes. */
-export const licenseRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store, clock }) => {
+export const licenseRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
+  const { store, clock } = deps;
   app.get(
     '/licenses',
     {
       schema: {
         summary: 'List licenses, newest first',
         tags,
-        querystring: Type.Object({ ...PageQuery, ...SearchQuery, customerId: Type.Optional(Type.String({ maxLength: 64 })) }),
+        querystring: Type.Object({
+          ...PageQuery,
+          ...SearchQuery,
+          customerId: Type.Optional(Type.String({ maxLength: 64 })),
+          productId: Type.Optional(Type.String({ maxLength: 64, description: 'Licenses granting a feature of this product.' })),
+          expired: Type.Optional(Type.Boolean({ description: 'true: expired only; false: unexpired only.' })),
+          atLimit: Type.Optional(Type.Boolean({ description: 'true: only licenses whose seats are all in use.' })),
+        }),
         response: { 200: PageOf(LicenseReply) },
       },
     },
     async (request) => {
-      const query = request.query as { limit?: number; offset?: number; q?: string; customerId?: string };
+      const query = request.query as { limit?: number; offset?: number } & LicenseFilter;
       const page = pageOf(query);
-      const result = await store.licenses.list(request.principal!.organizationId, clock.now(), { ...page, q: query.q, customerId: query.customerId });
+      const result = await store.licenses.list(request.principal!.organizationId, clock.now(), {
+        ...page,
+        q: query.q,
+        customerId: query.customerId,
+        productId: query.productId,
+        expired: query.expired,
+        atLimit: query.atLimit,
+      });
       return { items: result.items.map(licenseReply), total: result.total, ...page };
     },
   );
@@ -117,6 +133,7 @@ export const licenseRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store,
         },
         clock.now(),
       );
+      await recordChange(deps, request, { action: 'create', resourceType: 'license', resourceId: license.id, after: licenseReply(license) });
       return reply.code(201).send(licenseReply(license));
     },
   );
@@ -140,8 +157,13 @@ export const licenseRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store,
         comment: body.comment,
         keys: body.keys && withIds(body.keys),
       };
-      const license = await store.licenses.update(request.principal!.organizationId, (request.params as { id: string }).id, patch, clock.now());
+      const { organizationId } = request.principal!;
+      const id = (request.params as { id: string }).id;
+      const before = await store.licenses.get(organizationId, id, clock.now());
+      if (!before) throw notFound('license');
+      const license = await store.licenses.update(organizationId, id, patch, clock.now());
       if (!license) throw notFound('license');
+      await recordChange(deps, request, { action: 'update', resourceType: 'license', resourceId: id, before: licenseReply(before), after: licenseReply(license) });
       return licenseReply(license);
     },
   );
@@ -150,7 +172,11 @@ export const licenseRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store,
     '/licenses/:id',
     { schema: { summary: 'Delete a license; its leases become invalid at once', tags, params: IdParams } },
     async (request, reply) => {
-      if (!(await store.licenses.delete(request.principal!.organizationId, (request.params as { id: string }).id))) throw notFound('license');
+      const { organizationId } = request.principal!;
+      const id = (request.params as { id: string }).id;
+      const before = await store.licenses.get(organizationId, id, clock.now());
+      if (!before || !(await store.licenses.delete(organizationId, id))) throw notFound('license');
+      await recordChange(deps, request, { action: 'delete', resourceType: 'license', resourceId: id, before: licenseReply(before) });
       return reply.code(204).send();
     },
   );

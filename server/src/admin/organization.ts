@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { SIGNING_ALGORITHMS } from '../keys/algorithms.js';
 import { notFound } from '../http/errors.js';
 import type { SigningAlgorithm } from '../store/schema.js';
+import { recordChange } from './audit-trail.js';
 import type { AdminDeps } from './deps.js';
 
 const tags = ['organization'];
@@ -24,7 +25,8 @@ const OrganizationPatch = Type.Object(
 );
 
 /** The caller's organization: its name, licensing endpoint and signing key. */
-export const organizationRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store, keychain, endpointOf }) => {
+export const organizationRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
+  const { store, keychain, endpointOf } = deps;
   const describe = async (organizationId: string) => {
     const [org, key] = await Promise.all([store.organizations.get(organizationId), store.signingKeys.current(organizationId)]);
     if (!org || !key) throw notFound('organization');
@@ -41,12 +43,12 @@ export const organizationRoutes: FastifyPluginAsync<AdminDeps> = async (app, { s
     async (request) => {
       const organizationId = request.principal!.organizationId;
       const body = request.body as { name?: string; signingAlgorithm?: SigningAlgorithm };
+      const before = await describe(organizationId);
       if (body.name !== undefined) await store.organizations.rename(organizationId, body.name);
-      if (body.signingAlgorithm !== undefined) {
-        const current = await store.signingKeys.current(organizationId);
-        if (current?.algorithm !== body.signingAlgorithm) await keychain.rotate(organizationId, body.signingAlgorithm);
-      }
-      return describe(organizationId);
+      if (body.signingAlgorithm !== undefined && before.signingAlgorithm !== body.signingAlgorithm) await keychain.rotate(organizationId, body.signingAlgorithm);
+      const after = await describe(organizationId);
+      await recordChange(deps, request, { action: 'update', resourceType: 'organization', resourceId: organizationId, before, after });
+      return after;
     },
   );
 
@@ -62,10 +64,11 @@ export const organizationRoutes: FastifyPluginAsync<AdminDeps> = async (app, { s
     },
     async (request) => {
       const organizationId = request.principal!.organizationId;
-      const current = await store.signingKeys.current(organizationId);
-      if (!current) throw notFound('organization');
-      await keychain.rotate(organizationId, current.algorithm);
-      return describe(organizationId);
+      const before = await describe(organizationId);
+      await keychain.rotate(organizationId, before.signingAlgorithm);
+      const after = await describe(organizationId);
+      await recordChange(deps, request, { action: 'rotate', resourceType: 'signing_key', resourceId: organizationId, before, after });
+      return after;
     },
   );
 };

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { notFound } from '../http/errors.js';
 import { IdParams, Identifier, NullableText, PageOf, PageQuery, SearchQuery, Timestamp, iso, pageOf } from '../http/schemas.js';
 import type { Product } from '../store/products.js';
+import { recordChange } from './audit-trail.js';
 import type { AdminDeps } from './deps.js';
 
 const tags = ['products'];
@@ -30,7 +31,8 @@ export function productReply(p: Product) {
 }
 
 /** Products: the things a vendor licenses, identified to applications by `name`. */
-export const productRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store, clock }) => {
+export const productRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
+  const { store, clock } = deps;
   app.get(
     '/products',
     { schema: { summary: 'List products', tags, querystring: Type.Object({ ...PageQuery, ...SearchQuery }), response: { 200: PageOf(ProductReply) } } },
@@ -48,6 +50,7 @@ export const productRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store,
     async (request, reply) => {
       const body = request.body as { name: string; description?: string | null };
       const product = await store.products.create(request.principal!.organizationId, randomUUID(), { name: body.name, description: body.description ?? null }, clock.now());
+      await recordChange(deps, request, { action: 'create', resourceType: 'product', resourceId: product.id, after: productReply(product) });
       return reply.code(201).send(productReply(product));
     },
   );
@@ -62,8 +65,13 @@ export const productRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store,
     '/products/:id',
     { schema: { summary: 'Change a product', tags, params: IdParams, body: ProductPatch, response: { 200: ProductReply } } },
     async (request) => {
-      const product = await store.products.update(request.principal!.organizationId, (request.params as { id: string }).id, request.body as object, clock.now());
+      const { organizationId } = request.principal!;
+      const id = (request.params as { id: string }).id;
+      const before = await store.products.get(organizationId, id);
+      if (!before) throw notFound('product');
+      const product = await store.products.update(organizationId, id, request.body as object, clock.now());
       if (!product) throw notFound('product');
+      await recordChange(deps, request, { action: 'update', resourceType: 'product', resourceId: id, before: productReply(before), after: productReply(product) });
       return productReply(product);
     },
   );
@@ -72,7 +80,11 @@ export const productRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store,
     '/products/:id',
     { schema: { summary: 'Delete a product and its features (refused while a license grants one)', tags, params: IdParams } },
     async (request, reply) => {
-      if (!(await store.products.delete(request.principal!.organizationId, (request.params as { id: string }).id))) throw notFound('product');
+      const { organizationId } = request.principal!;
+      const id = (request.params as { id: string }).id;
+      const before = await store.products.get(organizationId, id);
+      if (!before || !(await store.products.delete(organizationId, id))) throw notFound('product');
+      await recordChange(deps, request, { action: 'delete', resourceType: 'product', resourceId: id, before: productReply(before) });
       return reply.code(204).send();
     },
   );

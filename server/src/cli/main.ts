@@ -125,7 +125,7 @@ token
     const store = await openStore(parseDatabase(opts.database));
     try {
       if (!(await store.organizations.get(opts.org))) fail(`no organization ${opts.org} in ${opts.database}`, 1);
-      process.stdout.write(`${await createApiToken(store, systemClock, opts.org, opts.name, opts.role)}\n`);
+      process.stdout.write(`${(await createApiToken(store, systemClock, opts.org, opts.name, opts.role)).token}\n`);
     } finally {
       await store.close();
     }

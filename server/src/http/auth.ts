@@ -1,15 +1,19 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import { parseApiToken, secretMatches } from '../credentials.js';
 import type { Store } from '../store/index.js';
+import type { AuditActor } from '../store/audit.js';
 import type { Role } from '../store/schema.js';
 import { ApiError } from './errors.js';
 
-/** Who is calling the admin API. */
+/** Who is calling the admin API, and how they proved it. */
 export interface Principal {
   organizationId: string;
   role: Role;
-  tokenId: string;
+  actor: AuditActor;
+  /** Set for a signed-in user's session (cookie); unset for an API token. */
+  sessionId?: string;
 }
 
 declare module 'fastify' {
@@ -18,28 +22,69 @@ declare module 'fastify' {
   }
 }
 
+export const SESSION_COOKIE = 'lh_session';
+
 /** A token's last use is written at most this often, so reads do not each cost a write. */
 const TOUCH_INTERVAL_MS = 60_000;
 
+const RANK: Record<Role, number> = { viewer: 0, admin: 1, owner: 2 };
+
+/** The session id stored for a cookie secret: its SHA-256, so the table holds nothing usable. */
+export function sessionIdOf(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Refuses the request unless its principal has at least `role`. */
+export function requireRole(request: FastifyRequest, role: Role): Principal {
+  const principal = request.principal!;
+  if (RANK[principal.role] < RANK[role]) throw new ApiError(403, 'FORBIDDEN', `this needs the ${role} role`);
+  return principal;
+}
+
 /**
- * Authenticates `Authorization: Bearer <API token>`. The token names its row; the secret is checked
- * against the stored hash in constant time. Viewers may only read.
+ * Authenticates an admin request: `Authorization: Bearer <API token>`, or the session cookie of a
+ * signed-in user. A cookie-authenticated write must also carry the session's CSRF token in
+ * `X-CSRF-Token`: a page on another site can make the browser send the cookie, never the header.
+ * Viewers may only read.
  */
-export function bearerAuth(store: Store, clock: Clock) {
+export function authenticate(store: Store, clock: Clock) {
   return async (request: FastifyRequest): Promise<void> => {
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer +(\S{1,200})$/i.exec(header) : null;
-    if (!match) throw new ApiError(401, 'UNAUTHORIZED', 'an API token is required: Authorization: Bearer <token>');
-    const parsed = parseApiToken(match[1]!);
-    const token = parsed && (await store.tokens.get(parsed.id));
-    if (!parsed || !token || !secretMatches(parsed.secret, token.secretHash)) {
-      throw new ApiError(401, 'UNAUTHORIZED', 'the API token is not valid');
-    }
     const now = clock.now();
-    if (token.lastUsedAt === null || now - token.lastUsedAt > TOUCH_INTERVAL_MS) await store.tokens.touch(token.id, now);
-    if (token.role === 'viewer' && request.method !== 'GET' && request.method !== 'HEAD') {
-      throw new ApiError(403, 'FORBIDDEN', 'this token may only read');
+    const header = request.headers.authorization;
+    const write = request.method !== 'GET' && request.method !== 'HEAD';
+    let principal: Principal;
+    if (header !== undefined) {
+      const match = typeof header === 'string' ? /^Bearer +(\S{1,200})$/i.exec(header) : null;
+      if (!match) throw new ApiError(401, 'UNAUTHORIZED', 'the Authorization header must be "Bearer <API token>"');
+      const parsed = parseApiToken(match[1]!);
+      const token = parsed && (await store.tokens.get(parsed.id));
+      if (!parsed || !token || !secretMatches(parsed.secret, token.secretHash)) throw new ApiError(401, 'UNAUTHORIZED', 'the API token is not valid');
+      if (token.lastUsedAt === null || now - token.lastUsedAt > TOUCH_INTERVAL_MS) await store.tokens.touch(token.id, now);
+      principal = { organizationId: token.organizationId, role: token.role, actor: { type: 'token', id: token.id, name: token.name } };
+    } else {
+      const secret = request.cookies[SESSION_COOKIE];
+      const session = secret && secret.length <= 100 ? await store.users.findSession(sessionIdOf(secret), now) : undefined;
+      if (!session) throw new ApiError(401, 'UNAUTHORIZED', 'sign in, or send an API token: Authorization: Bearer <token>');
+      if (write) {
+        const csrf = request.headers['x-csrf-token'];
+        if (typeof csrf !== 'string' || !sameSecret(csrf, session.csrfToken)) {
+          throw new ApiError(403, 'CSRF_FAILED', 'a change made with a session needs the X-CSRF-Token header');
+        }
+      }
+      principal = {
+        organizationId: session.user.organizationId,
+        role: session.user.role,
+        actor: { type: 'user', id: session.user.id, name: session.user.username },
+        sessionId: session.id,
+      };
     }
-    request.principal = { organizationId: token.organizationId, role: token.role, tokenId: token.id };
+    if (principal.role === 'viewer' && write) throw new ApiError(403, 'FORBIDDEN', 'a viewer may only read');
+    request.principal = principal;
   };
 }

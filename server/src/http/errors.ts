@@ -17,6 +17,7 @@ export class ApiError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    readonly details?: { field: string; message: string }[],
   ) {
     super(message);
   }
@@ -46,7 +47,7 @@ function send(reply: FastifyReply, status: number, code: string, message: string
 
 /** Maps anything thrown in the admin API to a JSON error reply; only faults become a 500. */
 export function adminErrorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
-  if (err instanceof ApiError) return send(reply, err.statusCode, err.code, err.message);
+  if (err instanceof ApiError) return send(reply, err.statusCode, err.code, err.message, err.details);
   if (err instanceof NotFoundError) return send(reply, 404, 'NOT_FOUND', err.message);
   if (err instanceof ConflictError) return send(reply, 409, 'CONFLICT', err.message);
   const fe = err as FastifyError;

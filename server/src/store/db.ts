@@ -3,6 +3,7 @@ import { Kysely, Migrator, SqliteDialect, sql, type Migration, type MigrationPro
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as initial from './migrations/001_initial.js';
+import * as accounts from './migrations/002_accounts_audit_usage.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -25,6 +26,7 @@ export interface Db {
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
+  '002_accounts_audit_usage': accounts,
 };
 
 const provider: MigrationProvider = {

@@ -7,6 +7,9 @@ import { OrganizationStore } from './organizations.js';
 import { ProductStore } from './products.js';
 import { SigningKeyStore } from './signing-keys.js';
 import { TokenStore } from './tokens.js';
+import { AuditStore } from './audit.js';
+import { UsageStore } from './usage.js';
+import { UserStore } from './users.js';
 
 export { ConflictError, NotFoundError } from './errors.js';
 export { isUnavailable } from './db.js';
@@ -29,6 +32,9 @@ export class Store {
   readonly products: ProductStore;
   readonly licenses: LicenseStore;
   readonly leases: LeaseStore;
+  readonly users: UserStore;
+  readonly audit: AuditStore;
+  readonly usage: UsageStore;
 
   constructor(private readonly db: Db) {
     this.organizations = new OrganizationStore(db);
@@ -38,6 +44,9 @@ export class Store {
     this.products = new ProductStore(db);
     this.licenses = new LicenseStore(db);
     this.leases = new LeaseStore(db);
+    this.users = new UserStore(db);
+    this.audit = new AuditStore(db);
+    this.usage = new UsageStore(db);
   }
 
   get dialect(): Dialect {

@@ -43,7 +43,8 @@ export interface NewLease {
   codeHash: string;
 }
 
-export type ClaimOutcome = { kind: 'claimed'; superseded: number } | { kind: 'limit_reached' } | { kind: 'license_gone' };
+/** `active`: the license's active leases after the claim, when the claim had to count them. */
+export type ClaimOutcome = { kind: 'claimed'; superseded: number; active?: number } | { kind: 'limit_reached' } | { kind: 'license_gone' };
 
 function toLease(row: LeaseTable): Lease {
   return {
@@ -149,6 +150,7 @@ export class LeaseStore {
         superseded = Number(result.numUpdatedRows);
       }
 
+      let active: number | undefined;
       if (license.leaseLimit !== null) {
         const used = await trx
           .selectFrom('lease')
@@ -162,10 +164,11 @@ export class LeaseStore {
           if (superseded > 0) throw new RollbackSignal();
           return { kind: 'limit_reached' };
         }
+        active = Number(used.n) + 1;
       }
 
       await trx.insertInto('lease').values(toRow(lease)).execute();
-      return { kind: 'claimed', superseded };
+      return { kind: 'claimed', superseded, active };
     }).catch((err: unknown) => {
       if (err instanceof RollbackSignal) return { kind: 'limit_reached' } satisfies ClaimOutcome;
       throw err;
@@ -219,6 +222,18 @@ export class LeaseStore {
       .where('state', '=', 'active')
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Active, unexpired leases across an organization. */
+  async countActiveInOrganization(organizationId: string, now: number): Promise<number> {
+    const row = await this.db.kysely
+      .selectFrom('lease')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('organization_id', '=', organizationId)
+      .where('state', '=', 'active')
+      .where('expires_at', '>', now)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   /** A license's leases, newest first. */

@@ -43,17 +43,56 @@ export interface NewLicense {
 
 export type LicensePatch = Partial<Omit<NewLicense, 'id'>>;
 
+export interface LicenseFilter {
+  customerId?: string;
+  /** Licenses granting at least one feature of this product. */
+  productId?: string;
+  /** true: expired ones only; false: unexpired ones only. */
+  expired?: boolean;
+  /** Licenses that expire after now and no later than this. */
+  expiringBefore?: number;
+  /** Licenses whose active leases fill their limit. */
+  atLimit?: boolean;
+  q?: string;
+}
+
 /** Licenses: a customer's grant of features, a seat limit, an expiry and the key codes that unlock it. */
 export class LicenseStore {
   constructor(private readonly db: Db) {}
 
-  async list(
-    organizationId: string,
-    now: number,
-    page: PageRequest & { customerId?: string; q?: string },
-  ): Promise<Page<License>> {
+  async list(organizationId: string, now: number, page: PageRequest & LicenseFilter): Promise<Page<License>> {
     let query = this.db.kysely.selectFrom('license').where('organization_id', '=', organizationId);
     if (page.customerId) query = query.where('customer_id', '=', page.customerId);
+    if (page.productId) {
+      const productId = page.productId;
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('license_feature as lf')
+            .innerJoin('feature as f', 'f.id', 'lf.feature_id')
+            .select('lf.feature_id')
+            .whereRef('lf.license_id', '=', 'license.id')
+            .where('f.product_id', '=', productId),
+        ),
+      );
+    }
+    if (page.expired === true) query = query.where('expiry', 'is not', null).where('expiry', '<=', now);
+    if (page.expired === false) query = query.where((eb) => eb.or([eb('expiry', 'is', null), eb('expiry', '>', now)]));
+    if (page.expiringBefore !== undefined) query = query.where('expiry', '>', now).where('expiry', '<=', page.expiringBefore);
+    if (page.atLimit) {
+      query = query.where('lease_limit', 'is not', null).where((eb) =>
+        eb(
+          eb
+            .selectFrom('lease')
+            .select((c) => c.fn.countAll<number>().as('n'))
+            .whereRef('lease.license_id', '=', 'license.id')
+            .where('lease.state', '=', 'active')
+            .where('lease.expires_at', '>', now),
+          '>=',
+          eb.ref('license.lease_limit'),
+        ),
+      );
+    }
     if (page.q) {
       const q = page.q;
       query = query.where((eb) =>
@@ -188,6 +227,22 @@ export class LicenseStore {
         .execute();
       return true;
     });
+  }
+
+  /** The names of the products each license grants (through its features). */
+  async productNames(licenseIds: string[]): Promise<Map<string, string[]>> {
+    const result = new Map<string, string[]>();
+    if (licenseIds.length === 0) return result;
+    const rows = await this.db.kysely
+      .selectFrom('license_feature as lf')
+      .innerJoin('feature as f', 'f.id', 'lf.feature_id')
+      .innerJoin('product as p', 'p.id', 'f.product_id')
+      .select(['lf.license_id', 'p.name'])
+      .distinct()
+      .where('lf.license_id', 'in', licenseIds)
+      .execute();
+    for (const row of rows) result.set(row.license_id, [...(result.get(row.license_id) ?? []), row.name]);
+    return result;
   }
 
   /** The products and features that a license grants, grouped by product, both sorted by name. */

@@ -116,6 +116,45 @@ export interface LeaseTable {
   ended_at: number | null;
 }
 
+export interface AdminSessionTable {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  first_failure_at: number;
+  blocked_until: number;
+}
+
+export interface AuditEventTable {
+  id: string;
+  organization_id: string;
+  at: number;
+  actor_type: 'user' | 'token';
+  actor_id: string;
+  actor_name: string;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  before_json: string | null;
+  after_json: string | null;
+}
+
+export interface UsageHourlyTable {
+  organization_id: string;
+  license_id: string;
+  /** Start of the hour, in milliseconds since the epoch. */
+  hour: number;
+  peak_leases: number;
+  refused: number;
+}
+
 export interface Database {
   organization: OrganizationTable;
   signing_key: SigningKeyTable;
@@ -128,4 +167,8 @@ export interface Database {
   license_feature: LicenseFeatureTable;
   license_key: LicenseKeyTable;
   lease: LeaseTable;
+  admin_session: AdminSessionTable;
+  login_throttle: LoginThrottleTable;
+  audit_event: AuditEventTable;
+  usage_hourly: UsageHourlyTable;
 }

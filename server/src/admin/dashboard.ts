@@ -1,0 +1,130 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { notFound } from '../http/errors.js';
+import { IdParams, Timestamp, iso } from '../http/schemas.js';
+import { HOUR_MS, type UsageRow } from '../store/usage.js';
+import type { AdminDeps } from './deps.js';
+import { LicenseReply, licenseReply } from './licenses.js';
+
+const DAY_MS = 24 * HOUR_MS;
+const Range = Type.Object({ range: Type.Optional(Type.String({ enum: ['24h', '30d'], default: '24h', description: '24h: hourly points; 30d: daily points.' })) });
+
+/** Bucket starts covering the range, oldest first: 24 hours or 30 days ending with the current one. */
+function buckets(range: '24h' | '30d', now: number): { size: number; starts: number[] } {
+  const size = range === '24h' ? HOUR_MS : DAY_MS;
+  const last = Math.floor(now / size) * size;
+  const count = range === '24h' ? 24 : 30;
+  return { size, starts: Array.from({ length: count }, (_, i) => last - (count - 1 - i) * size) };
+}
+
+/**
+ * Points of a chart. Within a bucket, the peak is the largest hourly value (summed over the
+ * licenses being drawn) and refusals add up.
+ */
+function chart(rows: UsageRow[], range: '24h' | '30d', now: number, seriesOf: (licenseId: string) => string[]) {
+  const { size, starts } = buckets(range, now);
+  const hourly = new Map<number, Map<string, number>>();
+  const refused = new Map<number, number>();
+  for (const row of rows) {
+    const bucket = Math.floor(row.hour / size) * size;
+    refused.set(bucket, (refused.get(bucket) ?? 0) + row.refused);
+    const perSeries = hourly.get(row.hour) ?? new Map<string, number>();
+    for (const series of seriesOf(row.licenseId)) perSeries.set(series, (perSeries.get(series) ?? 0) + row.peakLeases);
+    hourly.set(row.hour, perSeries);
+  }
+  return starts.map((start) => {
+    const peaks: Record<string, number> = {};
+    for (const [hour, perSeries] of hourly) {
+      if (hour < start || hour >= start + size) continue;
+      for (const [series, value] of perSeries) peaks[series] = Math.max(peaks[series] ?? 0, value);
+    }
+    return { at: iso(start), refused: refused.get(start) ?? 0, peaks };
+  });
+}
+
+/** What the dashboard and the license page draw: seats in use now, usage over time, what needs attention. */
+export const dashboardRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store, clock }) => {
+  app.get(
+    '/dashboard',
+    {
+      schema: {
+        summary: 'Seats in use now, refusals in the last 24 hours, licenses expiring within 30 days and licenses at their limit',
+        tags: ['usage'],
+        response: {
+          200: Type.Object({
+            activeLeases: Type.Integer(),
+            refusedLast24h: Type.Integer(),
+            expiringSoon: Type.Array(LicenseReply),
+            atLimit: Type.Array(LicenseReply),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const organizationId = request.principal!.organizationId;
+      const now = clock.now();
+      const [activeLeases, rows, expiring, full] = await Promise.all([
+        store.leases.countActiveInOrganization(organizationId, now),
+        store.usage.rows(organizationId, now - DAY_MS, now + HOUR_MS),
+        store.licenses.list(organizationId, now, { limit: 100, offset: 0, expiringBefore: now + 30 * DAY_MS }),
+        store.licenses.list(organizationId, now, { limit: 100, offset: 0, atLimit: true }),
+      ]);
+      return {
+        activeLeases,
+        refusedLast24h: rows.reduce((sum, r) => sum + r.refused, 0),
+        expiringSoon: expiring.items.sort((a, b) => a.expiry! - b.expiry!).map(licenseReply),
+        atLimit: full.items.map(licenseReply),
+      };
+    },
+  );
+
+  app.get(
+    '/usage',
+    {
+      schema: {
+        summary: 'Concurrent leases per product and refused obtains over the last 24 hours or 30 days',
+        description: 'Recorded within 30 seconds of happening.',
+        tags: ['usage'],
+        querystring: Range,
+        response: {
+          200: Type.Object({
+            products: Type.Array(Type.String()),
+            points: Type.Array(Type.Object({ at: Timestamp, refused: Type.Integer(), peaks: Type.Record(Type.String(), Type.Integer()) })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const organizationId = request.principal!.organizationId;
+      const range = ((request.query as { range?: '24h' | '30d' }).range ?? '24h') as '24h' | '30d';
+      const now = clock.now();
+      const since = buckets(range, now).starts[0]!;
+      const rows = await store.usage.rows(organizationId, since, now + HOUR_MS);
+      const products = await store.licenses.productNames([...new Set(rows.map((r) => r.licenseId))]);
+      const points = chart(rows, range, now, (licenseId) => products.get(licenseId) ?? []);
+      return { products: [...new Set([...products.values()].flat())].sort(), points };
+    },
+  );
+
+  app.get(
+    '/licenses/:id/usage',
+    {
+      schema: {
+        summary: "A license's peak concurrent leases and refused obtains over the last 24 hours or 30 days",
+        tags: ['usage'],
+        params: IdParams,
+        querystring: Range,
+        response: { 200: Type.Object({ points: Type.Array(Type.Object({ at: Timestamp, peakLeases: Type.Integer(), refused: Type.Integer() })) }) },
+      },
+    },
+    async (request) => {
+      const organizationId = request.principal!.organizationId;
+      const licenseId = (request.params as { id: string }).id;
+      const now = clock.now();
+      if (!(await store.licenses.get(organizationId, licenseId, now))) throw notFound('license');
+      const range = ((request.query as { range?: '24h' | '30d' }).range ?? '24h') as '24h' | '30d';
+      const rows = await store.usage.rows(organizationId, buckets(range, now).starts[0]!, now + HOUR_MS, licenseId);
+      return { points: chart(rows, range, now, () => ['license']).map((p) => ({ at: p.at, peakLeases: p.peaks.license ?? 0, refused: p.refused })) };
+    },
+  );
+};

@@ -1,0 +1,84 @@
+import type { Db } from './db.js';
+import type { Page, PageRequest } from './page.js';
+
+export interface AuditActor {
+  type: 'user' | 'token';
+  id: string;
+  name: string;
+}
+
+export interface AuditEvent {
+  id: string;
+  at: number;
+  actor: AuditActor;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+export interface AuditFilter {
+  resourceType?: string;
+  resourceId?: string;
+  action?: string;
+  /** Matches the actor's name or id. */
+  actor?: string;
+  since?: number;
+  until?: number;
+}
+
+/** The audit log: who changed what, when, with the values before and after. Append-only. */
+export class AuditStore {
+  constructor(private readonly db: Db) {}
+
+  async record(organizationId: string, event: AuditEvent): Promise<void> {
+    await this.db.kysely
+      .insertInto('audit_event')
+      .values({
+        id: event.id,
+        organization_id: organizationId,
+        at: event.at,
+        actor_type: event.actor.type,
+        actor_id: event.actor.id,
+        actor_name: event.actor.name,
+        action: event.action,
+        resource_type: event.resourceType,
+        resource_id: event.resourceId,
+        before_json: event.before === undefined || event.before === null ? null : JSON.stringify(event.before),
+        after_json: event.after === undefined || event.after === null ? null : JSON.stringify(event.after),
+      })
+      .execute();
+  }
+
+  /** Events newest first. */
+  async list(organizationId: string, filter: AuditFilter & PageRequest): Promise<Page<AuditEvent>> {
+    let query = this.db.kysely.selectFrom('audit_event').where('organization_id', '=', organizationId);
+    if (filter.resourceType) query = query.where('resource_type', '=', filter.resourceType);
+    if (filter.resourceId) query = query.where('resource_id', '=', filter.resourceId);
+    if (filter.action) query = query.where('action', '=', filter.action);
+    if (filter.actor) {
+      const actor = filter.actor;
+      query = query.where((eb) => eb.or([eb('actor_name', '=', actor), eb('actor_id', '=', actor)]));
+    }
+    if (filter.since !== undefined) query = query.where('at', '>=', filter.since);
+    if (filter.until !== undefined) query = query.where('at', '<', filter.until);
+    const [rows, count] = await Promise.all([
+      query.selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        at: Number(r.at),
+        actor: { type: r.actor_type, id: r.actor_id, name: r.actor_name },
+        action: r.action,
+        resourceType: r.resource_type,
+        resourceId: r.resource_id,
+        before: r.before_json === null ? null : JSON.parse(r.before_json),
+        after: r.after_json === null ? null : JSON.parse(r.after_json),
+      })),
+      total: Number(count.n),
+    };
+  }
+}

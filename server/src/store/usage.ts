@@ -1,0 +1,70 @@
+import type { Db } from './db.js';
+
+export interface UsageSample {
+  organizationId: string;
+  licenseId: string;
+  /** Start of the hour, ms. */
+  hour: number;
+  peakLeases: number;
+  refused: number;
+}
+
+export interface UsageRow {
+  licenseId: string;
+  hour: number;
+  peakLeases: number;
+  refused: number;
+}
+
+export const HOUR_MS = 3_600_000;
+
+/** Hourly usage per license: the peak of concurrent active leases and the refused obtains. */
+export class UsageStore {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Merges samples into the hourly rows: peaks keep the larger value, refusals add up. Several
+   * instances merging the same hour at once is fine: each upsert is one statement.
+   */
+  async merge(samples: UsageSample[]): Promise<void> {
+    if (samples.length === 0) return;
+    for (let i = 0; i < samples.length; i += 200) {
+      const chunk = samples.slice(i, i + 200);
+      await this.db.kysely
+        .insertInto('usage_hourly')
+        .values(chunk.map((s) => ({ organization_id: s.organizationId, license_id: s.licenseId, hour: s.hour, peak_leases: s.peakLeases, refused: s.refused })))
+        .onConflict((oc) =>
+          oc.columns(['license_id', 'hour']).doUpdateSet((eb) => ({
+            peak_leases: eb.fn<number>(this.db.dialect === 'sqlite' ? 'max' : 'greatest', [eb.ref('usage_hourly.peak_leases'), eb.ref('excluded.peak_leases')]),
+            refused: eb(eb.ref('usage_hourly.refused'), '+', eb.ref('excluded.refused')),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  /** Active, unexpired leases now, per license that has any. */
+  async activeNow(now: number): Promise<{ organizationId: string; licenseId: string; active: number }[]> {
+    const rows = await this.db.kysely
+      .selectFrom('lease')
+      .select(['organization_id', 'license_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('state', '=', 'active')
+      .where('expires_at', '>', now)
+      .groupBy(['organization_id', 'license_id'])
+      .execute();
+    return rows.map((r) => ({ organizationId: r.organization_id, licenseId: r.license_id, active: Number(r.n) }));
+  }
+
+  /** An organization's hourly rows in [since, until), optionally of one license. */
+  async rows(organizationId: string, since: number, until: number, licenseId?: string): Promise<UsageRow[]> {
+    let query = this.db.kysely
+      .selectFrom('usage_hourly')
+      .select(['license_id', 'hour', 'peak_leases', 'refused'])
+      .where('organization_id', '=', organizationId)
+      .where('hour', '>=', since)
+      .where('hour', '<', until);
+    if (licenseId) query = query.where('license_id', '=', licenseId);
+    const rows = await query.orderBy('hour').execute();
+    return rows.map((r) => ({ licenseId: r.license_id, hour: Number(r.hour), peakLeases: Number(r.peak_leases), refused: Number(r.refused) }));
+  }
+}

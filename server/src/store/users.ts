@@ -1,0 +1,205 @@
+import type { Db } from './db.js';
+import { isUniqueViolation } from './db.js';
+import { ConflictError } from './errors.js';
+import type { Page, PageRequest } from './page.js';
+import type { AdminUserTable, Role } from './schema.js';
+
+export interface AdminUser {
+  id: string;
+  organizationId: string;
+  username: string;
+  displayName: string;
+  email: string | null;
+  role: Role;
+  createdAt: number;
+}
+
+export interface AdminUserWithHash extends AdminUser {
+  passwordHash: string;
+}
+
+export interface Session {
+  id: string;
+  user: AdminUser;
+  csrfToken: string;
+  expiresAt: number;
+}
+
+function toUser(row: AdminUserTable): AdminUserWithHash {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    username: row.username,
+    displayName: row.display_name,
+    email: row.email,
+    role: row.role,
+    createdAt: Number(row.created_at),
+    passwordHash: row.password_hash,
+  };
+}
+
+function withoutHash({ passwordHash: _, ...user }: AdminUserWithHash): AdminUser {
+  return user;
+}
+
+export class LastOwnerError extends ConflictError {
+  constructor() {
+    super('the organization must keep at least one owner');
+  }
+}
+
+/** People who administer an organization, their sessions and the throttle on failed sign-ins. */
+export class UserStore {
+  constructor(private readonly db: Db) {}
+
+  async findByUsername(username: string): Promise<AdminUserWithHash | undefined> {
+    const row = await this.db.kysely.selectFrom('admin_user').selectAll().where('username', '=', username).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async get(organizationId: string, id: string): Promise<AdminUserWithHash | undefined> {
+    const row = await this.db.kysely.selectFrom('admin_user').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async list(organizationId: string, page: PageRequest): Promise<Page<AdminUser>> {
+    const query = this.db.kysely.selectFrom('admin_user').where('organization_id', '=', organizationId);
+    const [rows, count] = await Promise.all([
+      query.selectAll().orderBy('username').limit(page.limit).offset(page.offset).execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map((r) => withoutHash(toUser(r))), total: Number(count.n) };
+  }
+
+  async create(user: AdminUserWithHash): Promise<AdminUser> {
+    try {
+      await this.db.kysely
+        .insertInto('admin_user')
+        .values({
+          id: user.id,
+          organization_id: user.organizationId,
+          username: user.username,
+          display_name: user.displayName,
+          email: user.email,
+          password_hash: user.passwordHash,
+          role: user.role,
+          created_at: user.createdAt,
+        })
+        .execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError(`the username "${user.username}" is taken`);
+      throw err;
+    }
+    return withoutHash(user);
+  }
+
+  /** Changes a user; refuses to demote the organization's last owner. */
+  async update(organizationId: string, id: string, patch: { displayName?: string; email?: string | null; role?: Role }): Promise<AdminUser | undefined> {
+    return this.db.writeTransaction(async (trx) => {
+      const row = await trx.selectFrom('admin_user').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+      if (!row) return undefined;
+      if (row.role === 'owner' && patch.role !== undefined && patch.role !== 'owner') await this.assertAnotherOwner(trx, organizationId, id);
+      const changes: Partial<AdminUserTable> = {};
+      if (patch.displayName !== undefined) changes.display_name = patch.displayName;
+      if (patch.email !== undefined) changes.email = patch.email;
+      if (patch.role !== undefined) changes.role = patch.role;
+      if (Object.keys(changes).length > 0) await trx.updateTable('admin_user').set(changes).where('id', '=', id).execute();
+      // A changed role takes effect at once: the user signs in again with it.
+      if (patch.role !== undefined && patch.role !== row.role) await trx.deleteFrom('admin_session').where('user_id', '=', id).execute();
+      return withoutHash(toUser({ ...row, ...changes }));
+    });
+  }
+
+  /** Removes a user and their sessions; refuses to remove the organization's last owner. */
+  async delete(organizationId: string, id: string): Promise<AdminUser | undefined> {
+    return this.db.writeTransaction(async (trx) => {
+      const row = await trx.selectFrom('admin_user').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+      if (!row) return undefined;
+      if (row.role === 'owner') await this.assertAnotherOwner(trx, organizationId, id);
+      await trx.deleteFrom('admin_session').where('user_id', '=', id).execute();
+      await trx.deleteFrom('admin_user').where('id', '=', id).execute();
+      return withoutHash(toUser(row));
+    });
+  }
+
+  /** Sets a new password hash and ends the user's other sessions. */
+  async setPassword(id: string, passwordHash: string, keepSessionId?: string): Promise<void> {
+    await this.db.writeTransaction(async (trx) => {
+      await trx.updateTable('admin_user').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+      let sessions = trx.deleteFrom('admin_session').where('user_id', '=', id);
+      if (keepSessionId) sessions = sessions.where('id', '!=', keepSessionId);
+      await sessions.execute();
+    });
+  }
+
+  private async assertAnotherOwner(trx: Db['kysely'], organizationId: string, exceptId: string): Promise<void> {
+    const owners = await trx
+      .selectFrom('admin_user')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('organization_id', '=', organizationId)
+      .where('role', '=', 'owner')
+      .where('id', '!=', exceptId)
+      .executeTakeFirstOrThrow();
+    if (Number(owners.n) === 0) throw new LastOwnerError();
+  }
+
+  async createSession(session: { id: string; organizationId: string; userId: string; csrfToken: string; createdAt: number; expiresAt: number }): Promise<void> {
+    await this.db.kysely
+      .insertInto('admin_session')
+      .values({
+        id: session.id,
+        organization_id: session.organizationId,
+        user_id: session.userId,
+        csrf_token: session.csrfToken,
+        created_at: session.createdAt,
+        expires_at: session.expiresAt,
+      })
+      .execute();
+  }
+
+  /** The unexpired session with this id, with its user. */
+  async findSession(id: string, now: number): Promise<Session | undefined> {
+    const row = await this.db.kysely
+      .selectFrom('admin_session as s')
+      .innerJoin('admin_user as u', 'u.id', 's.user_id')
+      .selectAll('u')
+      .select(['s.id as session_id', 's.csrf_token', 's.expires_at'])
+      .where('s.id', '=', id)
+      .where('s.expires_at', '>', now)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const { session_id, csrf_token, expires_at, ...user } = row;
+    return { id: session_id, user: withoutHash(toUser(user as AdminUserTable)), csrfToken: csrf_token, expiresAt: Number(expires_at) };
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    await this.db.kysely.deleteFrom('admin_session').where('id', '=', id).execute();
+  }
+
+  /** Until when sign-ins for `key` are refused; 0 when they are not. */
+  async blockedUntil(key: string): Promise<number> {
+    const row = await this.db.kysely.selectFrom('login_throttle').select('blocked_until').where('key', '=', key).executeTakeFirst();
+    return row ? Number(row.blocked_until) : 0;
+  }
+
+  /**
+   * Counts a failed sign-in for `key`. From the `freeFailures`-th failure inside `windowMs`, each
+   * further one blocks the key for twice as long as the last, up to `maxBlockMs`.
+   */
+  async recordFailure(key: string, now: number, policy: { freeFailures: number; windowMs: number; maxBlockMs: number }): Promise<void> {
+    await this.db.writeTransaction(async (trx) => {
+      const row = await trx.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+      const fresh = !row || now - Number(row.first_failure_at) > policy.windowMs;
+      const failures = fresh ? 1 : Number(row.failures) + 1;
+      const over = failures - policy.freeFailures;
+      const blockedUntil = over >= 0 ? now + Math.min(1000 * 2 ** over, policy.maxBlockMs) : 0;
+      const values = { key, failures, first_failure_at: fresh ? now : Number(row.first_failure_at), blocked_until: blockedUntil };
+      if (row) await trx.updateTable('login_throttle').set(values).where('key', '=', key).execute();
+      else await trx.insertInto('login_throttle').values(values).execute();
+    });
+  }
+
+  async clearFailures(key: string): Promise<void> {
+    await this.db.kysely.deleteFrom('login_throttle').where('key', '=', key).execute();
+  }
+}
