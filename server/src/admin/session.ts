@@ -92,7 +92,7 @@ export const sessionRoutes: FastifyPluginAsync<SessionDeps> = async (app, deps) 
     return { user: userReply(current.user), organization: { id: current.user.organizationId, name: organization?.name ?? '' }, csrfToken: current.csrfToken };
   });
 
-  app.delete('/session', { schema: { summary: 'Sign out', tags } }, async (request, reply) => {
+  app.delete('/session', { config: { selfService: true }, schema: { summary: 'Sign out', tags } }, async (request, reply) => {
     const current = await session(request.principal!.sessionId);
     await store.users.deleteSession(current.id);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -102,6 +102,7 @@ export const sessionRoutes: FastifyPluginAsync<SessionDeps> = async (app, deps) 
   app.put(
     '/session/password',
     {
+      config: { selfService: true },
       schema: {
         summary: 'Change your own password',
         description: 'Your other sessions end; this one goes on.',

@@ -20,6 +20,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyContextConfig {
+    /** A change to the caller's own session or password: allowed to every role, viewers too. */
+    selfService?: boolean;
+  }
 }
 
 export const SESSION_COOKIE = 'lh_session';
@@ -84,7 +88,7 @@ export function authenticate(store: Store, clock: Clock) {
         sessionId: session.id,
       };
     }
-    if (principal.role === 'viewer' && write) throw new ApiError(403, 'FORBIDDEN', 'a viewer may only read');
+    if (principal.role === 'viewer' && write && !request.routeOptions.config.selfService) throw new ApiError(403, 'FORBIDDEN', 'a viewer may only read');
     request.principal = principal;
   };
 }
