@@ -21,12 +21,14 @@ export async function startServer(config: Config, options: { clock?: Clock; boot
   const store = await openStore(config.database);
   let app: FastifyInstance | undefined;
   try {
+    app = await buildApp({ config, store, clock });
+    await app.listen({ port: config.port, host: config.host });
+    // Only once the port is ours: a start that fails (port taken) must not leave behind an
+    // organization whose secrets were never shown, which would also stop the next start creating one.
     let created: CreatedOrganization | undefined;
     if (options.bootstrapOrganization && (await store.organizations.count()) === 0) {
       created = await createOrganization(store, clock, { name: options.bootstrapOrganization });
     }
-    app = await buildApp({ config, store, clock });
-    await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     // With --port 0 the derived public URL must name the port the system actually gave us.
@@ -40,7 +42,15 @@ export async function startServer(config: Config, options: { clock?: Clock; boot
       url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
       close: () =>
         (closing ??= (async () => {
-          await running.close();
+          // forceCloseConnections: 'idle' closes the connections idle when closing starts; one whose
+          // request was in flight turns idle after its response and, kept alive by the client, would
+          // hold the close up for the keep-alive timeout (72 s). Keep closing those as they go idle.
+          const sweep = setInterval(() => running.server.closeIdleConnections(), 50);
+          try {
+            await running.close();
+          } finally {
+            clearInterval(sweep);
+          }
           await store.close();
         })()),
     };

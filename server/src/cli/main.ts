@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { existsSync } from 'node:fs';
 import { VERSION } from '../app.js';
 import { createApiToken, createOrganization } from '../bootstrap.js';
 import { systemClock } from '../clock.js';
@@ -43,24 +44,8 @@ program
   .action(async (opts: { port?: string; host?: string; database?: string; publicUrl?: string; maxLeaseSeconds?: string; logLevel?: string; orgName: string; bootstrap: boolean }) => {
     const config = resolveConfig(opts);
     const server = await startServer(config, { bootstrapOrganization: opts.bootstrap ? opts.orgName : undefined });
-    if (server.created) {
-      const c = server.created;
-      process.stdout.write(
-        [
-          '',
-          'Leasehold created your first organization. These secrets are shown only this once:',
-          `  organization:        ${c.name} (${c.organizationId})`,
-          `  licensing endpoint:  ${config.publicUrl}/licensing/${c.organizationId}`,
-          `  admin username:      ${c.adminUsername}`,
-          `  admin password:      ${c.adminPassword}`,
-          `  API token:           ${c.apiToken}`,
-          '',
-          '',
-        ].join('\n'),
-      );
-    }
-    process.stdout.write(`Leasehold ${VERSION} listening on ${server.url} (public URL ${config.publicUrl}, database ${config.database.path})\n`);
-
+    // Handlers before the listening line: whoever waits for that line may signal at once, and a
+    // signal that comes before its handler kills the process without draining requests.
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) process.exit(1);
@@ -81,6 +66,23 @@ program
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    if (server.created) {
+      const c = server.created;
+      process.stdout.write(
+        [
+          '',
+          'Leasehold created your first organization. These secrets are shown only this once:',
+          `  organization:        ${c.name} (${c.organizationId})`,
+          `  licensing endpoint:  ${config.publicUrl}/licensing/${c.organizationId}`,
+          `  admin username:      ${c.adminUsername}`,
+          `  admin password:      ${c.adminPassword}`,
+          `  API token:           ${c.apiToken}`,
+          '',
+          '',
+        ].join('\n'),
+      );
+    }
+    process.stdout.write(`Leasehold ${VERSION} listening on ${server.url} (public URL ${config.publicUrl}, database ${config.database.path})\n`);
   });
 
 program
@@ -122,7 +124,10 @@ token
   .addOption(new Option('--role <role>', 'what the token may do').choices(['owner', 'admin', 'viewer']).default('admin'))
   .action(async (opts: { database: string; org: string; name: string; role: Role }) => {
     if (!UUID.test(opts.org)) fail(`--org must be an organization id, got "${opts.org}"`);
-    const store = await openStore(parseDatabase(opts.database));
+    const database = parseDatabase(opts.database);
+    // A missing file is a wrong path: opening it would create and migrate an empty database there.
+    if (database.path === ':memory:' || !existsSync(database.path)) fail(`no database at ${database.path}`, 1);
+    const store = await openStore(database);
     try {
       if (!(await store.organizations.get(opts.org))) fail(`no organization ${opts.org} in ${opts.database}`, 1);
       process.stdout.write(`${(await createApiToken(store, systemClock, opts.org, opts.name, opts.role)).token}\n`);

@@ -1,0 +1,402 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, describe, it } from 'node:test';
+import { VERSION } from '../src/app.js';
+import { tempDir } from './helpers.js';
+
+// The CLI as users run it: real child processes of bin/leasehold.js, nothing imported from src/cli.
+const BIN = fileURLToPath(new URL('../bin/leasehold.js', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Longest any single wait may take, so that a broken CLI fails a test instead of hanging it. */
+const WAIT_MS = 15_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const STACK_FRAME = /^\s+at .+[:(]/m;
+
+/** The environment of a child: none of the settings the runner may happen to have, quiet logs. */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (['PORT', 'HOST', 'PUBLIC_URL', 'DATABASE_URL', 'LOG_LEVEL'].includes(name) || name.startsWith('LEASEHOLD_')) delete env[name];
+  }
+  return { ...env, LOG_LEVEL: 'warn', ...extra };
+}
+
+interface Finished {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const dir = tempDir();
+const children = new Set<ChildProcess>();
+
+after(async () => {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs one command to its end (killed after WAIT_MS) in the temporary directory. */
+function run(args: string[], env: Record<string, string> = {}, command = process.execPath, prefix: string[] = [BIN], cwd = dir): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, [...prefix, ...args], { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'], timeout: WAIT_MS, killSignal: 'SIGKILL' });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (status, signal) => {
+      children.delete(child);
+      if (signal) reject(new Error(`leasehold ${args.join(' ')} was ended by ${signal}\nstdout: ${stdout}\nstderr: ${stderr}`));
+      else resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/** Runs a command that must succeed and returns what it printed. */
+async function ok(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const result = await run(args, env);
+  assert.equal(result.status, 0, `leasehold ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+interface Served {
+  child: ChildProcess;
+  url: string;
+  /** Everything printed to stdout up to and including the listening line. */
+  banner: string;
+  output(): string;
+  /** Sends a signal and resolves with the exit code once the process ended (rejects after WAIT_MS). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `leasehold serve --port 0` and resolves once it printed its listening line. */
+async function serve(database: string, args: string[] = [], env: Record<string, string> = {}): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--database', database, '--port', '0', ...args], { cwd: dir, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const { url, banner } = await new Promise<{ url: string; banner: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start within ${WAIT_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`)), WAIT_MS);
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const m = new RegExp(`^Leasehold ${VERSION.replace(/\./g, '\\.')} listening on (http://127\\.0\\.0\\.1:(\\d+)) .*$`, 'm').exec(stdout);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1]!, banner: stdout });
+      }
+    });
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code} before listening\nstdout: ${stdout}\nstderr: ${stderr}`));
+    });
+  }).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw err;
+  });
+  return {
+    child,
+    url,
+    banner,
+    output: () => `stdout: ${stdout}\nstderr: ${stderr}`,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        return await Promise.race([
+          exited,
+          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`serve did not exit within ${WAIT_MS} ms of ${signal}`)), WAIT_MS))),
+        ]);
+      } finally {
+        clearTimeout(timer);
+        children.delete(child);
+      }
+    },
+  };
+}
+
+/** The credentials `serve` prints when it creates the first organization. */
+function credentialsIn(text: string) {
+  const field = (label: string) => new RegExp(`^  ${label}:\\s+(.+)$`, 'm').exec(text)?.[1];
+  const org = /^(.*) \(([0-9a-f-]{36})\)$/.exec(field('organization') ?? '');
+  return {
+    name: org?.[1],
+    organizationId: org?.[2],
+    licensingEndpoint: field('licensing endpoint'),
+    adminUsername: field('admin username'),
+    adminPassword: field('admin password'),
+    apiToken: field('API token'),
+  };
+}
+
+async function getOrganization(url: string, token: string): Promise<{ status: number; body: { id?: string; name?: string; licensingEndpoint?: string } }> {
+  const res = await fetch(`${url}/api/v1/organization`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(WAIT_MS) });
+  return { status: res.status, body: (await res.json()) as { id?: string; name?: string } };
+}
+
+let databases = 0;
+/** A path for a database that does not exist yet. */
+function newDatabase(): string {
+  return join(dir, `db-${++databases}`, 'leasehold.db');
+}
+
+describe('leasehold init', { concurrency: 4 }, () => {
+  it('prints exactly one JSON object with the organization id, licensing endpoint and credentials, and creates the database', async () => {
+    const database = newDatabase();
+    const stdout = await ok(['init', '--database', database, '--org-name', 'Acme', '--json']);
+    assert.equal(stdout.trim().split('\n').length, 1, `one line: ${stdout}`);
+    const created = JSON.parse(stdout);
+    assert.deepEqual(Object.keys(created).sort(), ['adminPassword', 'adminUsername', 'apiToken', 'licensingEndpoint', 'organizationId']);
+    assert.match(created.organizationId, UUID);
+    assert.equal(created.licensingEndpoint, `http://127.0.0.1:8080/licensing/${created.organizationId}`, 'the default public URL');
+    assert.equal(created.adminUsername, 'admin');
+    assert.ok(created.adminPassword.length >= 16, 'a real password');
+    assert.match(created.apiToken, /^\S{20,}$/);
+    assert.ok(existsSync(database));
+  });
+
+  it('adds a second organization with another id and another admin username to the same database', async () => {
+    const database = newDatabase();
+    const first = JSON.parse(await ok(['init', '--database', database, '--org-name', 'First', '--json']));
+    const second = JSON.parse(await ok(['init', '--database', database, '--org-name', 'Second', '--json']));
+    assert.notEqual(second.organizationId, first.organizationId);
+    assert.notEqual(second.adminUsername, first.adminUsername, 'usernames are unique across the server');
+    assert.notEqual(second.apiToken, first.apiToken);
+
+    const server = await serve(database);
+    try {
+      assert.equal((await getOrganization(server.url, first.apiToken)).body.name, 'First');
+      assert.equal((await getOrganization(server.url, second.apiToken)).body.name, 'Second');
+      assert.doesNotMatch(server.banner, /admin password/, 'the database has organizations: serve creates none');
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it('builds the licensing endpoint from --public-url', async () => {
+    const created = JSON.parse(await ok(['init', '--database', newDatabase(), '--org-name', 'Acme', '--public-url', 'https://x.example', '--json']));
+    assert.equal(created.licensingEndpoint, `https://x.example/licensing/${created.organizationId}`);
+  });
+
+  it('prints readable lines without --json', async () => {
+    const stdout = await ok(['init', '--database', newDatabase(), '--org-name', 'Readable Org']);
+    assert.throws(() => JSON.parse(stdout));
+    const lines = stdout.trim().split('\n');
+    assert.deepEqual(
+      lines.map((l) => l.split(':')[0]),
+      ['organization', 'licensing endpoint', 'admin username', 'admin password', 'API token'],
+    );
+    assert.match(lines[0]!, /^organization:\s+Readable Org \([0-9a-f-]{36}\)$/);
+    assert.match(lines[1]!, /^licensing endpoint:\s+http:\/\/127\.0\.0\.1:8080\/licensing\/[0-9a-f-]{36}$/);
+    assert.match(lines[2]!, /^admin username:\s+admin$/);
+    assert.match(lines[3]!, /^admin password:\s+\S{16,}$/);
+    assert.match(lines[4]!, /^API token:\s+\S{20,}$/);
+  });
+
+  it('prints a token that works against the admin API of a server on that database', async () => {
+    const database = newDatabase();
+    const created = JSON.parse(await ok(['init', '--database', database, '--org-name', 'Token Org', '--json']));
+    const server = await serve(database, ['--public-url', 'https://licenses.example']);
+    try {
+      const res = await getOrganization(server.url, created.apiToken);
+      assert.equal(res.status, 200);
+      assert.equal(res.body.id, created.organizationId);
+      assert.equal(res.body.name, 'Token Org');
+      assert.equal(res.body.licensingEndpoint, `https://licenses.example/licensing/${created.organizationId}`);
+      assert.equal((await getOrganization(server.url, `${created.apiToken}x`)).status, 401, 'and a wrong token does not');
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+});
+
+describe('leasehold token create', () => {
+  const database = newDatabase();
+  let org: { organizationId: string; apiToken: string };
+
+  it('prints a new token that authenticates', async () => {
+    org = JSON.parse(await ok(['init', '--database', database, '--org-name', 'Tokens', '--json']));
+    const stdout = await ok(['token', 'create', '--database', database, '--org', org.organizationId, '--name', 'ci', '--role', 'viewer']);
+    const token = stdout.trim();
+    assert.equal(stdout, `${token}\n`, 'the token alone, on one line');
+    assert.notEqual(token, org.apiToken);
+    const server = await serve(database);
+    try {
+      const res = await getOrganization(server.url, token);
+      assert.equal(res.status, 200);
+      assert.equal(res.body.id, org.organizationId);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it('refuses an organization id that is not in the database, on stderr with a non-zero exit', async () => {
+    const result = await run(['token', 'create', '--database', database, '--org', '00000000-0000-4000-8000-000000000000']);
+    assert.notEqual(result.status, 0);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /no organization 00000000-0000-4000-8000-000000000000/);
+    assert.doesNotMatch(result.stderr, STACK_FRAME);
+  });
+
+  it('refuses a malformed organization id with exit code 2', async () => {
+    const result = await run(['token', 'create', '--database', database, '--org', 'not-an-id']);
+    assert.equal(result.status, 2);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /--org must be an organization id/);
+  });
+
+  it('refuses a database that does not exist instead of creating an empty one', async () => {
+    const missing = newDatabase();
+    const result = await run(['token', 'create', '--database', missing, '--org', '00000000-0000-4000-8000-000000000000']);
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr, /no database/i);
+    assert.doesNotMatch(result.stderr, STACK_FRAME);
+    assert.equal(existsSync(missing), false);
+  });
+});
+
+describe('bad input', { concurrency: 4 }, () => {
+  const cases: { name: string; args: (database: string) => string[]; env?: Record<string, string>; stderr: RegExp; status?: number }[] = [
+    { name: 'serve --port 70000', args: (db) => ['serve', '--database', db, '--port', '70000'], stderr: /port must be between 0 and 65535, got 70000/, status: 2 },
+    { name: 'serve --port abc', args: (db) => ['serve', '--database', db, '--port', 'abc'], stderr: /port must be a whole number, got "abc"/, status: 2 },
+    { name: 'PORT=abc serve', args: (db) => ['serve', '--database', db], env: { PORT: 'abc' }, stderr: /port must be a whole number, got "abc"/, status: 2 },
+    { name: 'serve --public-url ftp://x', args: (db) => ['serve', '--database', db, '--port', '0', '--public-url', 'ftp://x'], stderr: /public URL must be http or https/, status: 2 },
+    { name: 'serve --log-level loud', args: (db) => ['serve', '--database', db, '--port', '0', '--log-level', 'loud'], stderr: /log level must be one of fatal, error, warn, info, debug, trace, silent/, status: 2 },
+    { name: 'serve --max-lease-seconds 5', args: (db) => ['serve', '--database', db, '--port', '0', '--max-lease-seconds', '5'], stderr: /max lease seconds must be between 60/, status: 2 },
+    { name: 'serve --bogus', args: (db) => ['serve', '--database', db, '--port', '0', '--bogus'], stderr: /unknown option '--bogus'/ },
+    { name: 'serve --org-name ""', args: (db) => ['serve', '--database', db, '--port', '0', '--org-name', ''], stderr: /--org-name.*must be 1\.\.200 characters/ },
+    { name: 'init without --org-name', args: (db) => ['init', '--database', db], stderr: /required option '--org-name <name>' not specified/ },
+    { name: 'init --algorithm HS256', args: (db) => ['init', '--database', db, '--org-name', 'Acme', '--algorithm', 'HS256'], stderr: /--algorithm.*HS256.*Allowed choices are ES256, EdDSA, RS256/ },
+    { name: 'init --public-url ftp://x', args: (db) => ['init', '--database', db, '--org-name', 'Acme', '--public-url', 'ftp://x'], stderr: /public URL must be http or https/, status: 2 },
+    { name: 'init --bogus', args: (db) => ['init', '--database', db, '--org-name', 'Acme', '--bogus'], stderr: /unknown option '--bogus'/ },
+    { name: 'a PostgreSQL URL', args: () => ['serve', '--port', '0', '--database', 'postgres://localhost/leasehold'], stderr: /PostgreSQL databases are not supported/, status: 2 },
+  ];
+
+  for (const c of cases) {
+    it(`${c.name}: exits non-zero with a clear message, no stack trace, and creates nothing`, async () => {
+      const database = newDatabase();
+      const result = await run(c.args(database), c.env);
+      assert.notEqual(result.status, 0, result.stdout);
+      if (c.status !== undefined) assert.equal(result.status, c.status);
+      assert.match(result.stderr, c.stderr);
+      assert.doesNotMatch(result.stderr, STACK_FRAME, 'no stack trace');
+      assert.doesNotMatch(result.stdout, /listening on|admin password/);
+      assert.equal(existsSync(join(database, '..')), false, 'no database file, not even its directory');
+      assert.equal(existsSync(join(dir, 'data')), false, 'nothing at the default database path either');
+    });
+  }
+});
+
+describe('leasehold serve', { concurrency: 4 }, () => {
+  it('prints the first organization\'s credentials once on an empty database, and keeps that organization on the next start', async () => {
+    const database = newDatabase();
+    const first = await serve(database, ['--org-name', 'Bootstrapped']);
+    let created: ReturnType<typeof credentialsIn>;
+    try {
+      created = credentialsIn(first.banner);
+      assert.equal(first.banner.match(/admin password:/g)?.length, 1, 'printed once');
+      assert.equal(created.name, 'Bootstrapped');
+      assert.match(created.organizationId ?? '', UUID);
+      assert.equal(created.licensingEndpoint, `${first.url}/licensing/${created.organizationId}`, 'the endpoint names the port actually bound');
+      assert.equal(created.adminUsername, 'admin');
+      assert.match(created.adminPassword ?? '', /^\S{16,}$/);
+      assert.match(created.apiToken ?? '', /^\S{20,}$/);
+      assert.match(first.banner, /listening on http:\/\/127\.0\.0\.1:\d+ \(public URL http:\/\/127\.0\.0\.1:\d+, database .*leasehold\.db\)\n$/, 'the listening line comes last');
+
+      const health = await fetch(`${first.url}/healthz`, { signal: AbortSignal.timeout(WAIT_MS) });
+      assert.equal(health.status, 200);
+      assert.deepEqual(await health.json(), { status: 'ok' });
+      assert.equal((await getOrganization(first.url, created.apiToken!)).body.id, created.organizationId);
+    } finally {
+      assert.equal(await first.stop(), 0, first.output());
+    }
+
+    const second = await serve(database, ['--org-name', 'Another']);
+    try {
+      assert.doesNotMatch(second.banner, /admin password|API token|created your first organization/, 'no credentials the second time');
+      const org = await getOrganization(second.url, created.apiToken!);
+      assert.equal(org.status, 200, 'the same organization and token');
+      assert.equal(org.body.id, created.organizationId);
+      assert.equal(org.body.name, 'Bootstrapped');
+    } finally {
+      assert.equal(await second.stop(), 0, second.output());
+    }
+  });
+
+  it('creates no organization with --no-bootstrap', async () => {
+    const database = newDatabase();
+    const bare = await serve(database, ['--no-bootstrap']);
+    try {
+      assert.doesNotMatch(bare.banner, /admin password|created your first organization/);
+      assert.equal((await fetch(`${bare.url}/healthz`, { signal: AbortSignal.timeout(WAIT_MS) })).status, 200);
+    } finally {
+      assert.equal(await bare.stop(), 0, bare.output());
+    }
+    // The database still has no organization: the next start without the flag creates the first one.
+    const next = await serve(database);
+    try {
+      assert.match(next.banner, /created your first organization/);
+    } finally {
+      assert.equal(await next.stop(), 0, next.output());
+    }
+  });
+
+  it('exits 0 on SIGINT as on SIGTERM', async () => {
+    const server = await serve(newDatabase(), ['--no-bootstrap']);
+    assert.equal(await server.stop('SIGINT'), 0, server.output());
+  });
+
+  it('fails with a clear message when the port is taken, and creates no organization whose secrets nobody saw', async () => {
+    const blocker = createServer();
+    blocker.listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const port = (blocker.address() as { port: number }).port;
+    const database = newDatabase();
+    try {
+      const result = await run(['serve', '--database', database, '--port', String(port)]);
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, new RegExp(`port is already in use.*127\\.0\\.0\\.1:${port}`));
+      assert.doesNotMatch(result.stderr, STACK_FRAME);
+      assert.doesNotMatch(result.stdout, /admin password|listening on/);
+    } finally {
+      blocker.close();
+    }
+    const next = await serve(database);
+    try {
+      assert.match(next.banner, /created your first organization/, 'the failed start left the database without an organization');
+    } finally {
+      assert.equal(await next.stop(), 0, next.output());
+    }
+  });
+
+  it('takes its settings from the environment when no flag is given', async () => {
+    const database = newDatabase();
+    const server = await serve(database, ['--no-bootstrap'], { PUBLIC_URL: 'https://env.example/', DATABASE_URL: join(dir, 'ignored.db') });
+    try {
+      assert.match(server.banner, /\(public URL https:\/\/env\.example, database .*leasehold\.db\)/, 'the flag wins over DATABASE_URL');
+      assert.equal(existsSync(join(dir, 'ignored.db')), false);
+    } finally {
+      assert.equal(await server.stop(), 0, server.output());
+    }
+  });
+});
+
+describe('npx leasehold', () => {
+  it('runs the CLI from the repository root', async () => {
+    const result = await run(['--no', '--', 'leasehold', '--version'], {}, process.platform === 'win32' ? 'npx.cmd' : 'npx', [], REPO_ROOT);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout.trim(), VERSION);
+  });
+});
