@@ -1,0 +1,180 @@
+import { ActionIcon, Badge, Checkbox, Group, Input, Paper, ScrollArea, Stack, Text, TextInput, Tree, useTree, type TreeNodeData } from '@mantine/core';
+import { IconChevronDown, IconChevronRight, IconSearch } from '@tabler/icons-react';
+import { useMemo, useState, type ReactNode } from 'react';
+import type { Feature, Product } from '../api/types';
+
+export interface FeatureTreeProps {
+  products: Product[];
+  features: Feature[];
+  /** Selected feature ids. */
+  value: string[];
+  onChange: (featureIds: string[]) => void;
+  label?: string;
+  description?: ReactNode;
+  error?: ReactNode;
+  disabled?: boolean;
+}
+
+const PRODUCT = 'product:';
+
+/**
+ * Picks features across products: a tree of products (a checkbox each that selects all of its
+ * features) with their features (a checkbox each). The value is the list of feature ids.
+ */
+export function FeatureTree({ products, features, value, onChange, label = 'Features', description, error, disabled }: FeatureTreeProps) {
+  const [filter, setFilter] = useState('');
+  const selected = useMemo(() => new Set(value), [value]);
+
+  const featuresByProduct = useMemo(() => {
+    const map = new Map<string, Feature[]>();
+    for (const f of features) map.set(f.productId, [...(map.get(f.productId) ?? []), f]);
+    for (const list of map.values()) list.sort((a, b) => a.name.localeCompare(b.name));
+    return map;
+  }, [features]);
+  const productById = useMemo(() => new Map(products.map((p) => [p.id, p])), [products]);
+  const featureById = useMemo(() => new Map(features.map((f) => [f.id, f])), [features]);
+
+  const data: TreeNodeData[] = useMemo(() => {
+    const needle = filter.trim().toLowerCase();
+    return [...products]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((product) => {
+        const all = featuresByProduct.get(product.id) ?? [];
+        const productMatches = !needle || product.name.toLowerCase().includes(needle);
+        const shown = productMatches ? all : all.filter((f) => f.name.toLowerCase().includes(needle) || (f.description ?? '').toLowerCase().includes(needle));
+        return { product, shown, keep: productMatches || shown.length > 0 };
+      })
+      .filter((p) => p.keep)
+      .map(({ product, shown }) => ({
+        value: PRODUCT + product.id,
+        label: product.name,
+        children: shown.map((f) => ({ value: f.id, label: f.name })),
+      }));
+  }, [products, featuresByProduct, filter]);
+
+  // Products start expanded; the user may collapse some.
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
+  const expandedState = useMemo(() => Object.fromEntries(data.map((node) => [node.value, !collapsed.has(node.value)])), [data, collapsed]);
+  const tree = useTree({
+    expandedState,
+    onExpandedStateChange: (state) => {
+      const next = Object.entries(state)
+        .filter(([key, open]) => key.startsWith(PRODUCT) && !open)
+        .map(([key]) => key);
+      setCollapsed((current) => (next.length === current.size && next.every((k) => current.has(k)) ? current : new Set(next)));
+    },
+  });
+
+  const set = (ids: string[], on: boolean) => {
+    const next = new Set(selected);
+    for (const id of ids) {
+      if (on) next.add(id);
+      else next.delete(id);
+    }
+    // keep the order stable: catalog order
+    onChange(features.filter((f) => next.has(f.id)).map((f) => f.id).concat(value.filter((id) => !featureById.has(id) && next.has(id))));
+  };
+
+  const productCount = new Set(value.map((id) => featureById.get(id)?.productId).filter(Boolean)).size;
+
+  return (
+    <Input.Wrapper label={label} description={description} error={error}>
+      <Paper withBorder p="xs" mt={4} style={error ? { borderColor: 'var(--mantine-color-error)' } : undefined}>
+        <Stack gap="xs">
+          <Group justify="space-between" wrap="nowrap">
+            <TextInput
+              size="xs"
+              aria-label="Filter features"
+              placeholder="Filter products and features"
+              leftSection={<IconSearch size={14} />}
+              value={filter}
+              onChange={(e) => setFilter(e.currentTarget.value)}
+              style={{ flex: 1 }}
+            />
+            <Badge variant="light" color={value.length ? 'blue' : 'gray'}>
+              {value.length} selected{productCount > 0 ? ` in ${productCount} product${productCount > 1 ? 's' : ''}` : ''}
+            </Badge>
+          </Group>
+          {products.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              No products yet: create products and features first.
+            </Text>
+          ) : data.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              Nothing matches “{filter}”.
+            </Text>
+          ) : (
+            <ScrollArea.Autosize mah={360} type="auto">
+              <Tree
+                data={data}
+                tree={tree}
+                expandOnClick={false}
+                levelOffset="xl"
+                aria-label={label}
+                renderNode={({ node, expanded, hasChildren, elementProps }) => {
+                  if (node.value.startsWith(PRODUCT)) {
+                    const product = productById.get(node.value.slice(PRODUCT.length))!;
+                    const ids = (featuresByProduct.get(product.id) ?? []).map((f) => f.id);
+                    const count = ids.filter((id) => selected.has(id)).length;
+                    return (
+                      <Group gap={6} wrap="nowrap" {...elementProps} py={2}>
+                        <ActionIcon
+                          variant="subtle"
+                          color="gray"
+                          size="sm"
+                          aria-label={`${expanded ? 'Collapse' : 'Expand'} ${product.name}`}
+                          disabled={!hasChildren}
+                          onClick={(e) => {
+                            e.stopPropagation();
+                            tree.toggleExpanded(node.value);
+                          }}
+                        >
+                          {expanded ? <IconChevronDown size={14} /> : <IconChevronRight size={14} />}
+                        </ActionIcon>
+                        <Checkbox
+                          size="xs"
+                          aria-label={`All features of ${product.name}`}
+                          checked={ids.length > 0 && count === ids.length}
+                          indeterminate={count > 0 && count < ids.length}
+                          disabled={disabled || ids.length === 0}
+                          onClick={(e) => e.stopPropagation()}
+                          onChange={() => set(ids, count < ids.length)}
+                        />
+                        <Text size="sm" fw={600}>
+                          {product.name}
+                        </Text>
+                        <Text size="xs" c="dimmed">
+                          {ids.length === 0 ? 'no features' : `${count}/${ids.length}`}
+                        </Text>
+                      </Group>
+                    );
+                  }
+                  const feature = featureById.get(node.value)!;
+                  const product = productById.get(feature.productId);
+                  return (
+                    <Group gap={6} wrap="nowrap" {...elementProps} py={2} pl={28}>
+                      <Checkbox
+                        size="xs"
+                        label={feature.name}
+                        aria-label={`${product?.name ?? ''} / ${feature.name}`}
+                        checked={selected.has(feature.id)}
+                        disabled={disabled}
+                        onClick={(e) => e.stopPropagation()}
+                        onChange={(e) => set([feature.id], e.currentTarget.checked)}
+                      />
+                      {feature.description && (
+                        <Text size="xs" c="dimmed" truncate>
+                          {feature.description}
+                        </Text>
+                      )}
+                    </Group>
+                  );
+                }}
+              />
+            </ScrollArea.Autosize>
+          )}
+        </Stack>
+      </Paper>
+    </Input.Wrapper>
+  );
+}

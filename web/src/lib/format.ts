@@ -1,0 +1,53 @@
+import dayjs from 'dayjs';
+import relativeTime from 'dayjs/plugin/relativeTime';
+
+dayjs.extend(relativeTime);
+
+export function formatDateTime(value: string | null | undefined): string {
+  if (!value) return '—';
+  const d = dayjs(value);
+  return d.isValid() ? d.format('YYYY-MM-DD HH:mm') : value;
+}
+
+export function formatDate(value: string | null | undefined): string {
+  if (!value) return '—';
+  const d = dayjs(value);
+  return d.isValid() ? d.format('YYYY-MM-DD') : value;
+}
+
+export function fromNow(value: string | null | undefined): string {
+  if (!value) return '—';
+  const d = dayjs(value);
+  return d.isValid() ? d.fromNow() : value;
+}
+
+export function isPast(value: string | null | undefined, now = Date.now()): boolean {
+  return !!value && Date.parse(value) <= now;
+}
+
+/** A date picked in a form (`YYYY-MM-DD`, local) → the end of that day, as an ISO date-time. */
+export function endOfLocalDay(date: string): string {
+  return dayjs(date).endOf('day').toDate().toISOString();
+}
+
+/** An ISO date-time → the local date `YYYY-MM-DD` a date input shows. */
+export function localDateOf(iso: string | null): string | null {
+  if (!iso) return null;
+  const d = dayjs(iso);
+  return d.isValid() ? d.format('YYYY-MM-DD') : null;
+}
+
+export function formatLimit(limit: number | null): string {
+  return limit === null ? 'Unlimited' : String(limit);
+}
+
+/** Empty text → null, for optional text fields. */
+export function orNull(value: string): string | null {
+  const trimmed = value.trim();
+  return trimmed === '' ? null : trimmed;
+}
+
+/** X-axis tick of a usage chart: the hour for a day, the date for a month. */
+export function formatUsageTick(at: string, range: '24h' | '30d'): string {
+  return dayjs(at).format(range === '24h' ? 'HH:mm' : 'MMM D');
+}

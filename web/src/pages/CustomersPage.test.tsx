@@ -1,0 +1,162 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { apiError, created, mockApi, noContent, ok } from '../test/fetchMock';
+import { customer, page, session } from '../test/fixtures';
+import { renderWithProviders } from '../test/render';
+import { CustomersPage } from './CustomersPage';
+
+const globex = customer();
+const initech = customer({ id: 'cust-2', name: 'Initech', contactName: null, contactEmail: null, phone: null });
+
+function renderCustomers(role: 'admin' | 'viewer' | 'owner' = 'admin') {
+  return renderWithProviders(<CustomersPage />, { route: '/customers', session: session(role) });
+}
+
+describe('CustomersPage', () => {
+  it('lists the customers of the first page', async () => {
+    const fake = mockApi({ 'GET /customers': ok(page([globex, initech], { total: 2 })) });
+    renderCustomers();
+    const table = screen.getByRole('table', { name: 'Customers' });
+    expect(await within(table).findByRole('link', { name: 'Globex Corporation' })).toHaveAttribute('href', '/customers/cust-1');
+    expect(within(table).getByText('hank@globex.example')).toBeInTheDocument();
+    expect(within(table).getByRole('link', { name: 'Initech' })).toBeInTheDocument();
+    expect(screen.getByText('Showing 1–2 of 2 customers')).toBeInTheDocument();
+    expect(fake.calls('GET /customers')[0]!.url).toBe('/api/v1/customers?limit=25&offset=0');
+  });
+
+  it.each(['admin', 'owner'] as const)('shows New, Edit and Delete to an %s', async (role) => {
+    mockApi({ 'GET /customers': ok(page([globex])) });
+    renderCustomers(role);
+    expect(await screen.findByRole('button', { name: 'Edit Globex Corporation' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Delete Globex Corporation' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'New customer' })).toBeInTheDocument();
+  });
+
+  it('shows no write buttons to a viewer', async () => {
+    mockApi({ 'GET /customers': ok(page([globex])) });
+    renderCustomers('viewer');
+    expect(await screen.findByRole('link', { name: 'Globex Corporation' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'New customer' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /^Edit / })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /^Delete / })).not.toBeInTheDocument();
+  });
+
+  it('shows the server’s reason when a delete is refused, and keeps the customer', async () => {
+    const fake = mockApi({
+      'GET /customers': ok(page([globex, initech])),
+      'DELETE /customers/cust-1': apiError(409, 'CONFLICT', 'the customer has 2 license(s); delete or move them first'),
+    });
+    const { user } = renderCustomers();
+    await user.click(await screen.findByRole('button', { name: 'Delete Globex Corporation' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete customer' });
+    expect(dialog).toHaveTextContent('Delete Globex Corporation?');
+    await user.click(within(dialog).getByRole('button', { name: 'Delete customer' }));
+
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent('Refused');
+    expect(alert).toHaveTextContent('the customer has 2 license(s); delete or move them first');
+    expect(screen.getByRole('dialog', { name: 'Delete customer' })).toBeInTheDocument();
+    expect(fake.calls('DELETE /customers/cust-1')[0]!.headers['x-csrf-token']).toBe('csrf-admin-token');
+    // The list was not reloaded.
+    expect(fake.calls('GET /customers')).toHaveLength(1);
+  });
+
+  it('deletes a customer, closes the dialog and reloads the list', async () => {
+    let deleted = false;
+    const fake = mockApi({
+      'GET /customers': () => ok(page(deleted ? [initech] : [globex, initech])),
+      'DELETE /customers/cust-1': () => {
+        deleted = true;
+        return noContent();
+      },
+    });
+    const { user } = renderCustomers();
+    await user.click(await screen.findByRole('button', { name: 'Delete Globex Corporation' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete customer' }));
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(await screen.findByText('Deleted Globex Corporation')).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByRole('link', { name: 'Globex Corporation' })).not.toBeInTheDocument());
+    expect(screen.getByRole('link', { name: 'Initech' })).toBeInTheDocument();
+    expect(fake.calls('GET /customers')).toHaveLength(2);
+  });
+
+  it('creates a customer and shows the server’s field errors next to their fields', async () => {
+    const fake = mockApi({
+      'GET /customers': ok(page([])),
+      'POST /customers': (req) =>
+        (req.body as { phone?: string }).phone === 'call me'
+          ? apiError(400, 'VALIDATION_FAILED', 'body.phone must match pattern "^[0-9+()./ -]*$"', [
+              { field: 'body.phone', message: 'must match pattern "^[0-9+()./ -]*$"' },
+              { field: 'body.phone', message: 'must be null' },
+              { field: 'body.phone', message: 'must match a schema in anyOf' },
+            ])
+          : created(customer({ id: 'cust-3', name: 'Umbrella', phone: '+44 20 7946 0000' })),
+    });
+    const { user } = renderCustomers();
+    expect(await screen.findByText('No customers yet.')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'New customer' }));
+    const dialog = screen.getByRole('dialog', { name: 'New customer' });
+
+    await user.type(within(dialog).getByLabelText(/^Name/), 'Umbrella');
+    await user.type(within(dialog).getByLabelText('Phone'), 'call me');
+    await user.click(within(dialog).getByRole('button', { name: 'Create customer' }));
+
+    const phone = within(dialog).getByLabelText('Phone');
+    await waitFor(() => expect(phone).toHaveAttribute('aria-invalid', 'true'));
+    expect(phone).toHaveAccessibleDescription('Must match pattern "^[0-9+()./ -]*$"');
+    expect(within(dialog).getByLabelText(/^Name/)).not.toHaveAttribute('aria-invalid', 'true');
+    // Every message found its field: no form-level alert.
+    expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
+    expect(fake.calls('POST /customers')[0]!.body).toEqual({ name: 'Umbrella', contactName: null, contactEmail: null, phone: 'call me', comment: null });
+
+    await user.clear(phone);
+    await user.type(phone, '+44 20 7946 0000');
+    await user.click(within(dialog).getByRole('button', { name: 'Create customer' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(await screen.findByText('Created Umbrella')).toBeInTheDocument();
+    expect(fake.calls('GET /customers')).toHaveLength(2);
+  });
+
+  it('checks the name and email before sending', async () => {
+    const fake = mockApi({ 'GET /customers': ok(page([])) });
+    const { user } = renderCustomers();
+    await user.click(await screen.findByRole('button', { name: 'New customer' }));
+    const dialog = screen.getByRole('dialog', { name: 'New customer' });
+    await user.type(within(dialog).getByLabelText('Contact email'), 'not-an-email');
+    await user.click(within(dialog).getByRole('button', { name: 'Create customer' }));
+
+    expect(await within(dialog).findByText('Enter a name')).toBeInTheDocument();
+    expect(within(dialog).getByText('Enter a valid email address')).toBeInTheDocument();
+    expect(fake.calls('POST /customers')).toHaveLength(0);
+  });
+
+  it('edits a customer with its current values filled in', async () => {
+    const fake = mockApi({
+      'GET /customers': ok(page([globex])),
+      'PATCH /customers/cust-1': (req) => ok({ ...globex, ...(req.body as object) }),
+    });
+    const { user } = renderCustomers();
+    await user.click(await screen.findByRole('button', { name: 'Edit Globex Corporation' }));
+    const dialog = screen.getByRole('dialog', { name: 'Edit Globex Corporation' });
+    const contact = within(dialog).getByLabelText('Contact name');
+    expect(contact).toHaveValue('Hank Scorpio');
+    await user.clear(contact);
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    await waitFor(() => expect(fake.calls('PATCH /customers/cust-1')).toHaveLength(1));
+    expect(fake.calls('PATCH /customers/cust-1')[0]!.body).toMatchObject({ name: 'Globex Corporation', contactName: null, contactEmail: 'hank@globex.example' });
+    expect(await screen.findByText('Saved Globex Corporation')).toBeInTheDocument();
+  });
+
+  it('shows a load failure with a retry', async () => {
+    let fail = true;
+    mockApi({ 'GET /customers': () => (fail ? apiError(503, 'UNAVAILABLE', 'the server cannot reach its database; retry shortly') : ok(page([globex]))) });
+    const { user } = renderCustomers();
+    expect(await screen.findByRole('alert')).toHaveTextContent('the server cannot reach its database; retry shortly');
+    fail = false;
+    await user.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByRole('link', { name: 'Globex Corporation' })).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+});

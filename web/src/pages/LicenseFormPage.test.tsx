@@ -1,0 +1,200 @@
+import { screen, waitFor } from '@testing-library/react';
+import { Route } from 'react-router';
+import { describe, expect, it } from 'vitest';
+import type { LicenseInput } from '../api/types';
+import { apiError, created, mockApi, ok, type Handler } from '../test/fetchMock';
+import { catalog, customer, license, page, session } from '../test/fixtures';
+import { currentLocation, renderWithProviders } from '../test/render';
+import { LicenseFormPage } from './LicenseFormPage';
+
+const KEY_CODE = /^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){4}$/;
+
+function routes(extra: Record<string, Handler> = {}): Record<string, Handler> {
+  return {
+    'GET /customers/cust-1': ok(customer()),
+    'GET /customers': ok(page([customer(), customer({ id: 'cust-2', name: 'Initech' })], { limit: 20 })),
+    'GET /products': ok(page(catalog.products, { limit: 200 })),
+    'GET /features': ok(page(catalog.features, { limit: 200 })),
+    'GET /licenses/lic-1': ok(license()),
+    'POST /licenses': (req) => created(license({ ...(req.body as LicenseInput), id: 'lic-9', keys: (req.body as LicenseInput).keys ?? ['GENER-ATEDK-EYCOD-E0000-00000'] })),
+    'PATCH /licenses/lic-1': (req) => ok(license(req.body as Partial<LicenseInput>)),
+    ...extra,
+  };
+}
+
+function renderNew(route = '/licenses/new?customerId=cust-1', role: 'admin' | 'viewer' = 'admin') {
+  return renderWithProviders(<LicenseFormPage />, {
+    route,
+    path: '/licenses/new',
+    session: session(role),
+    routes: [<Route key="l" path="/licenses" element={<p>License list</p>} />, <Route key="d" path="/licenses/:id" element={<p>License details</p>} />],
+  });
+}
+
+function renderEdit(role: 'admin' | 'viewer' = 'admin') {
+  return renderWithProviders(<LicenseFormPage />, {
+    route: '/licenses/lic-1/edit',
+    path: '/licenses/:id/edit',
+    session: session(role),
+    routes: <Route path="/licenses/:id" element={<p>License details</p>} />,
+  });
+}
+
+/** Waits for the catalog and the preselected customer. */
+async function formReady() {
+  await screen.findByRole('checkbox', { name: 'cad-suite / render' });
+  await waitFor(() => expect(screen.getByRole('combobox', { name: /^Customer/ })).toHaveValue('Globex Corporation'));
+}
+
+describe('LicenseFormPage', () => {
+  it('creates a license whose key code the server generates', async () => {
+    const fake = mockApi(routes());
+    const { user } = renderNew();
+    await formReady();
+    expect(screen.getByText(/The server generates a strong key code/)).toBeInTheDocument();
+
+    await user.click(screen.getByRole('checkbox', { name: 'cad-suite / render' }));
+    await user.click(screen.getByRole('checkbox', { name: 'viewer / view' }));
+    await user.type(screen.getByRole('textbox', { name: /^Lease limit/ }), '5');
+    await user.click(screen.getByRole('button', { name: 'Create license' }));
+
+    await waitFor(() => expect(currentLocation()).toBe('/licenses/lic-9'));
+    const [post] = fake.calls('POST /licenses');
+    expect(post!.body).toEqual({ customerId: 'cust-1', featureIds: ['feat-render', 'feat-view'], leaseLimit: 5, expiry: null });
+    expect(post!.headers['x-csrf-token']).toBe('csrf-admin-token');
+    expect(await screen.findByText('License created')).toBeInTheDocument();
+  });
+
+  it('generates a key code in the browser, copies it and sends it', async () => {
+    const fake = mockApi(routes());
+    const { user } = renderNew();
+    await formReady();
+    await user.click(screen.getByRole('radio', { name: 'Enter my own' }));
+    expect(await screen.findByRole('textbox', { name: 'Key code 1' })).toHaveValue('');
+
+    await user.click(screen.getByRole('button', { name: 'Generate key code' }));
+    const generated = screen.getByRole('textbox', { name: 'Key code 2' });
+    const code = (generated as HTMLInputElement).value;
+    expect(code).toMatch(KEY_CODE);
+
+    await user.click(screen.getByRole('button', { name: 'Copy key code 2' }));
+    await expect(navigator.clipboard.readText()).resolves.toBe(code);
+
+    // A second generated code differs.
+    await user.click(screen.getByRole('button', { name: 'Generate key code' }));
+    expect(screen.getByRole('textbox', { name: 'Key code 3' })).not.toHaveValue(code);
+
+    await user.click(screen.getByRole('button', { name: 'Remove key code 3' }));
+    await user.click(screen.getByRole('button', { name: 'Remove key code 1' }));
+    expect(screen.getByRole('textbox', { name: 'Key code 1' })).toHaveValue(code);
+    expect(screen.queryByRole('textbox', { name: 'Key code 2' })).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('checkbox', { name: 'All features of cad-suite' }));
+    await user.click(screen.getByRole('button', { name: 'Create license' }));
+    await waitFor(() => expect(fake.calls('POST /licenses')).toHaveLength(1));
+    expect(fake.calls('POST /licenses')[0]!.body).toEqual({
+      customerId: 'cust-1',
+      featureIds: ['feat-export', 'feat-render'],
+      leaseLimit: null,
+      expiry: null,
+      keys: [code],
+    });
+  });
+
+  it('asks for a customer before sending', async () => {
+    const fake = mockApi(routes());
+    const { user } = renderNew('/licenses/new');
+    await screen.findByRole('checkbox', { name: 'cad-suite / render' });
+    await user.click(screen.getByRole('radio', { name: 'Enter my own' }));
+    await user.click(await screen.findByRole('button', { name: 'Add key code' }));
+    await user.type(screen.getByRole('textbox', { name: 'Key code 2' }), '-bad');
+    await user.click(screen.getByRole('button', { name: 'Create license' }));
+
+    expect(await screen.findByText('Choose a customer')).toBeInTheDocument();
+    expect(fake.calls('POST /licenses')).toHaveLength(0);
+  });
+
+  it('flags each bad key code row', async () => {
+    const fake = mockApi(routes());
+    const { user } = renderNew();
+    await formReady();
+    await user.click(screen.getByRole('radio', { name: 'Enter my own' }));
+    await user.click(await screen.findByRole('button', { name: 'Add key code' }));
+    await user.type(screen.getByRole('textbox', { name: 'Key code 2' }), '-bad');
+    await user.click(screen.getByRole('button', { name: 'Create license' }));
+
+    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Key code 1' })).toHaveAccessibleDescription('Enter a key code or remove this row'));
+    expect(screen.getByRole('textbox', { name: 'Key code 2' })).toHaveAccessibleDescription('Use letters, digits, _ . and -, starting with a letter or digit');
+    expect(fake.calls('POST /licenses')).toHaveLength(0);
+  });
+
+  it('shows a key code refused by the server next to its row', async () => {
+    mockApi(
+      routes({
+        'POST /licenses': apiError(400, 'VALIDATION_FAILED', 'body.keys.0 must match pattern "^[A-Za-z0-9][A-Za-z0-9_.-]{3,127}$"', [
+          { field: 'body.keys.0', message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9_.-]{3,127}$"' },
+        ]),
+      }),
+    );
+    const { user } = renderNew();
+    await formReady();
+    await user.click(screen.getByRole('radio', { name: 'Enter my own' }));
+    await user.type(await screen.findByRole('textbox', { name: 'Key code 1' }), 'ACME-2025');
+    await user.click(screen.getByRole('button', { name: 'Create license' }));
+    await waitFor(() =>
+      expect(screen.getByRole('textbox', { name: 'Key code 1' })).toHaveAccessibleDescription('Must match pattern "^[A-Za-z0-9][A-Za-z0-9_.-]{3,127}$"'),
+    );
+    expect(currentLocation()).toBe('/licenses/new?customerId=cust-1');
+  });
+
+  it('shows a key code conflict above the form', async () => {
+    mockApi(routes({ 'POST /licenses': apiError(409, 'CONFLICT', 'key code(s) already in use: ACME-2025') }));
+    const { user } = renderNew();
+    await formReady();
+    await user.click(screen.getByRole('radio', { name: 'Enter my own' }));
+    await user.type(await screen.findByRole('textbox', { name: 'Key code 1' }), 'ACME-2025');
+    await user.click(screen.getByRole('button', { name: 'Create license' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('key code(s) already in use: ACME-2025');
+  });
+
+  it('edits a license, sending only what changed', async () => {
+    const fake = mockApi(routes());
+    const { user } = renderEdit();
+    const limit = await screen.findByRole('textbox', { name: /^Lease limit/ });
+    expect(limit).toHaveValue('10');
+    expect(screen.getByRole('textbox', { name: 'Key code 1' })).toHaveValue('ABCDE-FGHJK-MNPQR-STVWX-YZ012');
+    expect(screen.queryByRole('radio', { name: 'Enter my own' })).not.toBeInTheDocument();
+    expect(await screen.findByRole('checkbox', { name: 'cad-suite / render' })).toBeChecked();
+    expect(screen.getByRole('checkbox', { name: 'viewer / view' })).toBeChecked();
+
+    await user.clear(limit);
+    await user.type(limit, '20');
+    await user.click(screen.getByRole('button', { name: 'Save license' }));
+
+    await waitFor(() => expect(currentLocation()).toBe('/licenses/lic-1'));
+    expect(fake.calls('PATCH /licenses/lic-1')[0]!.body).toEqual({ leaseLimit: 20 });
+  });
+
+  it('warns that removing a key code revokes its leases', async () => {
+    mockApi(routes());
+    const { user } = renderEdit();
+    await user.click(await screen.findByRole('button', { name: 'Add key code' }));
+    await user.type(screen.getByRole('textbox', { name: 'Key code 2' }), 'NEW-KEY-2');
+    await user.click(screen.getByRole('button', { name: 'Remove key code 1' }));
+    expect(screen.getByText('Removing a key code revokes the leases obtained with it.')).toBeInTheDocument();
+  });
+
+  it('sends a viewer back to the license', async () => {
+    mockApi(routes());
+    renderEdit('viewer');
+    await waitFor(() => expect(currentLocation()).toBe('/licenses/lic-1'));
+    expect(screen.queryByRole('button', { name: 'Save license' })).not.toBeInTheDocument();
+  });
+
+  it('sends a viewer from the new-license form to the list', async () => {
+    const fake = mockApi(routes());
+    renderNew('/licenses/new', 'viewer');
+    await waitFor(() => expect(currentLocation()).toBe('/licenses'));
+    expect(fake.calls('POST /licenses')).toHaveLength(0);
+  });
+});
