@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { adminApi } from './admin/index.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { Housekeeping } from './housekeeping.js';
 import { Keychain } from './keys/keychain.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Usage history being collected; `flush()` writes it now. */
     usage: UsageRecorder;
+    housekeeping: Housekeeping;
   }
 }
 
@@ -78,8 +80,26 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
     flushing = setInterval(flush, USAGE_FLUSH_MS);
     flushing.unref();
   });
+  // Housekeeping deletes leases past their retention, on every instance, in bounded batches.
+  const housekeeping = new Housekeeping(store, clock, { retentionDays: config.leaseRetentionDays });
+  app.decorate('housekeeping', housekeeping);
+  let sweeping: NodeJS.Timeout | undefined;
+  let sweep: Promise<unknown> = Promise.resolve();
+  const tidy = () =>
+    (sweep = housekeeping.run().then(
+      (result) => result.leases + result.sessions > 0 && app.log.info(result, 'housekeeping deleted old leases and sessions'),
+      (err: unknown) => app.log.warn({ err }, 'housekeeping failed; it runs again later'),
+    ));
+  if (config.housekeepingIntervalSeconds > 0) {
+    app.addHook('onReady', async () => {
+      sweeping = setInterval(tidy, config.housekeepingIntervalSeconds * 1000);
+      sweeping.unref();
+    });
+  }
   app.addHook('onClose', async () => {
     clearInterval(flushing);
+    clearInterval(sweeping);
+    await sweep;
     await flush();
   });
 

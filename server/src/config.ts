@@ -18,6 +18,12 @@ export interface Config {
   /** How long an instance may keep using a cached signing key after it was rotated elsewhere. */
   cacheTtlMs: number;
   logLevel: LogLevel;
+  /** Server processes `serve` runs on this machine (node:cluster); 1 runs no cluster. */
+  workers: number;
+  /** Days released, superseded and expired leases are kept before housekeeping deletes them. */
+  leaseRetentionDays: number;
+  /** Seconds between housekeeping runs; 0 turns it off on this instance. */
+  housekeepingIntervalSeconds: number;
 }
 
 /** What the command line gives; every field may also come from the environment. */
@@ -28,6 +34,7 @@ export interface ConfigInput {
   publicUrl?: string;
   maxLeaseSeconds?: string;
   logLevel?: string;
+  workers?: string;
 }
 
 /** A setting that cannot be used, with the reason. */
@@ -47,11 +54,19 @@ function integer(name: string, text: string, min: number, max: number): number {
 
 export const DEFAULT_DATABASE_PATH = 'data/leasehold.db';
 
-/** Reads a database setting: a file path (optionally `file:`-prefixed). */
+/** Reads a database setting: a PostgreSQL URL, or an SQLite file path (optionally `file:`-prefixed). */
 export function parseDatabase(text: string | undefined, cwd = process.cwd()): DatabaseConfig {
   const value = (text ?? '').trim() || DEFAULT_DATABASE_PATH;
   if (/^postgres(ql)?:\/\//i.test(value)) {
-    throw new ConfigError('PostgreSQL databases are not supported by this version yet; give an SQLite file path');
+    if (value.length > 4096) throw new ConfigError('database URL is too long');
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new ConfigError('database URL is not a valid postgres:// URL');
+    }
+    if (!url.hostname && !url.searchParams.get('host')) throw new ConfigError('database URL names no host');
+    return { kind: 'postgres', url: value };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw new ConfigError(`unsupported database URL scheme in "${value}"`);
   const path = value.startsWith('file:') ? value.slice('file:'.length) : value;
@@ -75,6 +90,17 @@ export function publicUrlFrom(text: string | undefined, host: string, port: numb
   return url.toString().replace(/\/+$/, '');
 }
 
+function withDatabaseSettings(database: DatabaseConfig, env: NodeJS.ProcessEnv): DatabaseConfig {
+  if (database.kind === 'sqlite') {
+    return { ...database, busyTimeoutMs: integer('SQLite busy timeout', env.LEASEHOLD_SQLITE_BUSY_TIMEOUT_MS ?? '5000', 0, 600_000) };
+  }
+  return {
+    ...database,
+    poolSize: integer('PostgreSQL pool size', env.LEASEHOLD_PG_POOL_SIZE ?? '10', 1, 1000),
+    connectTimeoutMs: integer('PostgreSQL connect timeout', env.LEASEHOLD_PG_CONNECT_TIMEOUT_MS ?? '5000', 100, 600_000),
+  };
+}
+
 /** Builds the configuration from flags first, then the environment, then defaults. */
 export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const host = (input.host ?? env.HOST ?? '127.0.0.1').trim();
@@ -88,13 +114,13 @@ export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = proce
     port,
     publicUrl: publicUrlFrom(input.publicUrl ?? env.PUBLIC_URL, host, port),
     publicUrlGiven: (input.publicUrl ?? env.PUBLIC_URL ?? '').trim() !== '',
-    database: {
-      ...parseDatabase(input.database ?? env.DATABASE_URL, cwd),
-      busyTimeoutMs: integer('SQLite busy timeout', env.LEASEHOLD_SQLITE_BUSY_TIMEOUT_MS ?? '5000', 0, 600_000),
-    },
+    database: withDatabaseSettings(parseDatabase(input.database ?? env.DATABASE_URL, cwd), env),
     defaultLeaseSeconds: Math.min(600, maxLeaseSeconds),
     maxLeaseSeconds,
     cacheTtlMs: integer('cache TTL', env.LEASEHOLD_CACHE_TTL_MS ?? '5000', 0, 600_000),
     logLevel,
+    workers: integer('workers', input.workers ?? env.LEASEHOLD_WORKERS ?? '1', 1, 64),
+    leaseRetentionDays: integer('lease retention days', env.LEASEHOLD_LEASE_RETENTION_DAYS ?? '30', 1, 36_500),
+    housekeepingIntervalSeconds: integer('housekeeping interval', env.LEASEHOLD_HOUSEKEEPING_INTERVAL_SECONDS ?? '3600', 0, 7 * 86_400),
   };
 }

@@ -18,8 +18,9 @@ export interface RunningServer {
 /** Opens the database (migrating it), creates a first organization when asked and there is none, and listens. */
 export async function startServer(config: Config, options: { clock?: Clock; bootstrapOrganization?: string } = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
-  const store = await openStore(config.database);
   let app: FastifyInstance | undefined;
+  // A connection the database dropped while idle (restart, failover) is replaced on next use.
+  const store = await openStore(config.database, { onIdleError: (err) => app?.log.warn({ err: err.message }, 'database connection lost; reconnecting on next use') });
   try {
     app = await buildApp({ config, store, clock });
     await app.listen({ port: config.port, host: config.host });

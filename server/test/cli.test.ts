@@ -1,3 +1,4 @@
+// @sqlite-only: exercises the default single-machine SQLite deployment (files, processes, locks).
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,7 +14,8 @@ import { tempDir } from './helpers.js';
 const BIN = fileURLToPath(new URL('../bin/leasehold.js', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Longest any single wait may take, so that a broken CLI fails a test instead of hanging it. */
-const WAIT_MS = 15_000;
+// Generous: a loaded two-core machine starts a process in seconds, and this only guards against hangs.
+const WAIT_MS = 60_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const STACK_FRAME = /^\s+at .+[:(]/m;
 

@@ -1,3 +1,4 @@
+// @sqlite-only: exercises the default single-machine SQLite deployment (files, processes, locks).
 import assert from 'node:assert/strict';
 import BetterSqlite3 from 'better-sqlite3';
 import { after, before, describe, it } from 'node:test';
@@ -14,7 +15,8 @@ describe('when another process holds the database write lock too long', () => {
 
   it('answers 503 with Retry-After instead of failing, writes nothing, and works again once the lock is gone', async () => {
     const client = licensingClient(server);
-    const other = new BetterSqlite3(server.config.database.path);
+    assert.equal(server.config.database.kind, 'sqlite');
+    const other = new BetterSqlite3(server.config.database.kind === 'sqlite' ? server.config.database.path : '');
     other.exec('BEGIN EXCLUSIVE');
     try {
       const res = await client.obtain(license.key);

@@ -8,6 +8,7 @@ import type { Clock } from '../src/clock.js';
 import { resolveConfig, type Config } from '../src/config.js';
 import { openStore, type Store } from '../src/store/index.js';
 import type { SigningAlgorithm } from '../src/store/schema.js';
+import { createTestSchema, TEST_DATABASE, type TestSchema } from './pg.js';
 
 /** A clock that moves only when a test moves it. */
 export class ManualClock implements Clock {
@@ -44,10 +45,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Builds a server on a new SQLite file with one organization, on a manual clock. */
+/**
+ * Builds a server with one organization, on a manual clock, on a new database: an SQLite file, or
+ * (when the suite runs on PostgreSQL) a schema of its own.
+ */
 export async function startTestServer(options: { algorithm?: SigningAlgorithm; env?: Record<string, string>; dir?: string } = {}): Promise<TestServer> {
   const dir = options.dir ?? tempDir();
-  const config = resolveConfig({ database: join(dir, 'leasehold.db'), publicUrl: PUBLIC_URL, logLevel: 'silent' }, { ...options.env });
+  const schema: TestSchema | undefined = TEST_DATABASE === 'postgres' ? await createTestSchema() : undefined;
+  const config = resolveConfig({ database: schema?.url ?? join(dir, 'leasehold.db'), publicUrl: PUBLIC_URL, logLevel: 'silent' }, { ...options.env });
   const clock = new ManualClock();
   const store = await openStore(config.database);
   const org = await createOrganization(store, clock, { name: 'Test Org', algorithm: options.algorithm });
@@ -70,6 +75,7 @@ export async function startTestServer(options: { algorithm?: SigningAlgorithm; e
     close: async () => {
       await app.close();
       await store.close();
+      await schema?.drop();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };

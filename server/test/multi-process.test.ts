@@ -1,41 +1,18 @@
+// @sqlite-only: exercises the default single-machine SQLite deployment (files, processes, locks).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { tempDir } from './helpers.js';
+import { BIN, serve as serveProcess, type ServerProcess } from './processes.js';
 
-const BIN = fileURLToPath(new URL('../bin/leasehold.js', import.meta.url));
-
-/** Starts `leasehold serve` and resolves with its base URL once it listens. */
-async function serve(database: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--database', database, '--port', '0', '--no-bootstrap', '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-  return { child, url };
-}
+const serve = (database: string) => serveProcess(['--database', database, '--no-bootstrap'], {}, 120_000);
 
 describe('several server processes on one SQLite database', () => {
   const dir = tempDir();
   const database = join(dir, 'shared.db');
-  const servers: { child: ChildProcess; url: string }[] = [];
+  const servers: ServerProcess[] = [];
   let org: { organizationId: string; apiToken: string };
 
   before(async () => {
@@ -47,10 +24,7 @@ describe('several server processes on one SQLite database', () => {
   });
 
   after(async () => {
-    for (const s of servers) {
-      s.child.kill('SIGTERM');
-      if (s.child.exitCode === null) await once(s.child, 'exit');
-    }
+    for (const s of servers) await s.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

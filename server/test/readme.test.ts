@@ -1,3 +1,4 @@
+// @sqlite-only: exercises the default single-machine SQLite deployment (files, processes, locks).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';

@@ -1,3 +1,4 @@
+// @sqlite-only: exercises the default single-machine SQLite deployment (files, processes, locks).
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,7 +14,8 @@ import { tempDir } from './helpers.js';
 // What survives the end of a `leasehold serve` process: a crash (SIGKILL) and a graceful stop (SIGTERM).
 const BIN = fileURLToPath(new URL('../bin/leasehold.js', import.meta.url));
 /** Longest any single wait may take, so that a broken server fails a test instead of hanging it. */
-const WAIT_MS = 15_000;
+// Generous: a loaded two-core machine starts a process in seconds, and this only guards against hangs.
+const WAIT_MS = 60_000;
 
 /** The environment of a child: none of the settings the runner may happen to have, quiet logs. */
 function childEnv(): NodeJS.ProcessEnv {
@@ -269,7 +271,8 @@ describe('SIGTERM with requests in flight', () => {
     }
 
     assert.deepEqual(exit, { code: 0, signal: null }, first.output());
-    assert.ok(stopMs < 5000, `stopped in ${stopMs} ms`);
+    // Below the 10 s after which the server gives up draining and exits 1.
+    assert.ok(stopMs < 9000, `stopped in ${stopMs} ms`);
     const all = [...obtains, ...releases];
     assert.deepEqual(
       all.filter((o) => o.kind === 'incomplete'),
@@ -377,7 +380,7 @@ describe('SIGTERM with requests in flight', () => {
     assert.match(reply, /\r\n\r\nHTTP\/1\.1 200 OK\r\n/, reply);
     assert.match(reply, /"success":true/);
     assert.deepEqual(exit, { code: 0, signal: null }, first.output());
-    assert.ok(stopMs < 3000, `stopped in ${stopMs} ms: an idle kept-alive connection must not hold the exit up`);
+    assert.ok(stopMs < 9000, `stopped in ${stopMs} ms: an idle kept-alive connection (72 s keep-alive) must not hold the exit up`);
 
     const second = await serve(database);
     try {

@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
 import type { FastifyPluginAsync } from 'fastify';
 import { authenticate } from '../http/auth.js';
-import { adminErrorHandler } from '../http/errors.js';
+import { ApiError, adminErrorHandler } from '../http/errors.js';
 import { strictValidatorCompiler } from '../http/validation.js';
 import { auditRoutes } from './audit.js';
 import { customerRoutes } from './customers.js';
@@ -29,6 +29,13 @@ export const adminApi: FastifyPluginAsync<SessionDeps> = async (app, opts) => {
     reply.code(404).type('application/json').send(JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } })),
   );
   app.decorateRequest('principal', null);
+  // No text Leasehold keeps may hold NUL (PostgreSQL cannot store it): refuse it in any input up front.
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [['params', request.params], ['query', request.query], ['body', request.body]] as const) {
+      const field = nulField(value, part);
+      if (field) throw new ApiError(400, 'VALIDATION_FAILED', 'text must not contain NUL characters', [{ field, message: 'must not contain NUL characters' }]);
+    }
+  });
 
   await app.register(signInRoutes, deps);
   await app.register(async (authenticated) => {
@@ -49,3 +56,15 @@ export const adminApi: FastifyPluginAsync<SessionDeps> = async (app, opts) => {
     for (const routes of resources) await authenticated.register(routes, deps);
   });
 };
+
+/** The path of the first string in `value` that contains NUL, if any. */
+function nulField(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (depth > 20 || value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\u0000')) return `${path}.${key.replace(/\u0000/g, '')}`;
+    const found = nulField(item, `${path}.${key}`, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -3,10 +3,13 @@ import { existsSync } from 'node:fs';
 import { VERSION } from '../app.js';
 import { createApiToken, createOrganization } from '../bootstrap.js';
 import { systemClock } from '../clock.js';
-import { ConfigError, parseDatabase, resolveConfig } from '../config.js';
+import { ConfigError, parseDatabase, publicUrlFrom, resolveConfig } from '../config.js';
 import { SIGNING_ALGORITHMS } from '../keys/algorithms.js';
 import { startServer } from '../server.js';
-import { openStore } from '../store/index.js';
+import { describeDatabase, openStore } from '../store/index.js';
+import { isWorker, reportListening, runPrimary } from './cluster.js';
+import type { CreatedOrganization } from '../bootstrap.js';
+import type { Config } from '../config.js';
 import type { Role, SigningAlgorithm } from '../store/schema.js';
 
 function text(max: number) {
@@ -35,15 +38,38 @@ program
   .description('run the server (migrates the database first; creates a first organization when the database has none)')
   .option('--port <port>', 'port to listen on (env PORT, default 8080)')
   .option('--host <host>', 'address to listen on (env HOST, default 127.0.0.1)')
-  .option('--database <path>', `SQLite database file (env DATABASE_URL, default ./data/leasehold.db)`)
+  .option('--database <path|url>', 'SQLite database file or postgres:// URL (env DATABASE_URL, default ./data/leasehold.db)')
   .option('--public-url <url>', 'URL clients reach this server at (env PUBLIC_URL, default http://HOST:PORT)')
   .option('--max-lease-seconds <seconds>', 'longest lease granted (env LEASEHOLD_MAX_LEASE_SECONDS, default 86400)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env LOG_LEVEL, default info)')
   .option('--org-name <name>', 'name of the organization created on first start', text(200), 'My Organization')
   .option('--no-bootstrap', 'do not create an organization when the database has none')
-  .action(async (opts: { port?: string; host?: string; database?: string; publicUrl?: string; maxLeaseSeconds?: string; logLevel?: string; orgName: string; bootstrap: boolean }) => {
+  .option('--workers <n>', 'server processes on this machine, sharing the port (env LEASEHOLD_WORKERS, default 1)')
+  .action(async (opts: { port?: string; host?: string; database?: string; publicUrl?: string; maxLeaseSeconds?: string; logLevel?: string; orgName: string; bootstrap: boolean; workers?: string }) => {
     const config = resolveConfig(opts);
-    const server = await startServer(config, { bootstrapOrganization: opts.bootstrap ? opts.orgName : undefined });
+    if (config.workers > 1 && !isWorker()) {
+      runPrimary({
+        workers: config.workers,
+        log: (message) => process.stderr.write(`leasehold: ${message}\n`),
+        ready: async (url) => {
+          // With --port 0 the workers share the port the system gave the first of them.
+          if (!config.publicUrlGiven && config.port === 0) config.publicUrl = publicUrlFrom(undefined, config.host, Number(new URL(url).port));
+          // The first organization is created once every worker holds the port, as without workers.
+          let created: CreatedOrganization | undefined;
+          if (opts.bootstrap) {
+            const store = await openStore(config.database);
+            try {
+              if ((await store.organizations.count()) === 0) created = await createOrganization(store, systemClock, { name: opts.orgName });
+            } finally {
+              await store.close();
+            }
+          }
+          printBanner(config, url, created, config.workers);
+        },
+      });
+      return;
+    }
+    const server = await startServer(config, { bootstrapOrganization: opts.bootstrap && !isWorker() ? opts.orgName : undefined });
     // Handlers before the listening line: whoever waits for that line may signal at once, and a
     // signal that comes before its handler kills the process without draining requests.
     let stopping = false;
@@ -65,30 +91,36 @@ program
       );
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
-    if (server.created) {
-      const c = server.created;
-      process.stdout.write(
-        [
-          '',
-          'Leasehold created your first organization. These secrets are shown only this once:',
-          `  organization:        ${c.name} (${c.organizationId})`,
-          `  licensing endpoint:  ${config.publicUrl}/licensing/${c.organizationId}`,
-          `  admin username:      ${c.adminUsername}`,
-          `  admin password:      ${c.adminPassword}`,
-          `  API token:           ${c.apiToken}`,
-          '',
-          '',
-        ].join('\n'),
-      );
-    }
-    process.stdout.write(`Leasehold ${VERSION} listening on ${server.url} (public URL ${config.publicUrl}, database ${config.database.path})\n`);
+    // In a worker, Ctrl-C reaches the whole process group; the primary's SIGTERM decides.
+    process.on('SIGINT', () => (isWorker() ? undefined : stop('SIGINT')));
+    if (isWorker()) reportListening(server.url);
+    else printBanner(config, server.url, server.created, 1);
   });
+
+function printBanner(config: Config, url: string, created: CreatedOrganization | undefined, workers: number): void {
+  if (created) {
+    process.stdout.write(
+      [
+        '',
+        'Leasehold created your first organization. These secrets are shown only this once:',
+        `  organization:        ${created.name} (${created.organizationId})`,
+        `  licensing endpoint:  ${config.publicUrl}/licensing/${created.organizationId}`,
+        `  admin username:      ${created.adminUsername}`,
+        `  admin password:      ${created.adminPassword}`,
+        `  API token:           ${created.apiToken}`,
+        '',
+        '',
+      ].join('\n'),
+    );
+  }
+  const processes = workers > 1 ? `, ${workers} workers` : '';
+  process.stdout.write(`Leasehold ${VERSION} listening on ${url} (public URL ${config.publicUrl}, database ${describeDatabase(config.database)}${processes})\n`);
+}
 
 program
   .command('init')
   .description('create an organization with an owner account and an API token')
-  .requiredOption('--database <path>', 'SQLite database file (created when missing)')
+  .requiredOption('--database <path|url>', 'SQLite database file (created when missing) or postgres:// URL')
   .requiredOption('--org-name <name>', 'organization name', text(200))
   .addOption(new Option('--algorithm <alg>', 'lease signing algorithm').choices([...SIGNING_ALGORITHMS]).default('ES256'))
   .option('--admin-username <name>', 'owner username (a number is added when taken)', text(100), 'admin')
@@ -118,7 +150,7 @@ const token = program.command('token').description('manage API tokens');
 token
   .command('create')
   .description('print a new API token for an organization')
-  .requiredOption('--database <path>', 'SQLite database file')
+  .requiredOption('--database <path|url>', 'SQLite database file or postgres:// URL')
   .requiredOption('--org <id>', 'organization id')
   .option('--name <name>', 'what the token is for', text(200), 'cli token')
   .addOption(new Option('--role <role>', 'what the token may do').choices(['owner', 'admin', 'viewer']).default('admin'))
@@ -126,7 +158,7 @@ token
     if (!UUID.test(opts.org)) fail(`--org must be an organization id, got "${opts.org}"`);
     const database = parseDatabase(opts.database);
     // A missing file is a wrong path: opening it would create and migrate an empty database there.
-    if (database.path === ':memory:' || !existsSync(database.path)) fail(`no database at ${database.path}`, 1);
+    if (database.kind === 'sqlite' && (database.path === ':memory:' || !existsSync(database.path))) fail(`no database at ${database.path}`, 1);
     const store = await openStore(database);
     try {
       if (!(await store.organizations.get(opts.org))) fail(`no organization ${opts.org} in ${opts.database}`, 1);

@@ -1,9 +1,11 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as initial from './migrations/001_initial.js';
 import * as accounts from './migrations/002_accounts_audit_usage.js';
+import * as housekeeping from './migrations/003_lease_housekeeping.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -27,6 +29,7 @@ export interface Db {
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '002_accounts_audit_usage': accounts,
+  '003_lease_housekeeping': housekeeping,
 };
 
 const provider: MigrationProvider = {
@@ -63,9 +66,81 @@ export function openSqlite(path: string, busyTimeoutMs = 5000): Db {
   };
 }
 
-/** Brings the schema up to date. Kysely's migrator serialises concurrent runs with a lock table. */
+/** PostgreSQL's type ids whose text Leasehold reads as numbers: int8 (timestamps in ms, counts) and numeric. */
+const INT8 = 20;
+const NUMERIC = 1700;
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    // Millisecond timestamps and counts fit a double exactly; the store layer treats them as numbers.
+    oid === INT8 || oid === NUMERIC ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+export interface PostgresOptions {
+  /** Connections this instance keeps at most. */
+  poolSize?: number;
+  /** How long a request waits for a connection (and a new connection for the server) before it answers 503. */
+  connectTimeoutMs?: number;
+  /** Where errors of idle connections (the database restarting) are reported; they never crash the process. */
+  onIdleError?: (err: Error) => void;
+}
+
+/**
+ * Connects to PostgreSQL through a pool. Nothing is sent until the first query, so a database that
+ * is down at start surfaces as a failed migration (start) or 503 answers (later), and a database
+ * that comes back is used again without a restart: the pool drops broken connections and opens new ones.
+ */
+export function openPostgres(url: string, options: PostgresOptions = {}): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    idleTimeoutMillis: 30_000,
+    types: pgTypes,
+    application_name: 'leasehold',
+  });
+  // An idle connection that the server closes (restart, failover) emits 'error' on the pool;
+  // unhandled, that would end the process.
+  pool.on('error', (err) => options.onIdleError?.(err));
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    dialect: 'postgres',
+    kysely,
+    // READ COMMITTED; the decisions that must hold under concurrency take row locks (the license row
+    // for a seat claim) or are single conditional updates (renew), which PostgreSQL re-checks after
+    // waiting for a concurrent writer of the same row.
+    writeTransaction: (fn) => kysely.transaction().execute(fn),
+    close: () => kysely.destroy(),
+  };
+}
+
+/**
+ * Brings the schema up to date, once however many instances start at once. On PostgreSQL Kysely's
+ * migrator holds an advisory lock for the run. On SQLite it takes no lock, but it runs the pending
+ * migrations and their records in one transaction: a process that loses the race to another one
+ * has its transaction rolled back whole, and its next attempt finds the schema up to date.
+ */
 export async function migrate(db: Db): Promise<void> {
-  const migrator = new Migrator({ db: db.kysely, provider, migrationTableName: 'leasehold_migration', migrationLockTableName: 'leasehold_migration_lock' });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateOnce(db);
+    } catch (err) {
+      if (db.dialect !== 'sqlite' || attempt >= 5) throw err;
+    }
+  }
+}
+
+async function migrateOnce(db: Db): Promise<void> {
+  // On PostgreSQL the migration tables are named with the schema in use: Kysely otherwise looks
+  // for them in every schema, and another Leasehold database in the same PostgreSQL would hide ours.
+  const schema = db.dialect === 'postgres' ? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db.kysely)).rows[0]?.schema : undefined;
+  if (db.dialect === 'postgres' && !schema) throw new Error('the PostgreSQL search_path names no schema that exists');
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider,
+    migrationTableName: 'leasehold_migration',
+    migrationLockTableName: 'leasehold_migration_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
@@ -88,5 +163,15 @@ export function isForeignKeyViolation(err: unknown): boolean {
 /** True when `err` means the database cannot serve now (locked too long, I/O failure), not that the request was wrong. */
 export function isUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_LOCKED') || code === 'SQLITE_CANTOPEN');
+  if (typeof code === 'string') {
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_LOCKED') || code === 'SQLITE_CANTOPEN') return true;
+    // Sockets that cannot reach the server, and PostgreSQL's classes 08 (connection exception),
+    // 53 (insufficient resources), 57P (operator intervention: shutdown, cannot connect now), 40001/40P01
+    // (serialization failure, deadlock: retrying later succeeds).
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code)) return true;
+    if (/^(08|53|57P)/.test(code) || code === '40001' || code === '40P01') return true;
+  }
+  // pg reports a connection that ended, or a pool that could not hand one out in time, without a code.
+  const message = err instanceof Error ? err.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is not open/i.test(message);
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { migrate, openSqlite, type Db, type Dialect } from './db.js';
+import { migrate, openPostgres, openSqlite, type Db, type Dialect } from './db.js';
 import { CustomerStore } from './customers.js';
 import { LeaseStore } from './leases.js';
 import { LicenseStore } from './licenses.js';
@@ -16,12 +16,31 @@ export { isUnavailable } from './db.js';
 export type { Page, PageRequest } from './page.js';
 
 /** Where the data lives. */
-export type DatabaseConfig = {
-  kind: 'sqlite';
-  path: string;
-  /** How long a write waits for another process's write lock before the request answers 503. */
-  busyTimeoutMs?: number;
-};
+export type DatabaseConfig =
+  | {
+      kind: 'sqlite';
+      path: string;
+      /** How long a write waits for another process's write lock before the request answers 503. */
+      busyTimeoutMs?: number;
+    }
+  | {
+      kind: 'postgres';
+      /** postgres://user:password@host:port/database[?options=-c search_path=schema] */
+      url: string;
+      poolSize?: number;
+      connectTimeoutMs?: number;
+    };
+
+/** The database named for people: the file, or the PostgreSQL server and database without credentials. */
+export function describeDatabase(config: DatabaseConfig): string {
+  if (config.kind === 'sqlite') return config.path;
+  try {
+    const url = new URL(config.url);
+    return `postgres://${url.host}${url.pathname}`;
+  } catch {
+    return 'postgres';
+  }
+}
 
 /** Everything Leasehold keeps, grouped by concept. Only this layer knows SQL and the dialect. */
 export class Store {
@@ -64,8 +83,11 @@ export class Store {
 }
 
 /** Opens the database, brings its schema up to date and returns the store. */
-export async function openStore(config: DatabaseConfig): Promise<Store> {
-  const db = openSqlite(config.path, config.busyTimeoutMs);
+export async function openStore(config: DatabaseConfig, options: { onIdleError?: (err: Error) => void } = {}): Promise<Store> {
+  const db =
+    config.kind === 'sqlite'
+      ? openSqlite(config.path, config.busyTimeoutMs)
+      : openPostgres(config.url, { poolSize: config.poolSize, connectTimeoutMs: config.connectTimeoutMs, onIdleError: options.onIdleError });
   try {
     await migrate(db);
   } catch (err) {

@@ -90,6 +90,8 @@ export class LeaseStore {
 
   /** Resolves a key code inside one organization. */
   async findKey(organizationId: string, code: string): Promise<KeyGrant | undefined> {
+    // No stored key holds NUL, and PostgreSQL refuses to compare with such text.
+    if (code.includes('\u0000')) return undefined;
     const row = await this.db.kysely
       .selectFrom('license_key as k')
       .innerJoin('license as l', 'l.id', 'k.license_id')
@@ -177,6 +179,7 @@ export class LeaseStore {
 
   /** Finds a lease by id inside one organization, with its license's expiry. */
   async find(organizationId: string, leaseId: string): Promise<LeaseWithLicense | undefined> {
+    if (leaseId.includes('\u0000')) return undefined;
     const row = await this.db.kysely
       .selectFrom('lease as s')
       .leftJoin('license as l', 'l.id', 's.license_id')
@@ -222,6 +225,26 @@ export class LeaseStore {
       .where('state', '=', 'active')
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Deletes up to `limit` leases that ended (released, superseded) or expired before `cutoff`;
+   * returns how many. On PostgreSQL rows another instance is deleting right now are skipped, so
+   * instances running this at once neither wait for each other nor fail.
+   */
+  async deleteEndedBefore(cutoff: number, limit: number): Promise<number> {
+    const db = this.db.kysely;
+    const old = (column: 'ended_at' | 'expires_at') => {
+      let q = db.selectFrom('lease').select('id').where(column, '<', cutoff).limit(limit);
+      if (this.db.dialect === 'postgres') q = q.forUpdate().skipLocked();
+      return q;
+    };
+    // Two index range scans (ended_at, expires_at) rather than one scan of the table.
+    const ended = await db.deleteFrom('lease').where('id', 'in', old('ended_at')).executeTakeFirst();
+    const deleted = Number(ended.numDeletedRows);
+    if (deleted >= limit) return deleted;
+    const expired = await db.deleteFrom('lease').where('id', 'in', old('expires_at').limit(limit - deleted)).executeTakeFirst();
+    return deleted + Number(expired.numDeletedRows);
   }
 
   /** Active, unexpired leases across an organization. */

@@ -48,7 +48,7 @@ export class TokenStore {
   }
 
   async list(organizationId: string): Promise<ApiTokenRecord[]> {
-    const rows = await this.db.kysely.selectFrom('api_token').selectAll().where('organization_id', '=', organizationId).orderBy('created_at').execute();
+    const rows = await this.db.kysely.selectFrom('api_token').selectAll().where('organization_id', '=', organizationId).orderBy('created_at').orderBy('id').execute();
     return rows.map(toRecord);
   }
 

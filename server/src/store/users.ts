@@ -188,15 +188,34 @@ export class UserStore {
    */
   async recordFailure(key: string, now: number, policy: { freeFailures: number; windowMs: number; maxBlockMs: number }): Promise<void> {
     await this.db.writeTransaction(async (trx) => {
-      const row = await trx.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+      // The row exists before it is read, and is read locked (PostgreSQL), so that simultaneous
+      // failures count one after the other instead of racing to insert it.
+      await trx
+        .insertInto('login_throttle')
+        .values({ key, failures: 0, first_failure_at: now, blocked_until: 0 })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
+      let read = trx.selectFrom('login_throttle').selectAll().where('key', '=', key);
+      if (this.db.dialect === 'postgres') read = read.forUpdate();
+      const row = await read.executeTakeFirst();
       const fresh = !row || now - Number(row.first_failure_at) > policy.windowMs;
       const failures = fresh ? 1 : Number(row.failures) + 1;
       const over = failures - policy.freeFailures;
       const blockedUntil = over >= 0 ? now + Math.min(1000 * 2 ** over, policy.maxBlockMs) : 0;
       const values = { key, failures, first_failure_at: fresh ? now : Number(row.first_failure_at), blocked_until: blockedUntil };
-      if (row) await trx.updateTable('login_throttle').set(values).where('key', '=', key).execute();
-      else await trx.insertInto('login_throttle').values(values).execute();
+      await trx.updateTable('login_throttle').set(values).where('key', '=', key).execute();
     });
+  }
+
+  /** Deletes expired sessions and throttle records that no longer block anything; returns the sessions deleted. */
+  async deleteExpired(now: number, throttleWindowMs: number): Promise<number> {
+    const sessions = await this.db.kysely.deleteFrom('admin_session').where('expires_at', '<=', now).executeTakeFirst();
+    await this.db.kysely
+      .deleteFrom('login_throttle')
+      .where('blocked_until', '<=', now)
+      .where('first_failure_at', '<', now - throttleWindowMs)
+      .execute();
+    return Number(sessions.numDeletedRows);
   }
 
   async clearFailures(key: string): Promise<void> {
