@@ -110,7 +110,7 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
         title: 'Leasehold',
         version: VERSION,
         description:
-          'The licensing API (ExaLicense-compatible) under /licensing/{organizationId}, and the catalog admin API under /api/v1, authenticated with `Authorization: Bearer <API token>`.',
+          'The licensing API (ExaLicense-compatible) under /licensing/{organizationId}, and the admin API under /api/v1 (catalog, leases, organization, users, API tokens, audit log, usage), authenticated with `Authorization: Bearer <API token>` or, for the web app, a session cookie from `POST /api/v1/session` with the `X-CSRF-Token` header on writes.',
       },
       components: { securitySchemes: { apiToken: { type: 'http', scheme: 'bearer' } } },
     },

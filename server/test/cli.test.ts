@@ -283,7 +283,10 @@ describe('bad input', { concurrency: 4 }, () => {
     { name: 'init --algorithm HS256', args: (db) => ['init', '--database', db, '--org-name', 'Acme', '--algorithm', 'HS256'], stderr: /--algorithm.*HS256.*Allowed choices are ES256, EdDSA, RS256/ },
     { name: 'init --public-url ftp://x', args: (db) => ['init', '--database', db, '--org-name', 'Acme', '--public-url', 'ftp://x'], stderr: /public URL must be http or https/, status: 2 },
     { name: 'init --bogus', args: (db) => ['init', '--database', db, '--org-name', 'Acme', '--bogus'], stderr: /unknown option '--bogus'/ },
-    { name: 'a PostgreSQL URL', args: () => ['serve', '--port', '0', '--database', 'postgres://localhost/leasehold'], stderr: /PostgreSQL databases are not supported/, status: 2 },
+    { name: 'a PostgreSQL URL without a host', args: () => ['serve', '--port', '0', '--database', 'postgres:///leasehold'], stderr: /database URL names no host/, status: 2 },
+    { name: 'a PostgreSQL server that is not there', args: () => ['serve', '--port', '0', '--database', 'postgres://127.0.0.1:1/leasehold'], stderr: /cannot reach the database postgres:\/\/127\.0\.0\.1:1\/leasehold: connect ECONNREFUSED/, status: 1 },
+    { name: 'an unsupported database URL', args: () => ['serve', '--port', '0', '--database', 'mysql://localhost/leasehold'], stderr: /unsupported database URL scheme/, status: 2 },
+    { name: 'serve --workers 0', args: (db) => ['serve', '--database', db, '--port', '0', '--workers', '0'], stderr: /workers must be between 1 and 64, got 0/, status: 2 },
   ];
 
   for (const c of cases) {

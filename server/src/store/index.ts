@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { migrate, openPostgres, openSqlite, type Db, type Dialect } from './db.js';
+import { isUnavailable, migrate, openPostgres, openSqlite, type Db, type Dialect } from './db.js';
 import { CustomerStore } from './customers.js';
 import { LeaseStore } from './leases.js';
 import { LicenseStore } from './licenses.js';
@@ -91,7 +91,8 @@ export async function openStore(config: DatabaseConfig, options: { onIdleError?:
   try {
     await migrate(db);
   } catch (err) {
-    await db.close();
+    await db.close().catch(() => undefined);
+    if (isUnavailable(err)) throw new Error(`cannot reach the database ${describeDatabase(config)}: ${(err as Error).message}`, { cause: err });
     throw err;
   }
   return new Store(db);
