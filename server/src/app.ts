@@ -60,12 +60,31 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
   const app = Fastify({
     ...(logger === false ? { logger: false } : logger ? { loggerInstance: logger } : { logger: { level: config.logLevel } }),
     bodyLimit: 256 * 1024,
-    // Identity and URLs never come from request headers, so no proxy headers are trusted.
-    trustProxy: false,
-    return503OnClosing: true,
+    // Requests that arrive while closing get our own 503 (below), with Retry-After and the API's error shape.
+    return503OnClosing: false,
+    // Only the listed proxies (LEASEHOLD_TRUST_PROXY) may tell the client's address, which only
+    // sign-in throttling uses; identity and URLs never come from request headers.
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     forceCloseConnections: 'idle',
     requestTimeout: 30_000,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+  });
+
+  // While closing (SIGTERM), in-flight requests finish; new ones are told to go elsewhere and come back.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!closing) return;
+    const message = 'the server is shutting down; retry shortly';
+    const path = request.url;
+    const body = path.startsWith('/licensing/')
+      ? { [request.routeOptions.config?.resultFlag ?? 'success']: false, errorCode: null, message }
+      : path.startsWith('/api/')
+        ? { error: { code: 'UNAVAILABLE', message } }
+        : { status: 'unavailable', message };
+    return reply.code(503).header('retry-after', '1').header('connection', 'close').type('application/json').send(JSON.stringify(body));
   });
 
   const endpointOf = (organizationId: string) => `${config.publicUrl}/licensing/${organizationId}`;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { DatabaseConfig } from './store/index.js';
 
@@ -24,6 +25,8 @@ export interface Config {
   leaseRetentionDays: number;
   /** Seconds between housekeeping runs; 0 turns it off on this instance. */
   housekeepingIntervalSeconds: number;
+  /** Addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-For gives the client address. */
+  trustProxy: string[];
 }
 
 /** What the command line gives; every field may also come from the environment. */
@@ -90,6 +93,21 @@ export function publicUrlFrom(text: string | undefined, host: string, port: numb
   return url.toString().replace(/\/+$/, '');
 }
 
+/** A comma-separated list of IP addresses or CIDR ranges, at most 32. */
+export function parseTrustProxy(text: string): string[] {
+  const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
+  if (entries.length > 32) throw new ConfigError('LEASEHOLD_TRUST_PROXY lists more than 32 proxies');
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 4 ? 32 : 128;
+    if (family === 0 || rest.length > 0 || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits))) {
+      throw new ConfigError(`LEASEHOLD_TRUST_PROXY: "${entry}" is not an IP address or CIDR range`);
+    }
+  }
+  return entries;
+}
+
 function withDatabaseSettings(database: DatabaseConfig, env: NodeJS.ProcessEnv): DatabaseConfig {
   if (database.kind === 'sqlite') {
     return { ...database, busyTimeoutMs: integer('SQLite busy timeout', env.LEASEHOLD_SQLITE_BUSY_TIMEOUT_MS ?? '5000', 0, 600_000) };
@@ -122,5 +140,6 @@ export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = proce
     workers: integer('workers', input.workers ?? env.LEASEHOLD_WORKERS ?? '1', 1, 64),
     leaseRetentionDays: integer('lease retention days', env.LEASEHOLD_LEASE_RETENTION_DAYS ?? '30', 1, 36_500),
     housekeepingIntervalSeconds: integer('housekeeping interval', env.LEASEHOLD_HOUSEKEEPING_INTERVAL_SECONDS ?? '3600', 0, 7 * 86_400),
+    trustProxy: parseTrustProxy(env.LEASEHOLD_TRUST_PROXY ?? ''),
   };
 }

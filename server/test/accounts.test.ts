@@ -142,6 +142,32 @@ describe('slowing down repeated failed sign-ins', () => {
   });
 });
 
+describe('sign-in throttling behind a reverse proxy', () => {
+  const fromProxy = (server: TestServer, username: string, client: string) =>
+    server.app.inject({ method: 'POST', url: '/api/v1/session', payload: { username, password: 'wrong' }, remoteAddress: '10.9.0.1', headers: { 'x-forwarded-for': client } });
+
+  it('counts failures per client address given by a proxy listed in LEASEHOLD_TRUST_PROXY', async () => {
+    const server = await startTestServer({ env: { LEASEHOLD_TRUST_PROXY: '10.9.0.0/24' } });
+    try {
+      for (let i = 0; i < 5; i++) assert.equal((await fromProxy(server, `guess${i}`, '203.0.113.7')).statusCode, 401);
+      assert.equal((await fromProxy(server, 'another', '203.0.113.7')).statusCode, 429, 'the guessing client is blocked');
+      assert.equal((await fromProxy(server, 'someone', '203.0.113.8')).statusCode, 401, 'other clients behind the same proxy are not');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('ignores X-Forwarded-For from anyone not listed, so a client cannot pick its own address', async () => {
+    const server = await startTestServer();
+    try {
+      for (let i = 0; i < 5; i++) assert.equal((await fromProxy(server, `guess${i}`, `203.0.113.${i}`)).statusCode, 401);
+      assert.equal((await fromProxy(server, 'another', '203.0.113.99')).statusCode, 429, 'all five came from 10.9.0.1');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('users, roles and passwords', () => {
   let server: TestServer;
   let owner: Signed;

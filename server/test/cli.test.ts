@@ -286,6 +286,7 @@ describe('bad input', { concurrency: 4 }, () => {
     { name: 'a PostgreSQL URL without a host', args: () => ['serve', '--port', '0', '--database', 'postgres:///leasehold'], stderr: /database URL names no host/, status: 2 },
     { name: 'a PostgreSQL server that is not there', args: () => ['serve', '--port', '0', '--database', 'postgres://127.0.0.1:1/leasehold'], stderr: /cannot reach the database postgres:\/\/127\.0\.0\.1:1\/leasehold: connect ECONNREFUSED/, status: 1 },
     { name: 'an unsupported database URL', args: () => ['serve', '--port', '0', '--database', 'mysql://localhost/leasehold'], stderr: /unsupported database URL scheme/, status: 2 },
+    { name: 'LEASEHOLD_TRUST_PROXY=everyone serve', args: (db) => ['serve', '--database', db, '--port', '0'], env: { LEASEHOLD_TRUST_PROXY: '10.0.0.1,everyone' }, stderr: /LEASEHOLD_TRUST_PROXY: "everyone" is not an IP address or CIDR range/, status: 2 },
     { name: 'serve --workers 0', args: (db) => ['serve', '--database', db, '--port', '0', '--workers', '0'], stderr: /workers must be between 1 and 64, got 0/, status: 2 },
   ];
 

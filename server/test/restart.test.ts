@@ -286,6 +286,11 @@ describe('SIGTERM with requests in flight', () => {
       [],
       'every response is a success or a 503 for a request that came in while closing',
     );
+    assert.deepEqual(
+      responses.filter((r) => r.status === 503 && r.body.success !== false),
+      [],
+      'a 503 while closing answers in the licensing API\'s own shape',
+    );
     const granted = obtains.flatMap((o) => (o.kind === 'response' && o.status === 200 ? [o.body.lease!] : []));
     const released = held.filter((_, i) => releases[i]!.kind === 'response' && (releases[i] as { status: number }).status === 200);
     assert.ok(granted.length > 0, 'some obtains were answered');
