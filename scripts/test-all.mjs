@@ -3,9 +3,10 @@
 //   postgres: the same store-backed tests on PostgreSQL, plus the multi-instance, outage and nginx tests
 //             (LEASEHOLD_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/test; with CI set,
 //             a PostgreSQL that cannot be reached fails the run instead of skipping those tests)
+//   client:   the client library against real servers (node's test runner)
 //   web:      vitest component tests
 //   e2e:      Playwright in Debian's Chromium against a real server and the built web app
-// Usage: node scripts/test-all.mjs [server] [postgres] [web] [e2e]   (default: all four)
+// Usage: node scripts/test-all.mjs [server] [postgres] [client] [web] [e2e]   (default: all five)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const wanted = process.argv.slice(2);
-const suites = wanted.length > 0 ? wanted : ['server', 'postgres', 'web', 'e2e'];
+const suites = wanted.length > 0 ? wanted : ['server', 'postgres', 'client', 'web', 'e2e'];
 const tmp = mkdtempSync(join(tmpdir(), 'leasehold-test-all-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -54,20 +55,23 @@ function ensurePackage(program, pkg, purpose) {
   return result.status === 0 && existsSync(program);
 }
 
-function serverSuite(name, args) {
-  console.log(`\n$ npm test -w server -- ${args.join(' ')}`);
-  const result = spawnSync(npm, ['test', '-w', 'server', '--', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024 });
+/** A workspace whose test script is node's test runner behind a plain summary line. */
+function nodeSuite(name, workspace, args) {
+  console.log(`\n$ npm test -w ${workspace} -- ${args.join(' ')}`);
+  const result = spawnSync(npm, ['test', '-w', workspace, '--', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024 });
   process.stdout.write(result.stdout ?? '');
   const m = /^(\d+) passed, (\d+) failed, (\d+) skipped$/m.exec(result.stdout ?? '');
   add(name, Number(m?.[1] ?? 0), Number(m?.[2] ?? 0), Number(m?.[3] ?? 0), result.status);
 }
 
-if (suites.includes('server')) serverSuite('server', []);
+if (suites.includes('server')) nodeSuite('server', 'server', []);
 if (suites.includes('postgres')) {
   // Without nginx the deployment test skips, or fails where CI is set.
   ensurePackage('/usr/sbin/nginx', 'nginx-light', 'the deployment tests');
-  serverSuite('postgres', ['--postgres']);
+  nodeSuite('postgres', 'server', ['--postgres']);
 }
+
+if (suites.includes('client')) nodeSuite('client', 'client', []);
 
 if (suites.includes('web')) {
   const report = join(tmp, 'vitest.json');

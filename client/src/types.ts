@@ -1,0 +1,187 @@
+/** The error codes of the licensing API: the ExaLicense seed's six, and the two Leasehold adds. */
+export type LicensingErrorCode =
+  | 'KEY_INVALID'
+  | 'KEY_EXPIRED'
+  | 'LEASE_LIMIT_REACHED'
+  | 'LEASE_INVALID'
+  | 'LEASE_RELEASED'
+  | 'LEASE_EXPIRED'
+  /** Malformed parameters (a 400), or a call made without the key or lease it needs. */
+  | 'INVALID_REQUEST'
+  /** No organization has this licensing endpoint (a 404 before anything else is looked up). */
+  | 'LICENSING_ENDPOINT_INVALID';
+
+export const LICENSING_ERROR_CODES: readonly LicensingErrorCode[] = [
+  'KEY_INVALID',
+  'KEY_EXPIRED',
+  'LEASE_LIMIT_REACHED',
+  'LEASE_INVALID',
+  'LEASE_RELEASED',
+  'LEASE_EXPIRED',
+  'INVALID_REQUEST',
+  'LICENSING_ENDPOINT_INVALID',
+];
+
+/** Lease signing algorithms a Leasehold server uses. */
+export type SigningAlgorithm = 'ES256' | 'EdDSA' | 'RS256';
+export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['ES256', 'EdDSA', 'RS256'];
+
+export interface ValidForFeature {
+  feature: string;
+  featureDescription: string | null;
+}
+
+/** A product a key or lease grants, by name, with the granted features. */
+export interface ValidForProduct {
+  product: string;
+  productDescription: string | null;
+  features: ValidForFeature[];
+}
+
+export type ValidFor = ValidForProduct[];
+
+/** The server answered with a licensing error code: a real answer about the key or lease. */
+export interface Denied<C extends LicensingErrorCode = LicensingErrorCode> {
+  ok: false;
+  kind: 'denied';
+  errorCode: C;
+  message: string;
+  /** The HTTP status (400..409), or null when the client refused the call itself (nothing to send). */
+  status: number | null;
+}
+
+/**
+ * The server could not be asked or did not answer the licensing question: no network, a timeout,
+ * a 5xx or 429 (with Retry-After when given), or a reply that is not the licensing API's (a proxy's
+ * error page, a captive portal). Never a verdict on the license: retry later.
+ */
+export interface Unavailable {
+  ok: false;
+  kind: 'unavailable';
+  reason: 'network' | 'timeout' | 'server' | 'protocol';
+  /** The HTTP status when there was a reply. */
+  status: number | null;
+  /** What the server asked for in Retry-After, in milliseconds, when it did. */
+  retryAfterMs: number | null;
+  message: string;
+  /** The underlying error (fetch's TypeError, an AbortError, ...) when there was one; not enumerable. */
+  cause?: unknown;
+}
+
+type Common = 'INVALID_REQUEST' | 'LICENSING_ENDPOINT_INVALID';
+
+export interface KeyInfo {
+  /** When the license expires, or null for never. */
+  expiry: Date | null;
+  /** Most leases held at once; null is unlimited. */
+  leaseLimit: number | null;
+  /** Active, unexpired leases now. */
+  leasesUsed: number | null;
+  validFor: ValidFor;
+}
+
+export type KeyValidation =
+  | ({ ok: true; kind: 'ok' } & KeyInfo)
+  /** KEY_EXPIRED still reports expiry, leaseLimit, leasesUsed and validFor; KEY_INVALID reports nulls and []. */
+  | (Denied<'KEY_INVALID' | 'KEY_EXPIRED' | Common> & KeyInfo)
+  | Unavailable;
+
+export type LeaseObtained =
+  | { ok: true; kind: 'ok'; lease: string; expiry: Date; validFor: ValidFor }
+  | Denied<'KEY_INVALID' | 'KEY_EXPIRED' | 'LEASE_LIMIT_REACHED' | Common>
+  | Unavailable;
+
+export type LeaseValidation =
+  | { ok: true; kind: 'ok'; expiry: Date; validFor: ValidFor }
+  | (Denied<'LEASE_INVALID' | 'LEASE_RELEASED' | 'LEASE_EXPIRED' | Common> & { expiry: Date | null })
+  | Unavailable;
+
+export type LeaseRenewed =
+  | { ok: true; kind: 'ok'; lease: string; expiry: Date }
+  | (Denied<'LEASE_EXPIRED' | 'LEASE_RELEASED' | 'LEASE_INVALID' | 'KEY_EXPIRED' | 'KEY_INVALID' | Common> & { expiry: Date | null })
+  | Unavailable;
+
+export type LeaseReleased = { ok: true; kind: 'ok' } | Denied<'LEASE_INVALID' | Common> | Unavailable;
+
+/** The claims of a lease code (a compact JWS). */
+export interface LeaseClaims {
+  /** The organization's licensing endpoint URL. */
+  iss: string;
+  /** The license id. */
+  sub: string;
+  /** The lease id. */
+  jti: string;
+  /** Issued at, seconds since the epoch. */
+  iat: number;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+  /** The client id, when the client gave one. */
+  cid?: string;
+  validFor: ValidFor;
+}
+
+/** Why a lease failed offline verification. */
+export type VerificationFailure =
+  | 'malformed'
+  | 'algorithm'
+  | 'unknown-key'
+  | 'signature'
+  | 'issuer'
+  | 'expired'
+  | 'no-lease';
+
+export interface VerifiedLease {
+  ok: true;
+  kind: 'ok';
+  lease: string;
+  claims: LeaseClaims;
+  algorithm: SigningAlgorithm;
+  /** The `kid` of the key that signed it, when the header names one. */
+  keyId: string | null;
+  licenseId: string;
+  leaseId: string;
+  clientId: string | null;
+  issuedAt: Date;
+  expiry: Date;
+  validFor: ValidFor;
+  /** True when the lease grants `feature` of `product`. */
+  hasFeature(product: string, feature: string): boolean;
+  /** True when the lease grants any feature, or none, of `product`. */
+  hasProduct(product: string): boolean;
+}
+
+/** A lease that failed verification: LEASE_EXPIRED when it is past its expiry, LEASE_INVALID otherwise. */
+export interface LeaseRejected extends Denied<'LEASE_INVALID' | 'LEASE_EXPIRED' | 'INVALID_REQUEST'> {
+  reason: VerificationFailure;
+}
+
+/** Offline verification: the lease verifies, or it does not, or the keys to check it could not be had. */
+export type OfflineVerification = VerifiedLease | LeaseRejected | Unavailable;
+
+/** A JSON Web Key as /jwks.json publishes it. */
+export interface Jwk {
+  kty: string;
+  kid?: string;
+  alg?: string;
+  use?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+  n?: string;
+  e?: string;
+  [member: string]: unknown;
+}
+
+export interface JsonWebKeySet {
+  keys: Jwk[];
+}
+
+/** True when `validFor` grants `feature` of `product`. */
+export function hasFeature(validFor: ValidFor | null | undefined, product: string, feature: string): boolean {
+  return (validFor ?? []).some((p) => p.product === product && p.features.some((f) => f.feature === feature));
+}
+
+/** True when `validFor` names `product`. */
+export function hasProduct(validFor: ValidFor | null | undefined, product: string): boolean {
+  return (validFor ?? []).some((p) => p.product === product);
+}
