@@ -1,15 +1,13 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { VERSION } from '../app.js';
-import { createApiToken, createOrganization } from '../bootstrap.js';
+import { createApiToken, createOrganization, type CreatedOrganization } from '../bootstrap.js';
 import { systemClock } from '../clock.js';
-import { ConfigError, parseDatabase, publicUrlFrom, resolveConfig } from '../config.js';
+import { ConfigError, parseDatabase, publicUrlFrom, resolveConfig, type Config } from '../config.js';
 import { SIGNING_ALGORITHMS } from '../keys/algorithms.js';
 import { startServer } from '../server.js';
 import { describeDatabase, openStore } from '../store/index.js';
 import { isWorker, reportListening, runPrimary } from './cluster.js';
-import type { CreatedOrganization } from '../bootstrap.js';
-import type { Config } from '../config.js';
 import type { Role, SigningAlgorithm } from '../store/schema.js';
 
 function text(max: number) {
