@@ -16,11 +16,11 @@ describe('several server processes on one SQLite database', () => {
   let org: { organizationId: string; apiToken: string };
 
   before(async () => {
+    // Three processes start at once on a new file: one migrates it, the others wait for its write lock.
+    servers.push(...(await Promise.all([serve(database), serve(database), serve(database)])));
     const init = spawnSync(process.execPath, [BIN, 'init', '--database', database, '--org-name', 'Shared', '--json'], { encoding: 'utf8' });
     assert.equal(init.status, 0, init.stderr);
     org = JSON.parse(init.stdout);
-    // One after the other: the first start migrates, the others find the schema ready.
-    for (let i = 0; i < 3; i++) servers.push(await serve(database));
   });
 
   after(async () => {

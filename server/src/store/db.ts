@@ -23,6 +23,8 @@ export interface Db {
    * process or in another one sharing the database file.
    */
   writeTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** Runs the migrations so that only one process at a time can (see `migrate`). */
+  exclusively<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,29 @@ export function openSqlite(path: string, busyTimeoutMs = 5000): Db {
   return {
     dialect: 'sqlite',
     kysely,
+    // Kysely neither locks nor wraps migrations in a transaction on SQLite, so two processes
+    // starting on a new file would both create the tables. The migrations run instead inside one
+    // BEGIN IMMEDIATE transaction on this (only) connection: the file's write lock serialises
+    // them across processes, and a failed migration leaves nothing half done.
+    exclusively: async (fn) => {
+      for (let waited = 0; ; waited += 1) {
+        try {
+          native.exec('BEGIN IMMEDIATE');
+          break;
+        } catch (err) {
+          // Another process migrates (busy_timeout already waited); it finishes within milliseconds.
+          if (!isUnavailable(err) || waited >= 10) throw err;
+        }
+      }
+      try {
+        const result = await fn();
+        native.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (native.inTransaction) native.exec('ROLLBACK');
+        throw err;
+      }
+    },
     writeTransaction: (fn) =>
       // One connection, held for the whole transaction; BEGIN IMMEDIATE takes the write lock up
       // front, so two processes can never both read "4 of 5 seats used" and both insert.
@@ -109,24 +134,18 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
     // for a seat claim) or are single conditional updates (renew), which PostgreSQL re-checks after
     // waiting for a concurrent writer of the same row.
     writeTransaction: (fn) => kysely.transaction().execute(fn),
+    // Kysely's migrator holds a transaction-scoped advisory lock on PostgreSQL.
+    exclusively: (fn) => fn(),
     close: () => kysely.destroy(),
   };
 }
 
 /**
- * Brings the schema up to date, once however many instances start at once. On PostgreSQL Kysely's
- * migrator holds an advisory lock for the run. On SQLite it takes no lock, but it runs the pending
- * migrations and their records in one transaction: a process that loses the race to another one
- * has its transaction rolled back whole, and its next attempt finds the schema up to date.
+ * Brings the schema up to date, once however many instances start at once: on PostgreSQL under
+ * Kysely's advisory lock, on SQLite inside one write transaction (see `exclusively`).
  */
 export async function migrate(db: Db): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await migrateOnce(db);
-    } catch (err) {
-      if (db.dialect !== 'sqlite' || attempt >= 5) throw err;
-    }
-  }
+  await db.exclusively(() => migrateOnce(db));
 }
 
 async function migrateOnce(db: Db): Promise<void> {
