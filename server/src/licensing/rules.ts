@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { CurrentKey } from '../keys/keychain.js';
 import { claimedLeaseId, hashLeaseCode, leaseCodeMatches, signLeaseCode } from '../keys/lease-code.js';
 import type { Store } from '../store/index.js';
-import type { LeaseWithLicense, NewLease } from '../store/leases.js';
+import type { LeaseWithGrant, LeaseWithLicense, NewLease } from '../store/leases.js';
 import type { ValidForProduct } from '../store/licenses.js';
 import type { UsageRecorder } from './usage-recorder.js';
 
@@ -56,11 +56,10 @@ export class Licensing {
 
   /** Whether a key is known and unexpired, with its limit, seats in use and what it grants. */
   async validateKey(ctx: LicensingContext, key: string): Promise<KeyValidation> {
-    const grant = await this.store.leases.findKey(ctx.organizationId, key);
-    if (!grant) return { ok: false, errorCode: 'KEY_INVALID' };
     const now = this.clock.now();
-    const [leasesUsed, validFor] = await Promise.all([this.store.leases.countActive(grant.licenseId, now), this.store.licenses.validFor(grant.licenseId)]);
-    const details = { leaseLimit: grant.leaseLimit, leasesUsed, validFor };
+    const grant = await this.store.leases.findKeyWithUsage(ctx.organizationId, key, now);
+    if (!grant) return { ok: false, errorCode: 'KEY_INVALID' };
+    const details = { leaseLimit: grant.leaseLimit, leasesUsed: grant.leasesUsed, validFor: grant.validFor };
     if (grant.expiry !== null && grant.expiry <= now) return { ok: false, errorCode: 'KEY_EXPIRED', expiry: grant.expiry, ...details };
     return { ok: true, expiry: grant.expiry, ...details };
   }
@@ -72,7 +71,7 @@ export class Licensing {
     const now = this.clock.now();
     if (grant.expiry !== null && grant.expiry <= now) return { ok: false, errorCode: 'KEY_EXPIRED' };
 
-    const validFor = await this.store.licenses.validFor(grant.licenseId);
+    const validFor = grant.validFor;
     const lease = this.issue(ctx, {
       licenseId: grant.licenseId,
       keyId: grant.keyId,
@@ -97,25 +96,25 @@ export class Licensing {
 
   /** Whether a lease code is one this server issued and still holds a seat. */
   async validateLease(ctx: LicensingContext, code: string): Promise<LeaseValidation> {
-    const lease = await this.find(ctx, code);
+    const lease = await this.findWithGrant(ctx, code);
     if (!lease || lease.state === 'revoked' || lease.licenseExpiry === undefined) return { ok: false, errorCode: 'LEASE_INVALID' };
     if (lease.state !== 'active') return { ok: false, errorCode: 'LEASE_RELEASED', expiry: lease.expiresAt };
     const now = this.clock.now();
     if (lease.expiresAt <= now || (lease.licenseExpiry !== null && lease.licenseExpiry <= now)) {
       return { ok: false, errorCode: 'LEASE_EXPIRED', expiry: lease.expiresAt };
     }
-    return { ok: true, expiry: lease.expiresAt, validFor: await this.store.licenses.validFor(lease.licenseId) };
+    return { ok: true, expiry: lease.expiresAt, validFor: lease.validFor };
   }
 
   /** Replaces a live lease by a new code for the same seat; the old code stops working. */
   async renewLease(ctx: LicensingContext, code: string, expirySeconds: number | undefined): Promise<RenewOutcome> {
-    const lease = await this.find(ctx, code);
+    const lease = await this.findWithGrant(ctx, code);
     if (!lease) return { ok: false, errorCode: 'LEASE_INVALID' };
     const now = this.clock.now();
     const refusal = this.renewRefusal(lease, now);
     if (refusal) return refusal;
 
-    const validFor = await this.store.licenses.validFor(lease.licenseId);
+    const validFor = lease.validFor;
     const next = this.issue(ctx, {
       licenseId: lease.licenseId,
       keyId: lease.keyId,
@@ -144,6 +143,14 @@ export class Licensing {
     const leaseId = claimedLeaseId(code);
     if (!leaseId) return undefined;
     const lease = await this.store.leases.find(ctx.organizationId, leaseId);
+    return lease && leaseCodeMatches(code, lease.codeHash) ? lease : undefined;
+  }
+
+  /** As `find`, with what the lease's license grants now, read in the same statement. */
+  private async findWithGrant(ctx: LicensingContext, code: string): Promise<LeaseWithGrant | undefined> {
+    const leaseId = claimedLeaseId(code);
+    if (!leaseId) return undefined;
+    const lease = await this.store.leases.findWithGrant(ctx.organizationId, leaseId);
     return lease && leaseCodeMatches(code, lease.codeHash) ? lease : undefined;
   }
 

@@ -1,5 +1,17 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type Compilable,
+  type CompiledQuery,
+  type Migration,
+  type MigrationProvider,
+  type QueryResult,
+  type SqliteDatabase,
+} from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -25,6 +37,17 @@ export interface Db {
   writeTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Runs the migrations so that only one process at a time can (see `migrate`). */
   exclusively<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Statements sent to the database so far by this handle, BEGIN and COMMIT included. Counted
+   * where the driver hands them to the database, at no cost; the statement budget test reads it.
+   */
+  readonly statements: { count: number };
+  /**
+   * Marks an SQL text as one to keep prepared on every connection. PostgreSQL then parses and
+   * plans it once per connection (a named prepared statement) rather than at every call; SQLite
+   * keeps every statement prepared anyway.
+   */
+  keepPrepared(text: string): void;
   close(): Promise<void>;
 }
 
@@ -38,6 +61,33 @@ const provider: MigrationProvider = {
   getMigrations: async () => migrations,
 };
 
+/** Statements kept prepared per SQLite database: every query the server runs, with room to spare for the admin API's variants. */
+const PREPARED_STATEMENTS = 500;
+
+/**
+ * The database as Kysely's SQLite driver sees it, with each SQL text prepared once: the driver
+ * prepares every query it runs, and preparing costs more than running most of Leasehold's. The
+ * statements are kept in insertion order, and the oldest goes when there are too many. Kysely
+ * runs one statement at a time on the connection, so a kept statement is never busy when reused.
+ * Every statement run is counted in `statements`.
+ */
+function preparedOnce(native: BetterSqlite3.Database, statements: { count: number }): SqliteDatabase {
+  const prepared = new Map<string, BetterSqlite3.Statement>();
+  return {
+    prepare(text: string) {
+      statements.count++;
+      let statement = prepared.get(text);
+      if (!statement) {
+        statement = native.prepare(text);
+        if (prepared.size >= PREPARED_STATEMENTS) prepared.delete(prepared.keys().next().value!);
+        prepared.set(text, statement);
+      }
+      return statement;
+    },
+    close: () => native.close(),
+  };
+}
+
 /** Opens (and creates when missing) an SQLite database file with the settings Leasehold relies on. */
 export function openSqlite(path: string, busyTimeoutMs = 5000): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -46,7 +96,8 @@ export function openSqlite(path: string, busyTimeoutMs = 5000): Db {
   native.pragma('synchronous = NORMAL');
   native.pragma('foreign_keys = ON');
   native.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
+  const statements = { count: 0 };
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(native, statements) }) });
   return {
     dialect: 'sqlite',
     kysely,
@@ -73,6 +124,8 @@ export function openSqlite(path: string, busyTimeoutMs = 5000): Db {
         throw err;
       }
     },
+    statements,
+    keepPrepared: () => undefined,
     writeTransaction: (fn) =>
       // One connection, held for the whole transaction; BEGIN IMMEDIATE takes the write lock up
       // front, so two processes can never both read "4 of 5 seats used" and both insert.
@@ -126,10 +179,26 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
   // An idle connection that the server closes (restart, failover) emits 'error' on the pool;
   // unhandled, that would end the process.
   pool.on('error', (err) => options.onIdleError?.(err));
+  const statements = { count: 0 };
+  // The texts to send as named prepared statements, and their names (the same on every connection).
+  const names = new Map<string, string>();
+  pool.on('connect', (client) => {
+    // Kysely's driver sends every statement, BEGIN and COMMIT included, as client.query(text, values).
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      statements.count++;
+      const name = typeof args[0] === 'string' ? names.get(args[0]) : undefined;
+      return name ? query({ name, text: args[0], values: args[1] }) : query(...args);
+    }) as typeof client.query;
+  });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     dialect: 'postgres',
     kysely,
+    statements,
+    keepPrepared: (text) => {
+      if (!names.has(text)) names.set(text, `leasehold_${names.size + 1}`);
+    },
     // READ COMMITTED; the decisions that must hold under concurrency take row locks (the license row
     // for a seat claim) or are single conditional updates (renew), which PostgreSQL re-checks after
     // waiting for a concurrent writer of the same row.
@@ -137,6 +206,32 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
     // Kysely's migrator holds a transaction-scoped advisory lock on PostgreSQL.
     exclusively: (fn) => fn(),
     close: () => kysely.destroy(),
+  };
+}
+
+/**
+ * A query built and compiled once, at its first call; every call then binds its own values to the
+ * same SQL text, which stays prepared (see `keepPrepared`). Building and compiling a Kysely query
+ * costs about as much as running one of Leasehold's indexed lookups, so the licensing calls use
+ * these. `build` receives a stand-in for each argument and must pass each one on as a plain value,
+ * never branch on it. Call with the transaction to run in, or undefined for the database.
+ */
+export function prepared<Args extends unknown[], Row>(db: Db, build: (...args: Args) => Compilable<Row>) {
+  let compiled: { query: CompiledQuery<Row>; positions: number[] } | undefined;
+  const compile = () => {
+    const standIns = Array.from({ length: build.length }, (_, i) => `\u0000leasehold-argument-${i}\u0000`) as unknown as Args;
+    const query = build(...standIns).compile();
+    const positions = query.parameters.map((value) => (standIns as unknown[]).indexOf(value));
+    const unused = (standIns as unknown[]).findIndex((_, i) => !positions.includes(i));
+    if (unused >= 0) throw new Error(`prepared query: argument ${unused} is not a parameter of: ${query.sql}`);
+    db.keepPrepared(query.sql);
+    return { query, positions };
+  };
+  return (executor: Kysely<Database> | undefined, ...args: Args): Promise<QueryResult<Row>> => {
+    compiled ??= compile();
+    const { query, positions } = compiled;
+    const parameters = positions.map((position, i) => (position >= 0 ? args[position] : query.parameters[i]));
+    return (executor ?? db.kysely).executeQuery<Row>({ ...query, parameters });
   };
 }
 
@@ -153,6 +248,7 @@ async function migrateOnce(db: Db): Promise<void> {
   // for them in every schema, and another Leasehold database in the same PostgreSQL would hide ours.
   const schema = db.dialect === 'postgres' ? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db.kysely)).rows[0]?.schema : undefined;
   if (db.dialect === 'postgres' && !schema) throw new Error('the PostgreSQL search_path names no schema that exists');
+  if (await upToDate(db, schema ?? undefined)) return;
   const migrator = new Migrator({
     db: db.kysely,
     provider,
@@ -164,6 +260,22 @@ async function migrateOnce(db: Db): Promise<void> {
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+  }
+}
+
+/**
+ * True when every migration is recorded already, as at most starts: one query, where Kysely's
+ * migrator first inspects every table of the database. Anything unexpected (no table yet, an
+ * error) answers false, and the migrator decides as before.
+ */
+async function upToDate(db: Db, schema: string | undefined): Promise<boolean> {
+  try {
+    const table = schema ? sql.id(schema, 'leasehold_migration') : sql.id('leasehold_migration');
+    const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(db.kysely);
+    const done = new Set(rows.map((row) => row.name));
+    return Object.keys(migrations).every((name) => done.has(name));
+  } catch {
+    return false;
   }
 }
 

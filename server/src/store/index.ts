@@ -72,6 +72,11 @@ export class Store {
     return this.db.dialect;
   }
 
+  /** Statements this store has sent to the database so far (BEGIN and COMMIT included). */
+  get statements(): number {
+    return this.db.statements.count;
+  }
+
   /** Answers when the database does; used by the health check. */
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db.kysely);

@@ -1,13 +1,16 @@
-import type { Db } from './db.js';
+import { sql, type Kysely } from 'kysely';
+import { prepared, type Db } from './db.js';
+import { groupValidFor, type ValidForProduct, type ValidForRow } from './licenses.js';
 import type { Page, PageRequest } from './page.js';
-import type { LeaseState, LeaseTable, RevokedReason } from './schema.js';
+import type { Database, LeaseState, LeaseTable, RevokedReason } from './schema.js';
 
-/** What the licensing API needs to know about a license key code. */
+/** What the licensing API needs to know about a license key code: its license and what it grants. */
 export interface KeyGrant {
   keyId: string;
   licenseId: string;
   leaseLimit: number | null;
   expiry: number | null;
+  validFor: ValidForProduct[];
 }
 
 export interface Lease {
@@ -31,6 +34,11 @@ export interface LeaseWithLicense extends Lease {
   licenseExpiry: number | null | undefined;
 }
 
+/** A lease with its license's state and what the license grants now. */
+export interface LeaseWithGrant extends LeaseWithLicense {
+  validFor: ValidForProduct[];
+}
+
 export interface NewLease {
   id: string;
   organizationId: string;
@@ -45,6 +53,32 @@ export interface NewLease {
 
 /** `active`: the license's active leases after the claim, when the claim had to count them. */
 export type ClaimOutcome = { kind: 'claimed'; superseded: number; active?: number } | { kind: 'limit_reached' } | { kind: 'license_gone' };
+
+/**
+ * The partial indexes on leases hold active rows only, and a database can use one only when the
+ * query names the state as a constant: a bound parameter could be any state. Hence a literal.
+ */
+const ACTIVE = sql.lit('active' as const);
+
+/** A lease's columns, named: a prepared statement must not change shape when a column is added. */
+const LEASE_COLUMNS = [
+  's.id',
+  's.organization_id',
+  's.license_id',
+  's.key_id',
+  's.client_id',
+  's.issued_at',
+  's.expires_at',
+  's.state',
+  's.revoked_reason',
+  's.signing_key_id',
+  's.code_hash',
+  's.replaced_by',
+  's.ended_at',
+] as const;
+
+/** What a license grants, one row per feature, sorted as the licensing API answers. */
+const GRANT_COLUMNS = ['p.id as productId', 'p.name as product', 'p.description as productDescription', 'f.name as feature', 'f.description as featureDescription'] as const;
 
 function toLease(row: LeaseTable): Lease {
   return {
@@ -63,22 +97,187 @@ function toLease(row: LeaseTable): Lease {
   };
 }
 
-function toRow(lease: NewLease): LeaseTable {
+function toLeaseWithLicense(row: LeaseTable & { license_exists: string | null; license_expiry: number | null }): LeaseWithLicense {
   return {
-    id: lease.id,
-    organization_id: lease.organizationId,
-    license_id: lease.licenseId,
-    key_id: lease.keyId,
-    client_id: lease.clientId,
-    issued_at: lease.issuedAt,
-    expires_at: lease.expiresAt,
-    state: 'active',
-    revoked_reason: null,
-    signing_key_id: lease.signingKeyId,
-    code_hash: lease.codeHash,
-    replaced_by: null,
-    ended_at: null,
+    ...toLease(row),
+    licenseExpiry: row.license_exists === null ? undefined : row.license_expiry === null ? null : Number(row.license_expiry),
   };
+}
+
+function toGrant(first: { keyId: string; licenseId: string; leaseLimit: number | null; expiry: number | null }, rows: readonly ValidForRow[]): KeyGrant {
+  return {
+    keyId: first.keyId,
+    licenseId: first.licenseId,
+    leaseLimit: first.leaseLimit === null ? null : Number(first.leaseLimit),
+    expiry: first.expiry === null ? null : Number(first.expiry),
+    validFor: groupValidFor(rows),
+  };
+}
+
+/** The licensing calls' statements, each compiled once and kept prepared (see `prepared`). */
+function licensingQueries(db: Db) {
+  /** A key, its license and the license's features. */
+  const grantOfKey = (kysely: Kysely<Database>) =>
+    kysely
+      .selectFrom('license_key as k')
+      .innerJoin('license as l', 'l.id', 'k.license_id')
+      .leftJoin('license_feature as lf', 'lf.license_id', 'l.id')
+      .leftJoin('feature as f', 'f.id', 'lf.feature_id')
+      .leftJoin('product as p', 'p.id', 'f.product_id')
+      .select(['k.id as keyId', 'l.id as licenseId', 'l.lease_limit as leaseLimit', 'l.expiry as expiry', ...GRANT_COLUMNS])
+      .orderBy('p.name')
+      .orderBy('f.name');
+
+  const findKeyQuery = prepared(db, (organizationId: string, code: string) =>
+    grantOfKey(db.kysely).where('k.organization_id', '=', organizationId).where('k.code', '=', code),
+  );
+
+  const findKeyWithUsageQuery = prepared(db, (now: number, organizationId: string, code: string) =>
+    grantOfKey(db.kysely)
+      .select((eb) =>
+        eb
+          .selectFrom('lease as s')
+          .select((c) => c.fn.countAll<number>().as('n'))
+          .whereRef('s.license_id', '=', 'l.id')
+          .where('s.state', '=', ACTIVE)
+          .where('s.expires_at', '>', now)
+          .as('leasesUsed'),
+      )
+      .where('k.organization_id', '=', organizationId)
+      .where('k.code', '=', code),
+  );
+
+  const leaseWithLicense = (kysely: Kysely<Database>) =>
+    kysely
+      .selectFrom('lease as s')
+      .leftJoin('license as l', 'l.id', 's.license_id')
+      .select([...LEASE_COLUMNS, 'l.id as license_exists', 'l.expiry as license_expiry']);
+
+  const findQuery = prepared(db, (organizationId: string, leaseId: string) =>
+    leaseWithLicense(db.kysely).where('s.organization_id', '=', organizationId).where('s.id', '=', leaseId),
+  );
+
+  const findWithGrantQuery = prepared(db, (organizationId: string, leaseId: string) =>
+    leaseWithLicense(db.kysely)
+      .leftJoin('license_feature as lf', 'lf.license_id', 'l.id')
+      .leftJoin('feature as f', 'f.id', 'lf.feature_id')
+      .leftJoin('product as p', 'p.id', 'f.product_id')
+      .select(GRANT_COLUMNS)
+      .where('s.organization_id', '=', organizationId)
+      .where('s.id', '=', leaseId)
+      .orderBy('p.name')
+      .orderBy('f.name'),
+  );
+
+  const claimLicenseQuery = prepared(db, (licenseId: string, keyId: string) => {
+    const query = db.kysely
+      .selectFrom('license as l')
+      .innerJoin('license_key as k', 'k.license_id', 'l.id')
+      .select(['l.lease_limit as leaseLimit'])
+      .where('l.id', '=', licenseId)
+      .where('k.id', '=', keyId);
+    // PostgreSQL: the row lock on the license serialises claims on it across connections and
+    // instances. SQLite: the transaction already holds the database's write lock.
+    return db.dialect === 'postgres' ? query.forUpdate('l') : query;
+  });
+
+  const supersedeClientQuery = prepared(db, (replacedBy: string, now: number, licenseId: string, clientId: string) =>
+    db.kysely
+      .updateTable('lease')
+      .set({ state: 'superseded', replaced_by: replacedBy, ended_at: now })
+      .where('license_id', '=', licenseId)
+      .where('client_id', '=', clientId)
+      .where('state', '=', ACTIVE),
+  );
+
+  const countActiveQuery = prepared(db, (licenseId: string, now: number) =>
+    db.kysely
+      .selectFrom('lease')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('license_id', '=', licenseId)
+      .where('state', '=', ACTIVE)
+      .where('expires_at', '>', now),
+  );
+
+  const insertQuery = prepared(
+    db,
+    (id: string, organizationId: string, licenseId: string, keyId: string, clientId: string | null, issuedAt: number, expiresAt: number, signingKeyId: string, codeHash: string) =>
+      db.kysely.insertInto('lease').values({
+        id,
+        organization_id: organizationId,
+        license_id: licenseId,
+        key_id: keyId,
+        client_id: clientId,
+        issued_at: issuedAt,
+        expires_at: expiresAt,
+        state: 'active',
+        revoked_reason: null,
+        signing_key_id: signingKeyId,
+        code_hash: codeHash,
+        replaced_by: null,
+        ended_at: null,
+      }),
+  );
+
+  const supersedeQuery = prepared(db, (replacedBy: string, now: number, previousId: string) =>
+    db.kysely
+      .updateTable('lease')
+      .set({ state: 'superseded', replaced_by: replacedBy, ended_at: now })
+      .where('id', '=', previousId)
+      .where('state', '=', ACTIVE)
+      .where('expires_at', '>', now),
+  );
+
+  /**
+   * PostgreSQL renews in one statement: the conditional update and the insert of the successor in
+   * one (the insert takes its row from what the update returned, so nothing is inserted when the
+   * update found no live lease). Concurrent renewals wait for the row lock and re-check the
+   * condition, so exactly one inserts. Values are cast: in INSERT ... SELECT, parameters have no
+   * column to take their type from.
+   */
+  const renewQuery = prepared(
+    db,
+    (now: number, previousId: string, id: string, organizationId: string, licenseId: string, keyId: string, clientId: string | null, expiresAt: number, signingKeyId: string, codeHash: string) =>
+      db.kysely
+        .with('previous', (qb) =>
+          qb
+            .updateTable('lease')
+            .set({ state: 'superseded', replaced_by: id, ended_at: now })
+            .where('id', '=', previousId)
+            .where('state', '=', ACTIVE)
+            .where('expires_at', '>', now)
+            .returning('id'),
+        )
+        .insertInto('lease')
+        .columns(['id', 'organization_id', 'license_id', 'key_id', 'client_id', 'issued_at', 'expires_at', 'state', 'signing_key_id', 'code_hash'])
+        .expression((eb) =>
+          eb
+            .selectFrom('previous')
+            .select([
+              eb.cast<string>(eb.val(id), 'text').as('id'),
+              eb.cast<string>(eb.val(organizationId), 'text').as('organization_id'),
+              eb.cast<string>(eb.val(licenseId), 'text').as('license_id'),
+              eb.cast<string>(eb.val(keyId), 'text').as('key_id'),
+              eb.cast<string | null>(eb.val(clientId), 'text').as('client_id'),
+              eb.cast<number>(eb.val(now), 'bigint').as('issued_at'),
+              eb.cast<number>(eb.val(expiresAt), 'bigint').as('expires_at'),
+              ACTIVE.as('state'),
+              eb.cast<string>(eb.val(signingKeyId), 'text').as('signing_key_id'),
+              eb.cast<string>(eb.val(codeHash), 'text').as('code_hash'),
+            ]),
+        ),
+  );
+
+  const releaseQuery = prepared(db, (now: number, organizationId: string, leaseId: string) =>
+    db.kysely
+      .updateTable('lease')
+      .set({ state: 'released', ended_at: now })
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', leaseId)
+      .where('state', '=', ACTIVE),
+  );
+
+  return { findKeyQuery, findKeyWithUsageQuery, findQuery, findWithGrantQuery, claimLicenseQuery, supersedeClientQuery, countActiveQuery, insertQuery, supersedeQuery, renewQuery, releaseQuery };
 }
 
 /**
@@ -86,39 +285,46 @@ function toRow(lease: NewLease): LeaseTable {
  * (the seat limit, one successor per renewed lease) are each made inside one transaction here.
  */
 export class LeaseStore {
-  constructor(private readonly db: Db) {}
+  private readonly q: ReturnType<typeof licensingQueries>;
 
-  /** Resolves a key code inside one organization. */
+  constructor(private readonly db: Db) {
+    this.q = licensingQueries(db);
+  }
+
+  private insert(executor: Kysely<Database>, lease: NewLease) {
+    return this.q.insertQuery(
+      executor,
+      lease.id,
+      lease.organizationId,
+      lease.licenseId,
+      lease.keyId,
+      lease.clientId,
+      lease.issuedAt,
+      lease.expiresAt,
+      lease.signingKeyId,
+      lease.codeHash,
+    );
+  }
+
+  /** Resolves a key code inside one organization, with what its license grants: one statement. */
   async findKey(organizationId: string, code: string): Promise<KeyGrant | undefined> {
     // No stored key holds NUL, and PostgreSQL refuses to compare with such text.
     if (code.includes('\u0000')) return undefined;
-    const row = await this.db.kysely
-      .selectFrom('license_key as k')
-      .innerJoin('license as l', 'l.id', 'k.license_id')
-      .select(['k.id as keyId', 'l.id as licenseId', 'l.lease_limit as leaseLimit', 'l.expiry as expiry'])
-      .where('k.organization_id', '=', organizationId)
-      .where('k.code', '=', code)
-      .executeTakeFirst();
-    return (
-      row && {
-        keyId: row.keyId,
-        licenseId: row.licenseId,
-        leaseLimit: row.leaseLimit === null ? null : Number(row.leaseLimit),
-        expiry: row.expiry === null ? null : Number(row.expiry),
-      }
-    );
+    const { rows } = await this.q.findKeyQuery(undefined, organizationId, code);
+    return rows[0] && toGrant(rows[0], rows);
+  }
+
+  /** As `findKey`, with the seats in use at `now`: one statement. */
+  async findKeyWithUsage(organizationId: string, code: string, now: number): Promise<(KeyGrant & { leasesUsed: number }) | undefined> {
+    if (code.includes('\u0000')) return undefined;
+    const { rows } = await this.q.findKeyWithUsageQuery(undefined, now, organizationId, code);
+    return rows[0] && { ...toGrant(rows[0], rows), leasesUsed: Number(rows[0].leasesUsed) };
   }
 
   /** Seats in use: active leases that have not expired. */
   async countActive(licenseId: string, now: number): Promise<number> {
-    const row = await this.db.kysely
-      .selectFrom('lease')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('license_id', '=', licenseId)
-      .where('state', '=', 'active')
-      .where('expires_at', '>', now)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    const { rows } = await this.q.countActiveQuery(undefined, licenseId, now);
+    return Number(rows[0]!.n);
   }
 
   /**
@@ -128,48 +334,27 @@ export class LeaseStore {
    */
   async claimSeat(lease: NewLease, now: number): Promise<ClaimOutcome> {
     return this.db.writeTransaction<ClaimOutcome>(async (trx) => {
-      let licenseQuery = trx
-        .selectFrom('license as l')
-        .innerJoin('license_key as k', 'k.license_id', 'l.id')
-        .select(['l.lease_limit as leaseLimit'])
-        .where('l.id', '=', lease.licenseId)
-        .where('k.id', '=', lease.keyId);
-      // PostgreSQL: the row lock on the license serialises claims on it across connections and
-      // instances. SQLite: the transaction already holds the database's write lock.
-      if (this.db.dialect === 'postgres') licenseQuery = licenseQuery.forUpdate('l');
-      const license = await licenseQuery.executeTakeFirst();
+      const license = (await this.q.claimLicenseQuery(trx, lease.licenseId, lease.keyId)).rows[0];
       if (!license) return { kind: 'license_gone' };
 
       let superseded = 0;
       if (lease.clientId !== null) {
-        const result = await trx
-          .updateTable('lease')
-          .set({ state: 'superseded', replaced_by: lease.id, ended_at: now })
-          .where('license_id', '=', lease.licenseId)
-          .where('client_id', '=', lease.clientId)
-          .where('state', '=', 'active')
-          .executeTakeFirst();
-        superseded = Number(result.numUpdatedRows);
+        const result = await this.q.supersedeClientQuery(trx, lease.id, now, lease.licenseId, lease.clientId);
+        superseded = Number(result.numAffectedRows ?? 0);
       }
 
       let active: number | undefined;
       if (license.leaseLimit !== null) {
-        const used = await trx
-          .selectFrom('lease')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('license_id', '=', lease.licenseId)
-          .where('state', '=', 'active')
-          .where('expires_at', '>', now)
-          .executeTakeFirstOrThrow();
-        if (Number(used.n) >= Number(license.leaseLimit)) {
+        const used = Number((await this.q.countActiveQuery(trx, lease.licenseId, now)).rows[0]!.n);
+        if (used >= Number(license.leaseLimit)) {
           // Nothing was taken, so nothing the client held is given up either.
           if (superseded > 0) throw new RollbackSignal();
           return { kind: 'limit_reached' };
         }
-        active = Number(used.n) + 1;
+        active = used + 1;
       }
 
-      await trx.insertInto('lease').values(toRow(lease)).execute();
+      await this.insert(trx, lease);
       return { kind: 'claimed', superseded, active };
     }).catch((err: unknown) => {
       if (err instanceof RollbackSignal) return { kind: 'limit_reached' } satisfies ClaimOutcome;
@@ -177,54 +362,54 @@ export class LeaseStore {
     });
   }
 
-  /** Finds a lease by id inside one organization, with its license's expiry. */
+  /** Finds a lease by id inside one organization, with its license's expiry: one statement. */
   async find(organizationId: string, leaseId: string): Promise<LeaseWithLicense | undefined> {
     if (leaseId.includes('\u0000')) return undefined;
-    const row = await this.db.kysely
-      .selectFrom('lease as s')
-      .leftJoin('license as l', 'l.id', 's.license_id')
-      .selectAll('s')
-      .select(['l.id as license_exists', 'l.expiry as license_expiry'])
-      .where('s.organization_id', '=', organizationId)
-      .where('s.id', '=', leaseId)
-      .executeTakeFirst();
-    if (!row) return undefined;
-    const { license_exists, license_expiry, ...lease } = row;
-    return {
-      ...toLease(lease as LeaseTable),
-      licenseExpiry: license_exists === null ? undefined : license_expiry === null ? null : Number(license_expiry),
-    };
+    const { rows } = await this.q.findQuery(undefined, organizationId, leaseId);
+    return rows[0] && toLeaseWithLicense(rows[0]);
+  }
+
+  /** As `find`, with what the lease's license grants now: one statement. */
+  async findWithGrant(organizationId: string, leaseId: string): Promise<LeaseWithGrant | undefined> {
+    if (leaseId.includes('\u0000')) return undefined;
+    const { rows } = await this.q.findWithGrantQuery(undefined, organizationId, leaseId);
+    return rows[0] && { ...toLeaseWithLicense(rows[0]), validFor: groupValidFor(rows) };
   }
 
   /**
    * Replaces an active, unexpired lease by `next` on the same seat. The conditional update lets
-   * exactly one of several simultaneous renewals win; the others get false.
+   * exactly one of several simultaneous renewals win; the others get false. PostgreSQL does it in
+   * one statement, SQLite in a write transaction of two.
    */
   async renew(previousId: string, next: NewLease, now: number): Promise<boolean> {
+    if (this.db.dialect === 'postgres') {
+      const result = await this.q.renewQuery(
+        undefined,
+        now,
+        previousId,
+        next.id,
+        next.organizationId,
+        next.licenseId,
+        next.keyId,
+        next.clientId,
+        next.expiresAt,
+        next.signingKeyId,
+        next.codeHash,
+      );
+      return Number(result.numAffectedRows ?? 0) === 1;
+    }
     return this.db.writeTransaction(async (trx) => {
-      const result = await trx
-        .updateTable('lease')
-        .set({ state: 'superseded', replaced_by: next.id, ended_at: now })
-        .where('id', '=', previousId)
-        .where('state', '=', 'active')
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) return false;
-      await trx.insertInto('lease').values(toRow(next)).execute();
+      const result = await this.q.supersedeQuery(trx, next.id, now, previousId);
+      if (Number(result.numAffectedRows ?? 0) !== 1) return false;
+      await this.insert(trx, next);
       return true;
     });
   }
 
   /** Gives a seat back. Returns false when the lease was not active (already released, superseded, ...). */
   async release(organizationId: string, leaseId: string, now: number): Promise<boolean> {
-    const result = await this.db.kysely
-      .updateTable('lease')
-      .set({ state: 'released', ended_at: now })
-      .where('organization_id', '=', organizationId)
-      .where('id', '=', leaseId)
-      .where('state', '=', 'active')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    const result = await this.q.releaseQuery(undefined, now, organizationId, leaseId);
+    return Number(result.numAffectedRows ?? 0) > 0;
   }
 
   /**

@@ -31,6 +31,30 @@ export interface ValidForProduct {
   features: { feature: string; featureDescription: string | null }[];
 }
 
+/** One granted feature as a query reads it (null columns: a row of a license that grants none). */
+export interface ValidForRow {
+  productId: string | null;
+  product: string | null;
+  productDescription: string | null;
+  feature: string | null;
+  featureDescription: string | null;
+}
+
+/** Groups feature rows, sorted by product and feature name, into what the licensing API answers with. */
+export function groupValidFor(rows: readonly ValidForRow[]): ValidForProduct[] {
+  const products = new Map<string, ValidForProduct>();
+  for (const row of rows) {
+    if (row.productId === null || row.feature === null) continue;
+    let product = products.get(row.productId);
+    if (!product) {
+      product = { product: row.product!, productDescription: row.productDescription, features: [] };
+      products.set(row.productId, product);
+    }
+    product.features.push({ feature: row.feature, featureDescription: row.featureDescription });
+  }
+  return [...products.values()];
+}
+
 export interface NewLicense {
   id: string;
   customerId: string;
@@ -256,16 +280,7 @@ export class LicenseStore {
       .orderBy('p.name')
       .orderBy('f.name')
       .execute();
-    const products = new Map<string, ValidForProduct>();
-    for (const row of rows) {
-      let product = products.get(row.productId);
-      if (!product) {
-        product = { product: row.product, productDescription: row.productDescription, features: [] };
-        products.set(row.productId, product);
-      }
-      product.features.push({ feature: row.feature, featureDescription: row.featureDescription });
-    }
-    return [...products.values()];
+    return groupValidFor(rows);
   }
 
   private async checkReferences(trx: Kysely<Database>, organizationId: string, customerId: string | undefined, featureIds: string[]): Promise<void> {
