@@ -143,6 +143,49 @@ describe("usage history: a license's hourly and daily points", () => {
   });
 });
 
+describe('usage history: how active leases are sampled', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  const peakOf = async (licenseId: string) => ok(await server.admin('GET', `/api/v1/licenses/${licenseId}/usage?range=24h`)).points.at(-1).peakLeases as number;
+
+  it('records the peak of a license without a limit obtained on after the first flush of the hour', async () => {
+    // The hour's first flush samples every license; later obtains on a license without a limit
+    // count nothing, so their license is sampled at the next flush.
+    await server.app.usage.flush();
+    const unlimited = await createLicense(server, { leaseLimit: null });
+    for (let i = 0; i < 3; i++) await obtain(server, unlimited.key);
+    await server.app.usage.flush();
+    assert.equal(await peakOf(unlimited.licenseId), 3);
+  });
+
+  it('samples every license when the active leases take several chunks, and keeps the larger peak', async () => {
+    const licenses = [];
+    for (let i = 0; i < 5; i++) {
+      const made = await createLicense(server, { leaseLimit: 5 });
+      for (let j = 0; j <= i % 3; j++) await obtain(server, made.key);
+      licenses.push({ ...made, active: (i % 3) + 1 });
+    }
+    server.clock.advance(3600);
+    const now = server.clock.now();
+    // Chunks of two leases, widened to whole licenses: six licenses with active leases (one from
+    // the test before) take at least three chunks whatever order their ids fall in.
+    let chunks = 0;
+    for (let after: string | undefined = ''; after !== undefined; chunks++) {
+      after = await server.store.usage.sampleActive(now, hourOf(now), { after, chunk: 2 });
+    }
+    assert.ok(chunks >= 3, `${chunks} chunks`);
+    for (const made of licenses) assert.equal(await peakOf(made.licenseId), made.active, made.licenseId);
+    // A later, smaller sample leaves each peak alone.
+    await licensingClient(server).release(await obtain(server, licenses[0]!.key));
+    await server.store.usage.sampleActive(now, hourOf(now), { licenseIds: licenses.map((l) => l.licenseId) });
+    for (const made of licenses) assert.equal(await peakOf(made.licenseId), made.active, made.licenseId);
+  });
+});
+
 /** A product with one feature, created in `org`; returns the feature id. */
 async function productWithFeature(server: TestServer, org: CreatedOrganization, name: string): Promise<{ productId: string; featureId: string }> {
   const product = created(await server.admin('POST', '/api/v1/products', { name }, org.apiToken));

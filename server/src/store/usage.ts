@@ -1,4 +1,8 @@
+import { sql } from 'kysely';
 import type { Db } from './db.js';
+
+/** A constant, so that the partial indexes of active leases serve (see leases.ts). */
+const ACTIVE = sql.lit('active' as const);
 
 export interface UsageSample {
   organizationId: string;
@@ -48,11 +52,55 @@ export class UsageStore {
     const rows = await this.db.kysely
       .selectFrom('lease')
       .select(['organization_id', 'license_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('state', '=', 'active')
+      .where('state', '=', ACTIVE)
       .where('expires_at', '>', now)
       .groupBy(['organization_id', 'license_id'])
       .execute();
     return rows.map((r) => ({ organizationId: r.organization_id, licenseId: r.license_id, active: Number(r.n) }));
+  }
+
+  /**
+   * Merges active leases at `now` into the rows of `hour`, as a sample: peaks keep the larger value.
+   * It all happens in the database, nothing is read back, and a row is written only when its peak
+   * grows. Either the licenses `licenseIds`, or those after `after` (in id order) that hold the
+   * next `chunk` active leases; then it returns the last license id of the chunk, or undefined
+   * when the chunk reached the end.
+   */
+  async sampleActive(now: number, hour: number, which: { licenseIds: string[] } | { after: string; chunk: number }): Promise<string | undefined> {
+    const active = () => this.db.kysely.selectFrom('lease').where('state', '=', ACTIVE).where('expires_at', '>', now);
+    let leases;
+    let last: string | undefined;
+    if ('licenseIds' in which) {
+      if (which.licenseIds.length === 0) return undefined;
+      leases = active().where('license_id', 'in', which.licenseIds);
+    } else {
+      const after = active().where('license_id', '>', which.after);
+      last = (await after.select('license_id').orderBy('license_id').limit(1).offset(which.chunk - 1).executeTakeFirst())?.license_id;
+      leases = last === undefined ? after : after.where('license_id', '<=', last);
+    }
+    await this.db.kysely
+      .insertInto('usage_hourly')
+      .columns(['organization_id', 'license_id', 'hour', 'peak_leases', 'refused'])
+      .expression(
+        leases
+          .select((eb) => [
+            'organization_id',
+            'license_id',
+            // In INSERT ... SELECT a parameter has no column to take its type from.
+            eb.cast<number>(eb.val(hour), 'bigint').as('hour'),
+            eb.fn.countAll<number>().as('peak_leases'),
+            sql.lit(0).as('refused'),
+          ])
+          .groupBy(['organization_id', 'license_id']),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['license_id', 'hour'])
+          .doUpdateSet((eb) => ({ peak_leases: eb.ref('excluded.peak_leases') }))
+          .where((eb) => eb(eb.ref('excluded.peak_leases'), '>', eb.ref('usage_hourly.peak_leases'))),
+      )
+      .execute();
+    return last;
   }
 
   /** An organization's hourly rows in [since, until), optionally of one license. */
