@@ -6,6 +6,7 @@ import { adminApi } from './admin/index.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { Housekeeping } from './housekeeping.js';
+import { lazySerializers } from './http/lazy-compile.js';
 import { Keychain } from './keys/keychain.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,6 +69,8 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
     forceCloseConnections: 'idle',
     requestTimeout: 30_000,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    // Reply serializers are built at their first reply rather than at start (see lazy-compile.ts).
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
   });
 
   // While closing (SIGTERM), in-flight requests finish; new ones are told to go elsewhere and come back.
@@ -94,9 +97,9 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
   app.decorate('usage', usage);
   // Usage is written in the background, at most USAGE_FLUSH_MS after it happened, and once more at close.
   let flushing: NodeJS.Timeout | undefined;
-  const flush = () => usage.flush().catch((err: unknown) => app.log.warn({ err }, 'could not write usage history'));
+  const flush = (paced = false) => usage.flush({ paced }).catch((err: unknown) => app.log.warn({ err }, 'could not write usage history'));
   app.addHook('onReady', async () => {
-    flushing = setInterval(flush, USAGE_FLUSH_MS);
+    flushing = setInterval(() => flush(true), USAGE_FLUSH_MS);
     flushing.unref();
   });
   // Housekeeping deletes leases past their retention, on every instance, in bounded batches.

@@ -1,6 +1,7 @@
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { lazyValidatorCompiler } from './lazy-compile.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
@@ -17,7 +18,12 @@ function ajv(options: Options): Ajv {
  * nature, so `coerceText` lets their numbers and booleans be read from text (arrays stay refused).
  */
 export function strictValidatorCompiler({ coerceText }: { coerceText: boolean }): FastifySchemaCompiler<unknown> {
-  const exact = ajv({ coerceTypes: false });
-  const text = coerceText ? ajv({ coerceTypes: true }) : exact;
-  return ({ schema, httpPart }) => (httpPart === 'body' ? exact : text).compile(schema as object);
+  // Made at the first validation (see lazy-compile.ts): start-up need not pay for them.
+  let exact: Ajv | undefined;
+  let text: Ajv | undefined;
+  return lazyValidatorCompiler(() => ({ schema, httpPart }) => {
+    exact ??= ajv({ coerceTypes: false });
+    text ??= coerceText ? ajv({ coerceTypes: true }) : exact;
+    return (httpPart === 'body' ? exact : text).compile(schema as object);
+  });
 }

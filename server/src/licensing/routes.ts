@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import { Ajv } from 'ajv';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { lazyValidator } from '../http/lazy-compile.js';
 import type { Keychain } from '../keys/keychain.js';
 import { isUnavailable } from '../store/index.js';
 import type { LicensingErrorCode } from './error-codes.js';
@@ -90,11 +91,17 @@ function fail(reply: FastifyReply, code: Exclude<LicensingErrorCode, 'INVALID_RE
 export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async (app, opts) => {
   const { licensing, keychain, endpointOf } = opts;
 
-  // Types are checked exactly as sent: no coercion, so an array or object where a string belongs is refused.
-  const ajv = new Ajv({ coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: false, strict: false });
-  ajv.addFormat('date-time', true);
+  // Types are checked exactly as sent: no coercion, so an array or object where a string belongs is
+  // refused. Each validator is compiled at its first use (see lazy-compile.ts), the Ajv at the first of all.
+  let ajv: Ajv | undefined;
   app.setValidatorCompiler(({ schema, httpPart }) => {
-    const validate = ajv.compile(schema);
+    const validate = lazyValidator(() => {
+      if (!ajv) {
+        ajv = new Ajv({ coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: false, strict: false });
+        ajv.addFormat('date-time', true);
+      }
+      return ajv.compile(schema);
+    });
     if (httpPart !== 'body') return validate;
     // A POST without a body takes its parameters from the query string alone.
     const optionalBody = (data: unknown) => {
