@@ -95,6 +95,13 @@ export function openSqlite(path: string, busyTimeoutMs = 5000): Db {
   native.pragma('journal_mode = WAL');
   native.pragma('synchronous = NORMAL');
   native.pragma('foreign_keys = ON');
+  // A checkpoint runs inside the commit that fills the WAL past this many pages and holds the
+  // event loop while it copies them: 250 pages rather than SQLite's 1,000 cut the p99 of a
+  // write-heavy licensing mix from 10 to 6 ms (bench/), for 14 to 24% of write throughput.
+  native.pragma('wal_autocheckpoint = 250');
+  // 32 MiB of page cache rather than 2: at a million licenses the lookups otherwise read most
+  // index pages back from the operating system.
+  native.pragma('cache_size = -32768');
   native.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   const statements = { count: 0 };
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(native, statements) }) });
