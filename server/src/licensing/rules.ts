@@ -132,26 +132,30 @@ export class Licensing {
 
   /** Gives a lease's seat back to the pool. Releasing a lease that is no longer active changes nothing. */
   async releaseLease(ctx: LicensingContext, code: string): Promise<ReleaseOutcome> {
-    const lease = await this.find(ctx, code);
+    const lease = await this.find(ctx, code, (o, l) => this.store.leases.find(o, l));
     if (!lease || lease.state === 'revoked' || lease.licenseExpiry === undefined) return { ok: false, errorCode: 'LEASE_INVALID' };
     if (lease.state === 'active') await this.store.leases.release(ctx.organizationId, lease.id, this.clock.now());
     return { ok: true };
   }
 
-  /** The lease a code stands for, when the code is exactly the one issued for it. */
-  private async find(ctx: LicensingContext, code: string): Promise<LeaseWithLicense | undefined> {
+  /**
+   * The lease a code stands for, when the code is exactly the one issued for it, read by `lookup`
+   * (the store's `find`, or `findWithGrant` for what its license grants too).
+   */
+  private async find<L extends LeaseWithLicense>(
+    ctx: LicensingContext,
+    code: string,
+    lookup: (organizationId: string, leaseId: string) => Promise<L | undefined>,
+  ): Promise<L | undefined> {
     const leaseId = claimedLeaseId(code);
     if (!leaseId) return undefined;
-    const lease = await this.store.leases.find(ctx.organizationId, leaseId);
+    const lease = await lookup(ctx.organizationId, leaseId);
     return lease && leaseCodeMatches(code, lease.codeHash) ? lease : undefined;
   }
 
   /** As `find`, with what the lease's license grants now, read in the same statement. */
-  private async findWithGrant(ctx: LicensingContext, code: string): Promise<LeaseWithGrant | undefined> {
-    const leaseId = claimedLeaseId(code);
-    if (!leaseId) return undefined;
-    const lease = await this.store.leases.findWithGrant(ctx.organizationId, leaseId);
-    return lease && leaseCodeMatches(code, lease.codeHash) ? lease : undefined;
+  private findWithGrant(ctx: LicensingContext, code: string): Promise<LeaseWithGrant | undefined> {
+    return this.find(ctx, code, (o, l) => this.store.leases.findWithGrant(o, l));
   }
 
   private renewRefusal(lease: LeaseWithLicense, now: number): Exclude<RenewOutcome, { ok: true }> | undefined {
