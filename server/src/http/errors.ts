@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { ConflictError, NotFoundError, isUnavailable } from '../store/index.js';
+import { ConflictError, NotFoundError, isForeignKeyViolation, isUnavailable } from '../store/index.js';
 
 /** The admin API's error reply: `{ error: { code, message, details? } }`. */
 export const ErrorReply = Type.Object({
@@ -60,6 +60,12 @@ export function adminErrorHandler(err: FastifyError | Error, request: FastifyReq
   }
   const status = fe.statusCode ?? 500;
   if (status >= 400 && status < 500) return send(reply, status, CODE_OF_STATUS[status] ?? 'BAD_REQUEST', fe.message);
+  // The store locks what a change refers to, so this should not happen; if a path is missed, a
+  // record deleted at the same moment is the client's conflict to retry, not a server fault.
+  if (isForeignKeyViolation(err)) {
+    request.log.warn({ err }, 'a referenced record changed during the request');
+    return send(reply, 409, 'CONFLICT', 'a record this change refers to was changed or deleted at the same time; reload and retry');
+  }
   if (isUnavailable(err)) {
     request.log.warn({ err }, 'database unavailable');
     return send(reply.header('retry-after', '1'), 503, 'UNAVAILABLE', 'the server cannot reach its database; retry shortly');

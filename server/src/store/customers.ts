@@ -92,6 +92,11 @@ export class CustomerStore {
   /** Deletes a customer; refused while it still has licenses. Returns false when there was none. */
   async delete(organizationId: string, id: string): Promise<boolean> {
     return this.db.writeTransaction(async (trx) => {
+      // PostgreSQL: lock the customer first, so that a license being created for it either commits
+      // before the count below (conflict) or finds the customer gone (not found); see LicenseStore.
+      if (this.db.dialect === 'postgres') {
+        await trx.selectFrom('customer').select('id').where('organization_id', '=', organizationId).where('id', '=', id).forUpdate().execute();
+      }
       const licenses = await trx
         .selectFrom('license')
         .select((eb) => eb.fn.countAll<number>().as('n'))

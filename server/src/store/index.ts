@@ -12,7 +12,7 @@ import { UsageStore } from './usage.js';
 import { UserStore } from './users.js';
 
 export { ConflictError, NotFoundError } from './errors.js';
-export { isUnavailable } from './db.js';
+export { isForeignKeyViolation, isUnavailable } from './db.js';
 export type { Page, PageRequest } from './page.js';
 
 /** Where the data lives. */

@@ -95,6 +95,13 @@ export class ProductStore {
   /** Deletes a product and its features; refused while a license grants one of them. */
   async delete(organizationId: string, id: string): Promise<boolean> {
     return this.db.writeTransaction(async (trx) => {
+      // PostgreSQL: lock the product and its features before counting their uses, so that a
+      // feature or license being created meanwhile either commits first and is counted, or waits
+      // and finds them gone (see LicenseStore.checkReferences and createFeature).
+      if (this.db.dialect === 'postgres') {
+        await trx.selectFrom('product').select('id').where('organization_id', '=', organizationId).where('id', '=', id).forUpdate().execute();
+        await trx.selectFrom('feature').select('id').where('organization_id', '=', organizationId).where('product_id', '=', id).orderBy('id').forUpdate().execute();
+      }
       const used = await trx
         .selectFrom('license_feature as lf')
         .innerJoin('feature as f', 'f.id', 'lf.feature_id')
@@ -135,12 +142,9 @@ export class ProductStore {
   async createFeature(organizationId: string, productId: string, id: string, fields: NamedFields, now: number): Promise<Feature> {
     const row: FeatureTable = { id, organization_id: organizationId, product_id: productId, ...fields, created_at: now, updated_at: now };
     await this.db.writeTransaction(async (trx) => {
-      const product = await trx
-        .selectFrom('product')
-        .select('id')
-        .where('organization_id', '=', organizationId)
-        .where('id', '=', productId)
-        .executeTakeFirst();
+      const query = trx.selectFrom('product').select('id').where('organization_id', '=', organizationId).where('id', '=', productId);
+      // PostgreSQL: held until commit, so that the product cannot be deleted under the new feature.
+      const product = await (this.db.dialect === 'postgres' ? query.forShare() : query).executeTakeFirst();
       if (!product) throw new NotFoundError('product not found');
       await uniquely(`a feature named "${fields.name}" in this product`, () => trx.insertInto('feature').values(row).execute());
     });
@@ -162,6 +166,9 @@ export class ProductStore {
   /** Deletes a feature; refused while a license grants it. */
   async deleteFeature(organizationId: string, id: string): Promise<boolean> {
     return this.db.writeTransaction(async (trx) => {
+      if (this.db.dialect === 'postgres') {
+        await trx.selectFrom('feature').select('id').where('organization_id', '=', organizationId).where('id', '=', id).forUpdate().execute();
+      }
       // Only the caller's own feature counts: another organization's id is not found, not "in use".
       const used = await trx
         .selectFrom('license_feature as lf')
