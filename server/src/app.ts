@@ -7,6 +7,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { Housekeeping } from './housekeeping.js';
 import { lazySerializers } from './http/lazy-compile.js';
+import { securityHeaders } from './http/security-headers.js';
 import { Keychain } from './keys/keychain.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,6 +73,8 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
     // Reply serializers are built at their first reply rather than at start (see lazy-compile.ts).
     schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
   });
+
+  securityHeaders(app, { https: config.publicUrl.startsWith('https:') });
 
   // While closing (SIGTERM), in-flight requests finish; new ones are told to go elsewhere and come back.
   let closing = false;
