@@ -260,3 +260,35 @@ test('a new API token is shown once, and works', async ({ page, server, request 
   await expect(row).toBeVisible();
   await expect(page.getByText(token)).toHaveCount(0);
 });
+
+test('the web app and the API reference run under the Content-Security-Policy without a violation', async ({ page }) => {
+  // Any violation is an error in the page, which fails the test (see the pageErrors fixture).
+  const app = await page.goto('/licenses');
+  expect(app!.headers()['content-security-policy']).toContain("script-src 'self'");
+  expect(app!.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+  await expect(page.getByRole('heading', { name: 'Licenses' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Dashboard' }).click();
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+
+  const docs = await page.goto('/docs');
+  expect(docs!.headers()['content-security-policy']).toContain("script-src 'self'");
+  await expect(page.getByText('/licensing/{organizationId}/key/validate').first()).toBeVisible();
+
+  // The check itself works: on a page of its own (a violation on this one would fail the test),
+  // a script the policy forbids is reported and not run.
+  const probe = await page.context().newPage();
+  await probe.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (event) => console.error(`Content-Security-Policy violation: ${event.violatedDirective}`)),
+  );
+  await probe.goto('/licenses');
+  const reported = probe.waitForEvent('console', (message) => message.text().startsWith('Content-Security-Policy violation'));
+  const ran = await probe.evaluate(() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.__inlineRan = true';
+    document.body.append(script);
+    return (window as unknown as { __inlineRan?: boolean }).__inlineRan === true;
+  });
+  expect(ran).toBe(false);
+  await reported;
+  await probe.close();
+});

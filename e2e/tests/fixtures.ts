@@ -99,6 +99,13 @@ export const test = base.extend<{ server: ServerState; admin: AdminApi; licensin
   pageErrors: [
     async ({ page }, use) => {
       const errors: string[] = [];
+      // The server's Content-Security-Policy is in force (Playwright does not bypass it): anything
+      // it blocks is reported to the console as an error, and so fails the test.
+      await page.addInitScript(() =>
+        document.addEventListener('securitypolicyviolation', (event) =>
+          console.error(`Content-Security-Policy violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline code'}`),
+        ),
+      );
       page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
       page.on('console', (message) => {
         if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(`console: ${message.text()}`);
