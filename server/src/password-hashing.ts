@@ -30,6 +30,14 @@ export class PasswordHashing {
     return this.queue.run(() => verifyPassword(hash, password));
   }
 
+  /**
+   * Whether a hash asked for now would be turned away: lets a request be refused before it costs
+   * anything else (a throttle write). Only a hint: the queue decides when the hash is asked for.
+   */
+  busy(): boolean {
+    return this.queue.full();
+  }
+
   stats(): WorkQueueStats {
     return this.queue.stats();
   }

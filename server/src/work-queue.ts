@@ -47,6 +47,11 @@ export class WorkQueue {
     }
   }
 
+  /** Whether a job given now would be turned away. */
+  full(): boolean {
+    return this.running >= this.options.concurrency && this.waiting.length >= this.options.maxWaiting;
+  }
+
   stats(): WorkQueueStats {
     return { running: this.running, waiting: this.waiting.length, peakRunning: this.peakRunning, refused: this.refused };
   }

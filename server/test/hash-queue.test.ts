@@ -15,12 +15,14 @@ describe('the password hashing queue', () => {
     const jobs = Array.from({ length: 6 }, job);
     const outcomes = jobs.map((j) => queue.run(j.run));
     assert.deepEqual(queue.stats(), { running: 2, waiting: 2, peakRunning: 2, refused: 2 });
+    assert.equal(queue.full(), true);
     assert.deepEqual(await outcomes[4], { done: false });
     assert.deepEqual(await outcomes[5], { done: false });
     jobs[0]!.finish();
     assert.deepEqual(await outcomes[0], { done: true, value: 'ok' });
     assert.equal(queue.stats().running, 2, 'a waiting job took the free place');
     assert.equal(queue.stats().waiting, 1);
+    assert.equal(queue.full(), false, 'one more may wait');
     for (const j of jobs) j.finish();
     assert.deepEqual(await Promise.all(outcomes.slice(1, 4)), [1, 2, 3].map(() => ({ done: true, value: 'ok' })));
     assert.deepEqual(queue.stats(), { running: 0, waiting: 0, peakRunning: 2, refused: 2 });

@@ -66,6 +66,7 @@ export const signInRoutes: FastifyPluginAsync<SessionDeps> = async (app, deps) =
     async (request, reply) => {
       const { username, password } = request.body as { username: string; password: string };
       const now = clock.now();
+      if (deps.passwords.busy()) refuseBusy(reply);
       const user = await store.users.findForSignIn(username);
       const keys = [user ? accountKey(user.id) : `name:${usernameKey(username)}`, `ip:${request.ip}`];
       // Counted before the password is checked, so simultaneous attempts cannot outrun the count.
@@ -134,6 +135,7 @@ export const sessionRoutes: FastifyPluginAsync<SessionDeps> = async (app, deps) 
       if (!user) throw new ApiError(401, 'UNAUTHORIZED', 'no session: sign in first');
       // Guessing the current password through a session counts against the account as sign-ins do.
       const key = accountKey(user.id);
+      if (deps.passwords.busy()) refuseBusy(reply);
       const reservation = await store.loginThrottle.reserve([key], clock.now(), THROTTLE);
       if (!reservation.allowed) refuseBlocked(reply, reservation, clock, 'wrong passwords');
       const checked = await deps.passwords.verify(user.passwordHash, currentPassword);
