@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { adminApi } from './admin/index.js';
+import { PasswordHashing } from './password-hashing.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { Housekeeping } from './housekeeping.js';
@@ -32,6 +33,8 @@ declare module 'fastify' {
     /** Usage history being collected; `flush()` writes it now. */
     usage: UsageRecorder;
     housekeeping: Housekeeping;
+    /** The bounded queue every password hash of a request goes through. */
+    passwordHashing: PasswordHashing;
   }
 }
 
@@ -108,6 +111,8 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
   // Housekeeping deletes leases past their retention, on every instance, in bounded batches.
   const housekeeping = new Housekeeping(store, clock, { retentionDays: config.leaseRetentionDays });
   app.decorate('housekeeping', housekeeping);
+  const passwords = new PasswordHashing({ concurrency: config.passwordHashConcurrency, maxWaiting: config.passwordHashQueue });
+  app.decorate('passwordHashing', passwords);
   let sweeping: NodeJS.Timeout | undefined;
   let sweep: Promise<unknown> = Promise.resolve();
   const tidy = () =>
@@ -165,6 +170,6 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
   await serveWebApp(app, webRoot ?? DEFAULT_WEB_ROOT);
 
   await app.register(licensingRoutes, { prefix: '/licensing/:organizationId', licensing, keychain, endpointOf });
-  await app.register(adminApi, { prefix: '/api/v1', store, clock, keychain, endpointOf, secureCookies: config.publicUrl.startsWith('https:') });
+  await app.register(adminApi, { prefix: '/api/v1', store, clock, keychain, endpointOf, passwords, secureCookies: config.publicUrl.startsWith('https:') });
   return app;
 }

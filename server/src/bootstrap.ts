@@ -23,7 +23,7 @@ async function freeUsername(store: Store, wanted: string): Promise<string> {
 
 /**
  * Creates an organization ready to use: its signing key, an owner account with a random password
- * and an API token. The secrets are returned once and stored only as hashes.
+ * and an API token that acts for that owner. The secrets are returned once and stored only as hashes.
  */
 export async function createOrganization(
   store: Store,
@@ -46,9 +46,20 @@ export async function createOrganization(
   return { organizationId, name: options.name, adminUsername, adminPassword, apiToken: token.token };
 }
 
-/** Adds an API token to an organization and returns its id and the token; only its hash is kept. */
-export async function createApiToken(store: Store, clock: Clock, organizationId: string, name: string, role: Role): Promise<{ id: string; token: string }> {
+/**
+ * Adds an API token to an organization and returns its id and the token; only its hash is kept.
+ * `createdBy` is the user it acts for: it never has more rights than they have, and dies with
+ * their account. Null (the default) makes an operator's token, as `leasehold token create` does.
+ */
+export async function createApiToken(
+  store: Store,
+  clock: Clock,
+  organizationId: string,
+  name: string,
+  role: Role,
+  createdBy: string | null = null,
+): Promise<{ id: string; token: string }> {
   const token = generateApiToken();
-  await store.tokens.create({ id: token.id, organizationId, name, role, secretHash: token.secretHash, createdAt: clock.now() });
+  await store.tokens.create({ id: token.id, organizationId, name, role, secretHash: token.secretHash, createdAt: clock.now(), createdBy });
   return { id: token.id, token: token.token };
 }

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { DatabaseConfig } from './store/index.js';
 
@@ -27,6 +28,10 @@ export interface Config {
   housekeepingIntervalSeconds: number;
   /** Addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-For gives the client address. */
   trustProxy: string[];
+  /** argon2 password hashes computed at once by one process (default: its CPU cores). */
+  passwordHashConcurrency: number;
+  /** Password hashes that may wait for a free place; more are answered 503 (default: twice the concurrency). */
+  passwordHashQueue: number;
 }
 
 /** What the command line gives; every field may also come from the environment. */
@@ -125,6 +130,10 @@ export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = proce
   if (!/^[A-Za-z0-9.:_-]{1,253}$/.test(host)) throw new ConfigError(`host "${host}" is not a host name or address`);
   const port = integer('port', input.port ?? env.PORT ?? '8080', 0, 65535);
   const maxLeaseSeconds = integer('max lease seconds', input.maxLeaseSeconds ?? env.LEASEHOLD_MAX_LEASE_SECONDS ?? '86400', 60, 366 * 86400);
+  const workers = integer('workers', input.workers ?? env.LEASEHOLD_WORKERS ?? '1', 1, 64);
+  // Each worker process has its own queue: together they use the machine's cores, not each all of them.
+  const defaultHashes = Math.max(1, Math.floor(availableParallelism() / workers));
+  const passwordHashConcurrency = integer('password hash concurrency', env.LEASEHOLD_PASSWORD_HASH_CONCURRENCY ?? String(defaultHashes), 1, 1024);
   const logLevel = (input.logLevel ?? env.LOG_LEVEL ?? 'info').trim() as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}`);
   return {
@@ -137,9 +146,11 @@ export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = proce
     maxLeaseSeconds,
     cacheTtlMs: integer('cache TTL', env.LEASEHOLD_CACHE_TTL_MS ?? '5000', 0, 600_000),
     logLevel,
-    workers: integer('workers', input.workers ?? env.LEASEHOLD_WORKERS ?? '1', 1, 64),
+    workers,
     leaseRetentionDays: integer('lease retention days', env.LEASEHOLD_LEASE_RETENTION_DAYS ?? '30', 1, 36_500),
     housekeepingIntervalSeconds: integer('housekeeping interval', env.LEASEHOLD_HOUSEKEEPING_INTERVAL_SECONDS ?? '3600', 0, 7 * 86_400),
     trustProxy: parseTrustProxy(env.LEASEHOLD_TRUST_PROXY ?? ''),
+    passwordHashConcurrency,
+    passwordHashQueue: integer('password hash queue', env.LEASEHOLD_PASSWORD_HASH_QUEUE ?? String(2 * passwordHashConcurrency), 0, 10_000),
   };
 }

@@ -60,23 +60,25 @@ describe('API tokens', () => {
   it('creates a token with 201, showing the lh_<32 hex>_<43 chars> token once with its id, name, role and timestamps', async () => {
     server.clock.advance(30);
     const res = created(await server.admin('POST', '/api/v1/tokens', { name: 'build server', role: 'admin' }));
-    assert.deepEqual(Object.keys(res).sort(), ['createdAt', 'id', 'lastUsedAt', 'name', 'role', 'token']);
+    assert.deepEqual(Object.keys(res).sort(), ['createdAt', 'createdBy', 'id', 'lastUsedAt', 'name', 'role', 'token']);
     assert.match(res.token, TOKEN_FORMAT);
     assert.equal(parseApiToken(res.token)?.id, res.id, 'the token names its id');
     assert.equal(res.name, 'build server');
     assert.equal(res.role, 'admin');
     assert.equal(res.createdAt, iso(server.clock.now()));
+    const owner = (await server.store.users.findByUsername(server.org.adminUsername))!;
+    assert.deepEqual(res.createdBy, { id: owner.id, username: 'admin' }, 'made with the first token, which acts for the first owner');
     assert.equal(res.lastUsedAt, null);
     const again = created(await server.admin('POST', '/api/v1/tokens', { name: 'build server', role: 'admin' }));
     assert.notEqual(again.token, res.token, 'every token is new');
     assert.notEqual(again.id, res.id);
   });
 
-  it('never shows a token in the list: only id, name, role, createdAt and lastUsedAt', async () => {
+  it('never shows a token in the list: only id, name, role, createdAt, lastUsedAt and createdBy', async () => {
     const made = created(await server.admin('POST', '/api/v1/tokens', { name: 'listed', role: 'viewer' }));
     const res = await server.admin('GET', '/api/v1/tokens');
     const items = ok(res).items as Json[];
-    for (const item of items) assert.deepEqual(Object.keys(item).sort(), ['createdAt', 'id', 'lastUsedAt', 'name', 'role']);
+    for (const item of items) assert.deepEqual(Object.keys(item).sort(), ['createdAt', 'createdBy', 'id', 'lastUsedAt', 'name', 'role']);
     const { token, ...shown } = made;
     assert.deepEqual(
       items.find((t) => t.id === made.id),

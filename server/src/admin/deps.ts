@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Keychain } from '../keys/keychain.js';
+import type { PasswordHashing } from '../password-hashing.js';
 import type { Store } from '../store/index.js';
 
 /** What every admin resource's routes are built from. */
@@ -8,4 +9,6 @@ export interface AdminDeps {
   clock: Clock;
   keychain: Keychain;
   endpointOf: (organizationId: string) => string;
+  /** Every password hash or check a request needs goes through it. */
+  passwords: PasswordHashing;
 }

@@ -21,7 +21,7 @@ import { userRoutes } from './users.js';
  * user's session, one organization per caller, JSON errors.
  */
 export const adminApi: FastifyPluginAsync<SessionDeps> = async (app, opts) => {
-  const deps: SessionDeps = { store: opts.store, clock: opts.clock, keychain: opts.keychain, endpointOf: opts.endpointOf, secureCookies: opts.secureCookies };
+  const deps: SessionDeps = { store: opts.store, clock: opts.clock, keychain: opts.keychain, endpointOf: opts.endpointOf, passwords: opts.passwords, secureCookies: opts.secureCookies };
   await app.register(cookie);
   app.setValidatorCompiler(strictValidatorCompiler({ coerceText: true }));
   app.setErrorHandler(adminErrorHandler);

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { generatePassword, hashPassword, verifyPassword } from '../credentials.js';
 import { SESSION_COOKIE, sessionIdOf } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
+import type { Clock } from '../clock.js';
+import type { Reservation, ThrottlePolicy } from '../store/login-throttle.js';
+import { usernameKey } from '../usernames.js';
 import type { AdminUser } from '../store/users.js';
 import { recordChange } from './audit-trail.js';
 import type { AdminDeps } from './deps.js';
@@ -11,8 +13,14 @@ import { UserReply, userReply } from './users.js';
 
 const tags = ['session'];
 const SESSION_MS = 12 * 3600_000;
-/** Five failures in 15 minutes are free; each further one doubles the wait, up to 15 minutes. */
-const THROTTLE = { freeFailures: 5, windowMs: 15 * 60_000, maxBlockMs: 15 * 60_000 };
+/**
+ * Five failed password checks in 15 minutes per account and per client address; each further one
+ * doubles the wait, up to 15 minutes. Attempts are counted before the password is checked.
+ */
+export const THROTTLE: ThrottlePolicy = { freeFailures: 5, windowMs: 15 * 60_000, maxBlockMs: 15 * 60_000 };
+
+/** The throttle's key for an account: its id, so no other account (another spelling, another tenant) shares or clears it. */
+const accountKey = (userId: string) => `account:${userId}`;
 
 export const SessionReply = Type.Object({
   user: UserReply,
@@ -22,8 +30,18 @@ export const SessionReply = Type.Object({
 
 export const Password = Type.String({ minLength: 10, maxLength: 200, description: '10 to 200 characters.' });
 
-// Verifying against this when the username is unknown makes both failures take the same time.
-let dummyHash: Promise<string> | undefined;
+/** Refuses an attempt on a blocked key: 429 with Retry-After. */
+function refuseBlocked(reply: FastifyReply, reservation: Reservation & { allowed: false }, clock: Clock, what: string): never {
+  const seconds = Math.max(1, Math.ceil((reservation.blockedUntil - clock.now()) / 1000));
+  reply.header('retry-after', String(seconds));
+  throw new ApiError(429, 'TOO_MANY_ATTEMPTS', `too many ${what}; try again in ${seconds} s`);
+}
+
+/** The server hashes as many passwords as it can at once and has a full queue: 503 with Retry-After. */
+export function refuseBusy(reply: FastifyReply): never {
+  reply.header('retry-after', '1');
+  throw new ApiError(503, 'BUSY', 'the server is checking too many passwords at once; retry shortly');
+}
 
 export interface SessionDeps extends AdminDeps {
   /** Whether cookies must be marked Secure: the public URL is https. */
@@ -38,7 +56,8 @@ export const signInRoutes: FastifyPluginAsync<SessionDeps> = async (app, deps) =
     {
       schema: {
         summary: 'Sign in',
-        description: 'Failed attempts are slowed down per username and per client address: after 5 in 15 minutes, each further one doubles a wait (429 with Retry-After).',
+        description:
+          'Attempts are counted per account (any spelling of its username) and per client address before the password is checked: after 5 failures in 15 minutes, each further one doubles a wait (429 with Retry-After). A success clears the account\'s count. 503 with Retry-After when the server is checking too many passwords at once.',
         tags,
         body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
         response: { 200: SessionReply },
@@ -47,21 +66,20 @@ export const signInRoutes: FastifyPluginAsync<SessionDeps> = async (app, deps) =
     async (request, reply) => {
       const { username, password } = request.body as { username: string; password: string };
       const now = clock.now();
-      const keys = [`user:${username.toLowerCase()}`, `ip:${request.ip}`];
-      const blockedUntil = Math.max(...(await Promise.all(keys.map((k) => store.users.blockedUntil(k)))));
-      if (blockedUntil > now) {
-        const seconds = Math.ceil((blockedUntil - now) / 1000);
-        reply.header('retry-after', String(seconds));
-        throw new ApiError(429, 'TOO_MANY_ATTEMPTS', `too many failed sign-ins; try again in ${seconds} s`);
+      if (deps.passwords.busy()) refuseBusy(reply);
+      const user = await store.users.findForSignIn(username);
+      const keys = [user ? accountKey(user.id) : `name:${usernameKey(username)}`, `ip:${request.ip}`];
+      // Counted before the password is checked, so simultaneous attempts cannot outrun the count.
+      const reservation = await store.loginThrottle.reserve(keys, now, THROTTLE);
+      if (!reservation.allowed) refuseBlocked(reply, reservation, clock, 'failed sign-ins');
+      const checked = await deps.passwords.verify(user?.passwordHash, password);
+      if (!checked.done) {
+        for (const key of keys) await store.loginThrottle.release(key, THROTTLE);
+        refuseBusy(reply);
       }
-      const user = await store.users.findByUsername(username);
-      dummyHash ??= hashPassword(generatePassword());
-      const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash), password);
-      if (!user || !valid) {
-        for (const key of keys) await store.users.recordFailure(key, clock.now(), THROTTLE);
-        throw new ApiError(401, 'INVALID_CREDENTIALS', 'the username or password is not right');
-      }
-      await store.users.clearFailures(keys[0]!);
+      if (!user || !checked.value) throw new ApiError(401, 'INVALID_CREDENTIALS', 'the username or password is not right');
+      await store.loginThrottle.clear(keys[0]!);
+      await store.loginThrottle.release(keys[1]!, THROTTLE);
       const { passwordHash: _, ...signedIn } = user;
       return startSession(deps, reply, signedIn, now);
     },
@@ -105,7 +123,7 @@ export const sessionRoutes: FastifyPluginAsync<SessionDeps> = async (app, deps) 
       config: { selfService: true },
       schema: {
         summary: 'Change your own password',
-        description: 'Your other sessions end; this one goes on.',
+        description: 'Your other sessions end; this one goes on. Wrong current passwords count against the account like failed sign-ins (429 with Retry-After).',
         tags,
         body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 200 }), newPassword: Password }, { additionalProperties: false }),
       },
@@ -114,12 +132,26 @@ export const sessionRoutes: FastifyPluginAsync<SessionDeps> = async (app, deps) 
       const current = await session(request.principal!.sessionId);
       const { currentPassword, newPassword } = request.body as { currentPassword: string; newPassword: string };
       const user = await store.users.get(current.user.organizationId, current.user.id);
-      if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
+      if (!user) throw new ApiError(401, 'UNAUTHORIZED', 'no session: sign in first');
+      // Guessing the current password through a session counts against the account as sign-ins do.
+      const key = accountKey(user.id);
+      if (deps.passwords.busy()) refuseBusy(reply);
+      const reservation = await store.loginThrottle.reserve([key], clock.now(), THROTTLE);
+      if (!reservation.allowed) refuseBlocked(reply, reservation, clock, 'wrong passwords');
+      const checked = await deps.passwords.verify(user.passwordHash, currentPassword);
+      if (!checked.done) {
+        await store.loginThrottle.release(key, THROTTLE);
+        refuseBusy(reply);
+      }
+      if (!checked.value) {
         throw new ApiError(400, 'VALIDATION_FAILED', 'body.currentPassword is not your current password', [
           { field: 'body.currentPassword', message: 'is not your current password' },
         ]);
       }
-      await store.users.setPassword(user.id, await hashPassword(newPassword), current.id);
+      await store.loginThrottle.clear(key);
+      const hashed = await deps.passwords.hash(newPassword);
+      if (!hashed.done) refuseBusy(reply);
+      await store.users.setPassword(user.id, hashed.value, current.id);
       await recordChange(deps, request, { action: 'change_password', resourceType: 'user', resourceId: user.id });
       return reply.code(204).send();
     },

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { createApiToken } from '../bootstrap.js';
-import { requireRole } from '../http/auth.js';
-import { notFound } from '../http/errors.js';
+import { atLeast, requireRole } from '../http/auth.js';
+import { ApiError, notFound } from '../http/errors.js';
 import { IdParams, Timestamp, iso } from '../http/schemas.js';
 import type { Role } from '../store/schema.js';
 import type { ApiTokenRecord } from '../store/tokens.js';
@@ -17,10 +17,20 @@ const TokenReply = Type.Object({
   role: Type.String({ enum: ['owner', 'admin', 'viewer'] }),
   createdAt: Timestamp,
   lastUsedAt: Type.Union([Timestamp, Type.Null()]),
+  createdBy: Type.Union([Type.Object({ id: Type.String(), username: Type.String() }), Type.Null()], {
+    description: 'The user the token acts for: it never has more rights than they have now, and is deleted with them. null: made by the operator (the CLI) or before creators were recorded.',
+  }),
 });
 
 function tokenReply(t: ApiTokenRecord) {
-  return { id: t.id, name: t.name, role: t.role, createdAt: iso(t.createdAt), lastUsedAt: iso(t.lastUsedAt) };
+  return {
+    id: t.id,
+    name: t.name,
+    role: t.role,
+    createdAt: iso(t.createdAt),
+    lastUsedAt: iso(t.lastUsedAt),
+    createdBy: t.createdBy && { id: t.createdBy.id, username: t.createdBy.username },
+  };
 }
 
 /** API tokens, managed by owners. A new token is shown once; only its hash is kept. */
@@ -37,6 +47,7 @@ export const tokenRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
     {
       schema: {
         summary: 'Create an API token (owner); the reply is the only time the token is shown',
+        description: 'The token acts for the user who creates it (or for the same user as the token used): it never has more rights than that user has at each request, and is deleted with their account.',
         tags,
         body: Type.Object(
           { name: Type.String({ minLength: 1, maxLength: 200 }), role: Type.String({ enum: ['owner', 'admin', 'viewer'] }) },
@@ -46,9 +57,11 @@ export const tokenRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
       },
     },
     async (request, reply) => {
-      const { organizationId } = requireRole(request, 'owner');
+      const { organizationId, role, userId } = requireRole(request, 'owner');
       const body = request.body as { name: string; role: Role };
-      const token = await createApiToken(store, clock, organizationId, body.name, body.role);
+      if (!atLeast(role, body.role)) throw new ApiError(403, 'FORBIDDEN', `a token cannot have more rights than you: you have the ${role} role`);
+      // The new token acts for the same user as the caller: a token made with a token is that user's too.
+      const token = await createApiToken(store, clock, organizationId, body.name, body.role, userId);
       const record = (await store.tokens.get(token.id))!;
       await recordChange(deps, request, { action: 'create', resourceType: 'token', resourceId: record.id, after: tokenReply(record) });
       return reply.code(201).send({ ...tokenReply(record), token: token.token });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { hashPassword } from '../credentials.js';
 import { requireRole } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
 import { IdParams, PageOf, PageQuery, Timestamp, iso, pageOf } from '../http/schemas.js';
@@ -9,7 +8,7 @@ import type { Role } from '../store/schema.js';
 import type { AdminUser } from '../store/users.js';
 import { recordChange } from './audit-trail.js';
 import type { AdminDeps } from './deps.js';
-import { Password } from './session.js';
+import { Password, refuseBusy } from './session.js';
 
 const tags = ['users'];
 const ROLES = ['owner', 'admin', 'viewer'];
@@ -27,7 +26,7 @@ export function userReply(u: AdminUser) {
   return { id: u.id, username: u.username, displayName: u.displayName, email: u.email, role: u.role, createdAt: iso(u.createdAt) };
 }
 
-const Username = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.@-]+$', description: 'Letters, digits, _ . @ -; unique across the server.' });
+const Username = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.@-]+$', description: 'Letters, digits, _ . @ -; unique across the server, whatever the case: Admin is taken when admin exists.' });
 const Email = Type.Union([Type.String({ format: 'email', maxLength: 320 }), Type.Null()]);
 const DisplayName = Type.String({ minLength: 1, maxLength: 200 });
 const RoleField = Type.String({ enum: ROLES, description: 'owner: everything, including users and tokens; admin: the catalog; viewer: read only.' });
@@ -55,6 +54,8 @@ export const userRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
     async (request, reply) => {
       const { organizationId } = requireRole(request, 'owner');
       const body = request.body as { username: string; displayName: string; email?: string | null; role: Role; password: string };
+      const hashed = await deps.passwords.hash(body.password);
+      if (!hashed.done) refuseBusy(reply);
       const user = await store.users.create({
         id: randomUUID(),
         organizationId,
@@ -63,7 +64,7 @@ export const userRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
         email: body.email ?? null,
         role: body.role,
         createdAt: clock.now(),
-        passwordHash: await hashPassword(body.password),
+        passwordHash: hashed.value,
       });
       await recordChange(deps, request, { action: 'create', resourceType: 'user', resourceId: user.id, after: userReply(user) });
       return reply.code(201).send(userReply(user));
@@ -110,7 +111,9 @@ export const userRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
       const id = (request.params as { id: string }).id;
       const user = await store.users.get(organizationId, id);
       if (!user) throw notFound('user');
-      await store.users.setPassword(id, await hashPassword((request.body as { password: string }).password));
+      const hashed = await deps.passwords.hash((request.body as { password: string }).password);
+      if (!hashed.done) refuseBusy(reply);
+      await store.users.setPassword(id, hashed.value);
       await recordChange(deps, request, { action: 'reset_password', resourceType: 'user', resourceId: id });
       return reply.code(204).send();
     },

@@ -147,7 +147,7 @@ program
 const token = program.command('token').description('manage API tokens');
 token
   .command('create')
-  .description('print a new API token for an organization')
+  .description('print a new API token for an organization: an operator token, bound to no user account')
   .requiredOption('--database <path|url>', 'SQLite database file or postgres:// URL')
   .requiredOption('--org <id>', 'organization id')
   .option('--name <name>', 'what the token is for', text(200), 'cli token')

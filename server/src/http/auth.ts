@@ -12,6 +12,11 @@ export interface Principal {
   organizationId: string;
   role: Role;
   actor: AuditActor;
+  /**
+   * The user whose rights the request has: the signed-in user, or the user who made the API token;
+   * null for an operator's token (made with the CLI, or before creators were recorded).
+   */
+  userId: string | null;
   /** Set for a signed-in user's session (cookie); unset for an API token. */
   sessionId?: string;
 }
@@ -32,6 +37,16 @@ export const SESSION_COOKIE = 'lh_session';
 const TOUCH_INTERVAL_MS = 60_000;
 
 const RANK: Record<Role, number> = { viewer: 0, admin: 1, owner: 2 };
+
+/** Whether `role` has at least the rights of `other`. */
+export function atLeast(role: Role, other: Role): boolean {
+  return RANK[role] >= RANK[other];
+}
+
+/** The lower of two roles. */
+function lower(a: Role, b: Role): Role {
+  return RANK[a] <= RANK[b] ? a : b;
+}
 
 /** The session id stored for a cookie secret: its SHA-256, so the table holds nothing usable. */
 export function sessionIdOf(secret: string): string {
@@ -67,10 +82,13 @@ export function authenticate(store: Store, clock: Clock) {
       const match = typeof header === 'string' ? /^Bearer +(\S{1,200})$/i.exec(header) : null;
       if (!match) throw new ApiError(401, 'UNAUTHORIZED', 'the Authorization header must be "Bearer <API token>"');
       const parsed = parseApiToken(match[1]!);
+      // One statement: the token and its creator's current role.
       const token = parsed && (await store.tokens.get(parsed.id));
       if (!parsed || !token || !secretMatches(parsed.secret, token.secretHash)) throw new ApiError(401, 'UNAUTHORIZED', 'the API token is not valid');
       if (token.lastUsedAt === null || now - token.lastUsedAt > TOUCH_INTERVAL_MS) await store.tokens.touch(token.id, now);
-      principal = { organizationId: token.organizationId, role: token.role, actor: { type: 'token', id: token.id, name: token.name } };
+      // A token never has more rights than its creator has now: demoting them demotes their tokens.
+      const role = token.createdBy ? lower(token.role, token.createdBy.role) : token.role;
+      principal = { organizationId: token.organizationId, role, actor: { type: 'token', id: token.id, name: token.name }, userId: token.createdBy?.id ?? null };
     } else {
       const secret = request.cookies[SESSION_COOKIE];
       const session = secret && secret.length <= 100 ? await store.users.findSession(sessionIdOf(secret), now) : undefined;
@@ -85,6 +103,7 @@ export function authenticate(store: Store, clock: Clock) {
         organizationId: session.user.organizationId,
         role: session.user.role,
         actor: { type: 'user', id: session.user.id, name: session.user.username },
+        userId: session.user.id,
         sessionId: session.id,
       };
     }

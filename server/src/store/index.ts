@@ -10,6 +10,7 @@ import { TokenStore } from './tokens.js';
 import { AuditStore } from './audit.js';
 import { UsageStore } from './usage.js';
 import { UserStore } from './users.js';
+import { LoginThrottleStore } from './login-throttle.js';
 
 export { ConflictError, NotFoundError } from './errors.js';
 export { isForeignKeyViolation, isUnavailable } from './db.js';
@@ -52,6 +53,7 @@ export class Store {
   readonly licenses: LicenseStore;
   readonly leases: LeaseStore;
   readonly users: UserStore;
+  readonly loginThrottle: LoginThrottleStore;
   readonly audit: AuditStore;
   readonly usage: UsageStore;
 
@@ -64,6 +66,7 @@ export class Store {
     this.licenses = new LicenseStore(db);
     this.leases = new LeaseStore(db);
     this.users = new UserStore(db);
+    this.loginThrottle = new LoginThrottleStore(db);
     this.audit = new AuditStore(db);
     this.usage = new UsageStore(db);
   }

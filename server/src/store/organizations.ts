@@ -1,3 +1,4 @@
+import { usernameKey } from '../usernames.js';
 import type { Db } from './db.js';
 import type { Role, SigningAlgorithm } from './schema.js';
 
@@ -42,6 +43,7 @@ export class OrganizationStore {
           id: org.owner.id,
           organization_id: org.id,
           username: org.owner.username,
+          username_key: usernameKey(org.owner.username),
           display_name: org.owner.displayName,
           email: null,
           password_hash: org.owner.passwordHash,
@@ -59,6 +61,8 @@ export class OrganizationStore {
           secret_hash: org.token.secretHash,
           created_at: org.createdAt,
           last_used_at: null,
+          // The first token is the first owner's: it has no more rights than they have.
+          created_by: org.owner.id,
         })
         .execute();
     });
@@ -81,9 +85,16 @@ export class OrganizationStore {
     await this.db.kysely.updateTable('organization').set({ name }).where('id', '=', id).execute();
   }
 
-  /** Usernames are unique across the server, so that signing in needs no organization. */
+  /**
+   * Usernames are unique across the server, so that signing in needs no organization, and compared
+   * normalized (`usernameKey`): `Admin` is taken when `admin` exists.
+   */
   async usernameTaken(username: string): Promise<boolean> {
-    const row = await this.db.kysely.selectFrom('admin_user').select('id').where('username', '=', username).executeTakeFirst();
+    const row = await this.db.kysely
+      .selectFrom('admin_user')
+      .select('id')
+      .where((eb) => eb.or([eb('username_key', '=', usernameKey(username)), eb('username', '=', username)]))
+      .executeTakeFirst();
     return row !== undefined;
   }
 }

@@ -27,6 +27,8 @@ export interface AdminUserTable {
   id: string;
   organization_id: string;
   username: string;
+  /** `usernameKey(username)`; NULL only for an older account whose name normalizes like an older one's (migration 005). */
+  username_key: string | null;
   display_name: string;
   email: string | null;
   password_hash: string;
@@ -42,6 +44,8 @@ export interface ApiTokenTable {
   secret_hash: string;
   created_at: number;
   last_used_at: number | null;
+  /** The user who made it; NULL for the operator's (CLI) tokens and tokens made before migration 005. */
+  created_by: string | null;
 }
 
 export interface CustomerTable {

@@ -9,9 +9,16 @@ export interface ApiTokenRecord {
   secretHash: string;
   createdAt: number;
   lastUsedAt: number | null;
+  /**
+   * The user who made the token, with their current role; null for a token the operator made
+   * (`leasehold token create`) or one made before creators were recorded.
+   */
+  createdBy: { id: string; username: string; role: Role } | null;
 }
 
-function toRecord(row: ApiTokenTable): ApiTokenRecord {
+type TokenRow = ApiTokenTable & { creator_username: string | null; creator_role: Role | null };
+
+function toRecord(row: TokenRow): ApiTokenRecord {
   return {
     id: row.id,
     organizationId: row.organization_id,
@@ -20,6 +27,7 @@ function toRecord(row: ApiTokenTable): ApiTokenRecord {
     secretHash: row.secret_hash,
     createdAt: Number(row.created_at),
     lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+    createdBy: row.created_by === null ? null : { id: row.created_by, username: row.creator_username!, role: row.creator_role! },
   };
 }
 
@@ -27,7 +35,18 @@ function toRecord(row: ApiTokenTable): ApiTokenRecord {
 export class TokenStore {
   constructor(private readonly db: Db) {}
 
-  async create(token: Omit<ApiTokenRecord, 'lastUsedAt'>): Promise<void> {
+  /** Tokens with their creator's name and current role, in one statement. */
+  private withCreator() {
+    return this.db.kysely
+      .selectFrom('api_token as t')
+      .leftJoin('admin_user as u', 'u.id', 't.created_by')
+      .selectAll('t')
+      .select(['u.username as creator_username', 'u.role as creator_role'])
+      // A token whose creator is gone is no token (deleting the user deletes them in the same transaction).
+      .where((eb) => eb.or([eb('t.created_by', 'is', null), eb('u.id', 'is not', null)]));
+  }
+
+  async create(token: Omit<ApiTokenRecord, 'lastUsedAt' | 'createdBy'> & { createdBy: string | null }): Promise<void> {
     await this.db.kysely
       .insertInto('api_token')
       .values({
@@ -38,18 +57,20 @@ export class TokenStore {
         secret_hash: token.secretHash,
         created_at: token.createdAt,
         last_used_at: null,
+        created_by: token.createdBy,
       })
       .execute();
   }
 
+  /** The token and its creator's current role, in one statement: authentication reads it at every request. */
   async get(id: string): Promise<ApiTokenRecord | undefined> {
-    const row = await this.db.kysely.selectFrom('api_token').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && toRecord(row);
+    const row = await this.withCreator().where('t.id', '=', id).executeTakeFirst();
+    return row && toRecord(row as TokenRow);
   }
 
   async list(organizationId: string): Promise<ApiTokenRecord[]> {
-    const rows = await this.db.kysely.selectFrom('api_token').selectAll().where('organization_id', '=', organizationId).orderBy('created_at').orderBy('id').execute();
-    return rows.map(toRecord);
+    const rows = await this.withCreator().where('t.organization_id', '=', organizationId).orderBy('t.created_at').orderBy('t.id').execute();
+    return rows.map((row) => toRecord(row as TokenRow));
   }
 
   /** Deletes a token; returns it, or undefined when the organization has no such token. */

@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { usernameKey } from '../usernames.js';
 import type { Db } from './db.js';
 import { isUniqueViolation } from './db.js';
 import { ConflictError } from './errors.js';
@@ -48,12 +50,29 @@ export class LastOwnerError extends ConflictError {
   }
 }
 
-/** People who administer an organization, their sessions and the throttle on failed sign-ins. */
+/** People who administer an organization and their sessions. */
 export class UserStore {
   constructor(private readonly db: Db) {}
 
+  /** The account with exactly this username. */
   async findByUsername(username: string): Promise<AdminUserWithHash | undefined> {
     const row = await this.db.kysely.selectFrom('admin_user').selectAll().where('username', '=', username).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  /**
+   * The account a sign-in names: the one whose normalized username (`usernameKey`) is the given
+   * name's, whatever its case. An older account whose name normalizes like an older one's has no
+   * key (migration 005) and is found by its exact spelling only, which then wins.
+   */
+  async findForSignIn(username: string): Promise<AdminUserWithHash | undefined> {
+    const row = await this.db.kysely
+      .selectFrom('admin_user')
+      .selectAll()
+      .where((eb) => eb.or([eb('username_key', '=', usernameKey(username)), eb.and([eb('username_key', 'is', null), eb('username', '=', username)])]))
+      .orderBy(sql`case when username_key is null then 0 else 1 end`)
+      .limit(1)
+      .executeTakeFirst();
     return row && toUser(row);
   }
 
@@ -79,6 +98,7 @@ export class UserStore {
           id: user.id,
           organization_id: user.organizationId,
           username: user.username,
+          username_key: usernameKey(user.username),
           display_name: user.displayName,
           email: user.email,
           password_hash: user.passwordHash,
@@ -96,6 +116,7 @@ export class UserStore {
   /** Changes a user; refuses to demote the organization's last owner. */
   async update(organizationId: string, id: string, patch: { displayName?: string; email?: string | null; role?: Role }): Promise<AdminUser | undefined> {
     return this.db.writeTransaction(async (trx) => {
+      await this.lockOwners(trx, organizationId);
       const row = await trx.selectFrom('admin_user').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
       if (!row) return undefined;
       if (row.role === 'owner' && patch.role !== undefined && patch.role !== 'owner') await this.assertAnotherOwner(trx, organizationId, id);
@@ -110,13 +131,19 @@ export class UserStore {
     });
   }
 
-  /** Removes a user and their sessions; refuses to remove the organization's last owner. */
+  /**
+   * Removes a user, their sessions and the API tokens they made; refuses to remove the
+   * organization's last owner.
+   */
   async delete(organizationId: string, id: string): Promise<AdminUser | undefined> {
     return this.db.writeTransaction(async (trx) => {
+      await this.lockOwners(trx, organizationId);
       const row = await trx.selectFrom('admin_user').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
       if (!row) return undefined;
       if (row.role === 'owner') await this.assertAnotherOwner(trx, organizationId, id);
       await trx.deleteFrom('admin_session').where('user_id', '=', id).execute();
+      // A token never outlives its creator's account (the foreign key cascades too; this says so here).
+      await trx.deleteFrom('api_token').where('created_by', '=', id).execute();
       await trx.deleteFrom('admin_user').where('id', '=', id).execute();
       return withoutHash(toUser(row));
     });
@@ -130,6 +157,17 @@ export class UserStore {
       if (keepSessionId) sessions = sessions.where('id', '!=', keepSessionId);
       await sessions.execute();
     });
+  }
+
+  /**
+   * Serialises the changes that may remove an owner of one organization: on PostgreSQL (READ
+   * COMMITTED) two transactions could otherwise each count the other's owner and both remove
+   * theirs. Every such change locks the organization's row first. SQLite's write transactions hold
+   * the database's write lock from their first statement already.
+   */
+  private async lockOwners(trx: Db['kysely'], organizationId: string): Promise<void> {
+    if (this.db.dialect !== 'postgres') return;
+    await trx.selectFrom('organization').select('id').where('id', '=', organizationId).forUpdate().execute();
   }
 
   private async assertAnotherOwner(trx: Db['kysely'], organizationId: string, exceptId: string): Promise<void> {
@@ -176,37 +214,6 @@ export class UserStore {
     await this.db.kysely.deleteFrom('admin_session').where('id', '=', id).execute();
   }
 
-  /** Until when sign-ins for `key` are refused; 0 when they are not. */
-  async blockedUntil(key: string): Promise<number> {
-    const row = await this.db.kysely.selectFrom('login_throttle').select('blocked_until').where('key', '=', key).executeTakeFirst();
-    return row ? Number(row.blocked_until) : 0;
-  }
-
-  /**
-   * Counts a failed sign-in for `key`. From the `freeFailures`-th failure inside `windowMs`, each
-   * further one blocks the key for twice as long as the last, up to `maxBlockMs`.
-   */
-  async recordFailure(key: string, now: number, policy: { freeFailures: number; windowMs: number; maxBlockMs: number }): Promise<void> {
-    await this.db.writeTransaction(async (trx) => {
-      // The row exists before it is read, and is read locked (PostgreSQL), so that simultaneous
-      // failures count one after the other instead of racing to insert it.
-      await trx
-        .insertInto('login_throttle')
-        .values({ key, failures: 0, first_failure_at: now, blocked_until: 0 })
-        .onConflict((oc) => oc.column('key').doNothing())
-        .execute();
-      let read = trx.selectFrom('login_throttle').selectAll().where('key', '=', key);
-      if (this.db.dialect === 'postgres') read = read.forUpdate();
-      const row = await read.executeTakeFirst();
-      const fresh = !row || now - Number(row.first_failure_at) > policy.windowMs;
-      const failures = fresh ? 1 : Number(row.failures) + 1;
-      const over = failures - policy.freeFailures;
-      const blockedUntil = over >= 0 ? now + Math.min(1000 * 2 ** over, policy.maxBlockMs) : 0;
-      const values = { key, failures, first_failure_at: fresh ? now : Number(row.first_failure_at), blocked_until: blockedUntil };
-      await trx.updateTable('login_throttle').set(values).where('key', '=', key).execute();
-    });
-  }
-
   /** Deletes expired sessions and throttle records that no longer block anything; returns the sessions deleted. */
   async deleteExpired(now: number, throttleWindowMs: number): Promise<number> {
     const sessions = await this.db.kysely.deleteFrom('admin_session').where('expires_at', '<=', now).executeTakeFirst();
@@ -216,9 +223,5 @@ export class UserStore {
       .where('first_failure_at', '<', now - throttleWindowMs)
       .execute();
     return Number(sessions.numDeletedRows);
-  }
-
-  async clearFailures(key: string): Promise<void> {
-    await this.db.kysely.deleteFrom('login_throttle').where('key', '=', key).execute();
   }
 }

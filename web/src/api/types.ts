@@ -128,6 +128,8 @@ export interface ApiToken {
   role: Role;
   createdAt: string;
   lastUsedAt: string | null;
+  /** The user the token acts for (never with more rights than they have now); null: made by the operator with the CLI. */
+  createdBy: { id: string; username: string } | null;
 }
 
 export interface CreatedApiToken extends ApiToken {

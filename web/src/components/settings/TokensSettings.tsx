@@ -109,7 +109,8 @@ export function TokensSettings() {
         </Button>
       </Group>
       <Text size="sm" c="dimmed" mb="sm">
-        Tokens let scripts call the admin API with <Code>Authorization: Bearer</Code>, with the rights of their role.
+        Tokens let scripts call the admin API with <Code>Authorization: Bearer</Code>, with the rights of their role, never more than the
+        user who made them has now. A token is deleted with that user.
       </Text>
       {tokens.error && <ErrorAlert error={tokens.error} onRetry={tokens.reload} />}
       <Table.ScrollContainer minWidth={600}>
@@ -118,6 +119,7 @@ export function TokensSettings() {
             <Table.Tr>
               <Table.Th>Name</Table.Th>
               <Table.Th>Role</Table.Th>
+              <Table.Th>Created by</Table.Th>
               <Table.Th>Created</Table.Th>
               <Table.Th>Last used</Table.Th>
               <Table.Th w={60}>
@@ -133,6 +135,17 @@ export function TokensSettings() {
                   <Badge variant="light" color={ROLE_COLOR[token.role]}>
                     {token.role}
                   </Badge>
+                </Table.Td>
+                <Table.Td>
+                  {token.createdBy ? (
+                    token.createdBy.username
+                  ) : (
+                    <Tooltip label="Made with leasehold token create (or before creators were recorded); not bound to a user">
+                      <Text span size="sm" c="dimmed">
+                        Operator (CLI)
+                      </Text>
+                    </Tooltip>
+                  )}
                 </Table.Td>
                 <Table.Td>{formatDate(token.createdAt)}</Table.Td>
                 <Table.Td>
@@ -155,7 +168,7 @@ export function TokensSettings() {
             ))}
             {tokens.data && tokens.data.items.length === 0 && (
               <Table.Tr>
-                <Table.Td colSpan={5}>
+                <Table.Td colSpan={6}>
                   <Text size="sm" c="dimmed" ta="center" py="md">
                     No API tokens.
                   </Text>
