@@ -14,10 +14,11 @@ import { UserReply, userReply } from './users.js';
 const tags = ['session'];
 const SESSION_MS = 12 * 3600_000;
 /**
- * Five failed password checks in 15 minutes per account and per client address; each further one
- * doubles the wait, up to 15 minutes. Attempts are counted before the password is checked.
+ * At most five failed password checks in 15 minutes per account and per client address: the fifth
+ * blocks until the 15 minutes from the first have passed. Attempts are counted before the password
+ * is checked.
  */
-export const THROTTLE: ThrottlePolicy = { freeFailures: 5, windowMs: 15 * 60_000, maxBlockMs: 15 * 60_000 };
+export const THROTTLE: ThrottlePolicy = { freeFailures: 5, windowMs: 15 * 60_000 };
 
 /** The throttle's key for an account: its id, so no other account (another spelling, another tenant) shares or clears it. */
 const accountKey = (userId: string) => `account:${userId}`;
@@ -57,7 +58,7 @@ export const signInRoutes: FastifyPluginAsync<SessionDeps> = async (app, deps) =
       schema: {
         summary: 'Sign in',
         description:
-          'Attempts are counted per account (any spelling of its username) and per client address before the password is checked: after 5 failures in 15 minutes, each further one doubles a wait (429 with Retry-After). A success clears the account\'s count. 503 with Retry-After when the server is checking too many passwords at once.',
+          'Attempts are counted per account (any spelling of its username) and per client address before the password is checked: at most 5 failures in 15 minutes, then every attempt answers 429 with Retry-After until those 15 minutes have passed. A success clears the account\'s count. 503 with Retry-After when the server is checking too many passwords at once.',
         tags,
         body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
         response: { 200: SessionReply },

@@ -4,7 +4,6 @@ export interface ThrottlePolicy {
   /** Attempts that may fail inside the window before the key is blocked. */
   freeFailures: number;
   windowMs: number;
-  maxBlockMs: number;
 }
 
 /** The outcome of reserving an attempt: go ahead, or wait until `blockedUntil`. */
@@ -23,8 +22,8 @@ export class LoginThrottleStore {
 
   /**
    * Reserves one attempt on every key, all or none: when any key is blocked nothing is counted and
-   * the answer says until when. From the `freeFailures`-th counted attempt inside `windowMs`, each
-   * further one blocks the key for twice as long as the last, up to `maxBlockMs`.
+   * the answer says until when. The `freeFailures`-th counted attempt inside `windowMs` blocks the
+   * key until that window ends: never more than `freeFailures` failures per window.
    */
   async reserve(keys: string[], now: number, policy: ThrottlePolicy): Promise<Reservation> {
     // Sorted, so that two transactions on PostgreSQL lock the same rows in the same order.
@@ -49,13 +48,8 @@ export class LoginThrottleStore {
         }
         const fresh = Number(row.failures) === 0 || now - Number(row.first_failure_at) > policy.windowMs;
         const failures = fresh ? 1 : Number(row.failures) + 1;
-        const over = failures - policy.freeFailures;
-        updates.push({
-          key,
-          failures,
-          first_failure_at: fresh ? now : Number(row.first_failure_at),
-          blocked_until: over >= 0 ? now + Math.min(1000 * 2 ** over, policy.maxBlockMs) : 0,
-        });
+        const first = fresh ? now : Number(row.first_failure_at);
+        updates.push({ key, failures, first_failure_at: first, blocked_until: failures >= policy.freeFailures ? first + policy.windowMs : 0 });
       }
       if (blockedUntil > 0) return { allowed: false, blockedUntil };
       for (const { key, ...values } of updates) await trx.updateTable('login_throttle').set(values).where('key', '=', key).execute();
