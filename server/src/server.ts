@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { rmSync } from 'node:fs';
 import { buildApp } from './app.js';
 import { createOrganization, type CreatedOrganization } from './bootstrap.js';
 import { systemClock, type Clock } from './clock.js';
 import { publicUrlFrom, type Config } from './config.js';
-import { openStore, type Store } from './store/index.js';
+import { loadSecretKey, type SecretKeySource } from './keys/secret-key.js';
+import { openStore, SealingKeyMismatch, type Store } from './store/index.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -15,12 +17,37 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+function describeSecretKey(source: SecretKeySource): string {
+  if (source.kind === 'env') return source.name;
+  if (source.kind === 'file') return `the key file ${source.path}`;
+  return 'a new key (in-memory database)';
+}
+
+/**
+ * Loads the key-encryption key (creating the key file at the first start) and opens the store
+ * with it. A key that is not the one the database's secrets are sealed with fails here, with a
+ * message that says where the key came from, rather than as failed requests later.
+ */
+export async function openConfiguredStore(config: Pick<Config, 'database' | 'secretKey'>, options: { onIdleError?: (err: Error) => void } = {}): Promise<Store> {
+  const { box, createdFile } = loadSecretKey(config.secretKey);
+  try {
+    return await openStore(config.database, { secrets: box, onIdleError: options.onIdleError });
+  } catch (err) {
+    if (!(err instanceof SealingKeyMismatch)) throw err;
+    // A key file created just now for a database sealed under another key is of no use: it goes,
+    // so that the next start reports the missing file the same way.
+    if (createdFile) rmSync(createdFile, { force: true });
+    const source = `${describeSecretKey(config.secretKey)}${createdFile ? ' (which did not exist, so a new key was tried)' : ''}`;
+    throw new Error(`${err.message}, from ${source}: give Leasehold the key the database was sealed with (see LEASEHOLD_SECRET_KEY and LEASEHOLD_SECRET_KEY_FILE in docs/configuration.md)`, { cause: err });
+  }
+}
+
 /** Opens the database (migrating it), creates a first organization when asked and there is none, and listens. */
 export async function startServer(config: Config, options: { clock?: Clock; bootstrapOrganization?: string } = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   let app: FastifyInstance | undefined;
   // A connection the database dropped while idle (restart, failover) is replaced on next use.
-  const store = await openStore(config.database, { onIdleError: (err) => app?.log.warn({ err: err.message }, 'database connection lost; reconnecting on next use') });
+  const store = await openConfiguredStore(config, { onIdleError: (err) => app?.log.warn({ err: err.message }, 'database connection lost; reconnecting on next use') });
   try {
     app = await buildApp({ config, store, clock });
     await app.listen({ port: config.port, host: config.host });

@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs';
 import { VERSION } from '../app.js';
 import { createApiToken, createOrganization, type CreatedOrganization } from '../bootstrap.js';
 import { systemClock } from '../clock.js';
-import { ConfigError, parseDatabase, publicUrlFrom, resolveConfig, type Config } from '../config.js';
+import { ConfigError, parseDatabase, publicUrlFrom, resolveConfig, secretKeySource, type Config } from '../config.js';
 import { SIGNING_ALGORITHMS } from '../keys/algorithms.js';
-import { startServer } from '../server.js';
-import { describeDatabase, openStore } from '../store/index.js';
+import { openConfiguredStore, startServer } from '../server.js';
+import { describeDatabase } from '../store/index.js';
 import { isWorker, reportListening, runPrimary } from './cluster.js';
 import type { Role, SigningAlgorithm } from '../store/schema.js';
 
@@ -55,7 +55,7 @@ program
           // The first organization is created once every worker holds the port, as without workers.
           let created: CreatedOrganization | undefined;
           if (opts.bootstrap) {
-            const store = await openStore(config.database);
+            const store = await openConfiguredStore(config);
             try {
               if ((await store.organizations.count()) === 0) created = await createOrganization(store, systemClock, { name: opts.orgName });
             } finally {
@@ -126,7 +126,7 @@ program
   .option('--json', 'print one JSON object instead of text')
   .action(async (opts: { database: string; orgName: string; algorithm: SigningAlgorithm; adminUsername: string; publicUrl?: string; json?: boolean }) => {
     const config = resolveConfig({ database: opts.database, publicUrl: opts.publicUrl });
-    const store = await openStore(config.database);
+    const store = await openConfiguredStore(config);
     try {
       const c = await createOrganization(store, systemClock, { name: opts.orgName, algorithm: opts.algorithm, adminUsername: opts.adminUsername });
       const licensingEndpoint = `${config.publicUrl}/licensing/${c.organizationId}`;
@@ -157,7 +157,7 @@ token
     const database = parseDatabase(opts.database);
     // A missing file is a wrong path: opening it would create and migrate an empty database there.
     if (database.kind === 'sqlite' && (database.path === ':memory:' || !existsSync(database.path))) fail(`no database at ${database.path}`, 1);
-    const store = await openStore(database);
+    const store = await openConfiguredStore({ database, secretKey: secretKeySource(database) });
     try {
       if (!(await store.organizations.get(opts.org))) fail(`no organization ${opts.org} in ${opts.database}`, 1);
       process.stdout.write(`${(await createApiToken(store, systemClock, opts.org, opts.name, opts.role)).token}\n`);

@@ -1,3 +1,4 @@
+import type { SecretBox } from '../keys/secret-box.js';
 import type { Db } from './db.js';
 import type { Role, SigningAlgorithm } from './schema.js';
 
@@ -18,7 +19,10 @@ export interface NewOrganization {
 
 /** Organizations: the tenants. Everything else belongs to exactly one. */
 export class OrganizationStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly secrets: SecretBox,
+  ) {}
 
   /** Creates an organization with its first signing key, owner and API token, all or nothing. */
   async create(org: NewOrganization): Promise<void> {
@@ -31,7 +35,7 @@ export class OrganizationStore {
           organization_id: org.id,
           algorithm: org.signingKey.algorithm,
           public_key_pem: org.signingKey.publicKeyPem,
-          private_key_pem: org.signingKey.privateKeyPem,
+          private_key_pem: this.secrets.sealPrivateKey(org.signingKey.id, org.signingKey.privateKeyPem),
           created_at: org.createdAt,
           retired_at: null,
         })
