@@ -50,6 +50,12 @@ export interface Db {
    * keeps every statement prepared anyway.
    */
   keepPrepared(text: string): void;
+  /**
+   * Rewrites the database so that content deleted or overwritten before (plain secrets just
+   * sealed) is gone from its files: SQLite keeps it in free pages and in the WAL. A no-op on
+   * PostgreSQL, whose old row versions only VACUUM FULL removes (docs/configuration.md).
+   */
+  forgetFreedContent(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -246,6 +252,12 @@ export function openSqlite(path: string, busyTimeoutMs = 5000): Db {
     },
     statements,
     keepPrepared: () => undefined,
+    forgetFreedContent: async () => {
+      // VACUUM writes every live page anew (through the WAL); TRUNCATE then empties the WAL file,
+      // whose old frames would otherwise keep the pages as they were.
+      native.exec('VACUUM');
+      native.pragma('wal_checkpoint(TRUNCATE)');
+    },
     writeTransaction: groupCommit(kysely, native),
     close: () => kysely.destroy(),
   };
@@ -344,6 +356,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
     writeTransaction: (fn) => kysely.transaction().execute(fn),
     // Kysely's migrator holds a transaction-scoped advisory lock on PostgreSQL.
     exclusively: (fn) => fn(),
+    forgetFreedContent: async () => undefined,
     close: () => kysely.destroy(),
   };
 }

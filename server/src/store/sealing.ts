@@ -39,16 +39,19 @@ export async function ensureSealed(db: Db, secrets: SecretBox, now: number): Pro
     if (recorded !== secrets.keyId) throw new SealingKeyMismatch(recorded, secrets.keyId);
     return;
   }
-  await db.writeTransaction(async (trx) => {
+  const sealed = await db.writeTransaction(async (trx) => {
     await lockSealing(db, trx);
     const again = await recordedKeyId(trx);
     if (again !== undefined) {
       if (again !== secrets.keyId) throw new SealingKeyMismatch(again, secrets.keyId);
-      return;
+      return 0;
     }
-    await sealPlainSecrets(trx, secrets);
+    const count = await sealPlainSecrets(trx, secrets);
     await trx.insertInto('sealing_key').values({ slot: SLOT, key_id: secrets.keyId, sealed_at: now }).execute();
+    return count;
   });
+  // The plain texts just replaced must not linger in free pages or the WAL.
+  if (sealed > 0) await db.forgetFreedContent();
 }
 
 /** Rows of `table`, BATCH at a time in id order, each batch read after the previous one was handled. */
@@ -62,9 +65,11 @@ async function forEachBatch<Row extends { id: string }>(read: (after: string) =>
 }
 
 /** Seals private keys and key codes a version before sealing left in plain text, and masks key codes in the audit log. */
-async function sealPlainSecrets(trx: Kysely<Database>, secrets: SecretBox): Promise<void> {
+async function sealPlainSecrets(trx: Kysely<Database>, secrets: SecretBox): Promise<number> {
+  let count = 0;
   const signingKeys = await trx.selectFrom('signing_key').select(['id', 'private_key_pem']).execute();
   for (const key of signingKeys.filter((k) => !SecretBox.isSealed(k.private_key_pem))) {
+    count++;
     await trx.updateTable('signing_key').set({ private_key_pem: secrets.sealPrivateKey(key.id, key.private_key_pem) }).where('id', '=', key.id).execute();
   }
   await forEachBatch(
@@ -78,6 +83,7 @@ async function sealPlainSecrets(trx: Kysely<Database>, secrets: SecretBox): Prom
         .limit(BATCH)
         .execute(),
     async (rows) => {
+      count += rows.length;
       for (const row of rows) {
         // Before sealing, code_sealed holds the plain code (migration 004 moved it there).
         await trx
@@ -103,11 +109,13 @@ async function sealPlainSecrets(trx: Kysely<Database>, secrets: SecretBox): Prom
         const before = maskKeys(row.before_json);
         const after = maskKeys(row.after_json);
         if (before !== row.before_json || after !== row.after_json) {
+          count++;
           await trx.updateTable('audit_event').set({ before_json: before, after_json: after }).where('id', '=', row.id).execute();
         }
       }
     },
   );
+  return count;
 }
 
 /** A license as the audit log recorded it, with its key codes masked as the audit log now records them. */
@@ -125,7 +133,7 @@ function maskKeys(json: string | null): string | null {
  * Returns what it resealed.
  */
 export async function resealSecrets(db: Db, from: SecretBox, to: SecretBox, now: number): Promise<{ signingKeys: number; keyCodes: number }> {
-  return db.writeTransaction(async (trx) => {
+  const counts = await db.writeTransaction(async (trx) => {
     await lockSealing(db, trx);
     const recorded = await recordedKeyId(trx);
     if (recorded !== from.keyId) throw new SealingKeyMismatch(recorded ?? 'none', from.keyId);
@@ -157,4 +165,7 @@ export async function resealSecrets(db: Db, from: SecretBox, to: SecretBox, now:
     await trx.updateTable('sealing_key').set({ key_id: to.keyId, sealed_at: now }).where('slot', '=', SLOT).execute();
     return counts;
   });
+  // What the old key sealed must not linger in free pages or the WAL.
+  await db.forgetFreedContent();
+  return counts;
 }
