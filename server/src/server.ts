@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { rmSync } from 'node:fs';
 import { buildApp } from './app.js';
 import { createOrganization, type CreatedOrganization } from './bootstrap.js';
 import { systemClock, type Clock } from './clock.js';
 import { publicUrlFrom, type Config } from './config.js';
-import { loadSecretKey, type SecretKeySource } from './keys/secret-key.js';
+import { loadSecretKey, MissingKeyFile, type SecretKeySource } from './keys/secret-key.js';
 import { openStore, SealingKeyMismatch, type Store } from './store/index.js';
 
 export interface RunningServer {
@@ -24,21 +23,23 @@ function describeSecretKey(source: SecretKeySource): string {
 }
 
 /**
- * Loads the key-encryption key (creating the key file at the first start) and opens the store
- * with it. A key that is not the one the database's secrets are sealed with fails here, with a
- * message that says where the key came from, rather than as failed requests later.
+ * Opens the store with the configured key-encryption key, loaded once the database said which key
+ * sealed it: the key file is created only for a database that has none yet, so a start that
+ * cannot reach its database creates nothing, and a lost key file is reported, never replaced. A
+ * key that is not the one the database's secrets are sealed with fails here, with a message that
+ * says where the key came from, rather than as failed requests later.
  */
 export async function openConfiguredStore(config: Pick<Config, 'database' | 'secretKey'>, options: { onIdleError?: (err: Error) => void } = {}): Promise<Store> {
-  const { box, createdFile } = loadSecretKey(config.secretKey);
+  const help = 'give Leasehold the key the database was sealed with (see LEASEHOLD_SECRET_KEY and LEASEHOLD_SECRET_KEY_FILE in docs/configuration.md)';
   try {
-    return await openStore(config.database, { secrets: box, onIdleError: options.onIdleError });
+    return await openStore(config.database, {
+      secrets: (recorded) => loadSecretKey(config.secretKey, { create: recorded === undefined }),
+      onIdleError: options.onIdleError,
+    });
   } catch (err) {
-    if (!(err instanceof SealingKeyMismatch)) throw err;
-    // A key file created just now for a database sealed under another key is of no use: it goes,
-    // so that the next start reports the missing file the same way.
-    if (createdFile) rmSync(createdFile, { force: true });
-    const source = `${describeSecretKey(config.secretKey)}${createdFile ? ' (which did not exist, so a new key was tried)' : ''}`;
-    throw new Error(`${err.message}, from ${source}: give Leasehold the key the database was sealed with (see LEASEHOLD_SECRET_KEY and LEASEHOLD_SECRET_KEY_FILE in docs/configuration.md)`, { cause: err });
+    if (err instanceof MissingKeyFile) throw new Error(`the database's secrets are sealed with a key, but ${err.message}: ${help}`, { cause: err });
+    if (err instanceof SealingKeyMismatch) throw new Error(`${err.message}, from ${describeSecretKey(config.secretKey)}: ${help}`, { cause: err });
+    throw err;
   }
 }
 

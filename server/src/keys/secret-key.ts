@@ -10,10 +10,12 @@ export type SecretKeySource =
   /** An SQLite database in memory: its secrets die with it, and so may its key. */
   | { kind: 'ephemeral' };
 
-export interface LoadedSecretKey {
-  box: SecretBox;
-  /** The key file this load created (none existed). */
-  createdFile?: string;
+/** The key file is not there, and a new key would not open the database's secrets. */
+export class MissingKeyFile extends Error {
+  constructor(readonly path: string) {
+    super(`the key file ${path} does not exist`);
+    this.name = 'MissingKeyFile';
+  }
 }
 
 /**
@@ -49,20 +51,24 @@ function readKeyFile(path: string): SecretBox {
   return new SecretBox(key);
 }
 
-/** Loads the key-encryption key; a key file that does not exist is created with a new random key. */
-export function loadSecretKey(source: SecretKeySource): LoadedSecretKey {
-  if (source.kind === 'ephemeral') return { box: SecretBox.ephemeral() };
+/**
+ * Loads the key-encryption key. A key file that does not exist is created with a new random key
+ * when `create` (the database has no secrets sealed yet), else it is a MissingKeyFile.
+ */
+export function loadSecretKey(source: SecretKeySource, options: { create: boolean }): SecretBox {
+  if (source.kind === 'ephemeral') return SecretBox.ephemeral();
   if (source.kind === 'env') {
     const key = decodeSecretKey(source.value);
     // The value itself never goes into a message.
     if (!key) throw new Error(`${source.name} must be a key of 32 bytes in base64 or base64url`);
-    return { box: new SecretBox(key) };
+    return new SecretBox(key);
   }
   try {
-    return { box: readKeyFile(source.path) };
+    return readKeyFile(source.path);
   } catch (err) {
     if ((err as { code?: string }).code !== 'ENOENT') throw err;
   }
-  const created = createKeyFile(source.path);
-  return { box: readKeyFile(source.path), ...(created ? { createdFile: source.path } : {}) };
+  if (!options.create) throw new MissingKeyFile(source.path);
+  createKeyFile(source.path);
+  return readKeyFile(source.path);
 }

@@ -11,11 +11,11 @@ import { TokenStore } from './tokens.js';
 import { AuditStore } from './audit.js';
 import { UsageStore } from './usage.js';
 import { UserStore } from './users.js';
-import { ensureSealed, resealSecrets } from './sealing.js';
+import { ensureSealed, resealSecrets, type SecretsSource } from './sealing.js';
 
 export { ConflictError, NotFoundError } from './errors.js';
 export { isUnavailable } from './db.js';
-export { SealingKeyMismatch } from './sealing.js';
+export { SealingKeyMismatch, type SecretsSource } from './sealing.js';
 export type { Page, PageRequest } from './page.js';
 
 /** Where the data lives. */
@@ -100,8 +100,12 @@ export class Store {
 }
 
 export interface OpenOptions {
-  /** The key-encryption key: it must be the one the database's secrets are sealed with (SealingKeyMismatch otherwise). */
-  secrets: SecretBox;
+  /**
+   * The key-encryption key: it must be the one the database's secrets are sealed with
+   * (SealingKeyMismatch otherwise). A function is called once the migrations ran, with the id of
+   * the key the database records (undefined for a database not sealed yet).
+   */
+  secrets: SecretsSource;
   onIdleError?: (err: Error) => void;
 }
 
@@ -114,13 +118,14 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions): P
     config.kind === 'sqlite'
       ? openSqlite(config.path, config.busyTimeoutMs)
       : openPostgres(config.url, { poolSize: config.poolSize, connectTimeoutMs: config.connectTimeoutMs, onIdleError: options.onIdleError });
+  let secrets: SecretBox;
   try {
     await migrate(db);
-    await ensureSealed(db, options.secrets, Date.now());
+    secrets = await ensureSealed(db, options.secrets, Date.now());
   } catch (err) {
     await db.close().catch(() => undefined);
     if (isUnavailable(err)) throw new Error(`cannot reach the database ${describeDatabase(config)}: ${(err as Error).message}`, { cause: err });
     throw err;
   }
-  return new Store(db, options.secrets);
+  return new Store(db, secrets);
 }

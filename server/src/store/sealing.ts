@@ -28,16 +28,21 @@ async function lockSealing(db: Db, trx: Kysely<Database>): Promise<void> {
   if (db.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('leasehold sealing ' || current_schema()))`.execute(trx);
 }
 
+/** The key-encryption key, or how to get it once the id of the key the database was sealed with is known (undefined: none yet). */
+export type SecretsSource = SecretBox | ((recordedKeyId: string | undefined) => SecretBox);
+
 /**
- * Checks at start that `secrets` is the key the database's secrets are sealed with, and on the
+ * Checks at start that the key is the one the database's secrets are sealed with, and on the
  * first start of a database (new, or made by a version that stored secrets in plain text) seals
  * every plain secret and records the key's id, in one transaction. Most starts read one row.
+ * Returns the key.
  */
-export async function ensureSealed(db: Db, secrets: SecretBox, now: number): Promise<void> {
+export async function ensureSealed(db: Db, source: SecretsSource, now: number): Promise<SecretBox> {
   const recorded = await recordedKeyId(db.kysely);
+  const secrets = typeof source === 'function' ? source(recorded) : source;
   if (recorded !== undefined) {
     if (recorded !== secrets.keyId) throw new SealingKeyMismatch(recorded, secrets.keyId);
-    return;
+    return secrets;
   }
   const sealed = await db.writeTransaction(async (trx) => {
     await lockSealing(db, trx);
@@ -52,6 +57,7 @@ export async function ensureSealed(db: Db, secrets: SecretBox, now: number): Pro
   });
   // The plain texts just replaced must not linger in free pages or the WAL.
   if (sealed > 0) await db.forgetFreedContent();
+  return secrets;
 }
 
 /** Rows of `table`, BATCH at a time in id order, each batch read after the previous one was handled. */
