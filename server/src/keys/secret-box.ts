@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 /** Bytes in a key-encryption key (AES-256). */
 export const SECRET_KEY_BYTES = 32;
@@ -108,12 +108,5 @@ export class SecretBox {
    */
   keyCodeHash(organizationId: string, code: string): string {
     return createHmac('sha256', this.hashKey).update(`${organizationId}\n${code}`).digest('hex');
-  }
-
-  /** Constant-time comparison of two key ids or hashes. */
-  static same(a: string, b: string): boolean {
-    const x = Buffer.from(a);
-    const y = Buffer.from(b);
-    return x.length === y.length && timingSafeEqual(x, y);
   }
 }
