@@ -57,6 +57,9 @@ const DATASETS = {
   large: quick ? { licenses: 100_000, activeLeases: 20_000, usableLeases: 10_000 } : { licenses: 1_000_000, activeLeases: 200_000, usableLeases: 50_000 },
 };
 const PUBLIC_URL = 'https://licenses.bench.test';
+// The servers, the dataset and the store probe of this run share one key-encryption key, given to
+// each through the environment (a key file beside each new database would differ from the dataset's).
+process.env.LEASEHOLD_SECRET_KEY ||= randomBytes(32).toString('base64url');
 const pgUrl = args['pg-url'] ?? process.env.LEASEHOLD_BENCH_PG_URL ?? process.env.LEASEHOLD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const pick = (list, filter, all) => {

@@ -5,13 +5,16 @@
 //   node --import tsx bench/store-probe.ts <sqlite path | postgres url> <organization id> <seconds> <callers> <licenses> <active leases> <scenario...>
 // Prints one JSON object: { scenario: requests per second }, an obtain/release pair counting as two.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { openStore, type DatabaseConfig } from '../server/src/store/index.ts';
+import { secretKeySource } from '../server/src/config.ts';
+import { openConfiguredStore } from '../server/src/server.ts';
+import type { DatabaseConfig } from '../server/src/store/index.ts';
 import type { NewLease } from '../server/src/store/leases.ts';
 import { keyCode, uid } from './lib/dataset.mjs';
 
 const [database, organizationId, seconds, callers, licenses, activeLeases, ...scenarios] = process.argv.slice(2);
 const config: DatabaseConfig = database!.startsWith('postgres') ? { kind: 'postgres', url: database! } : { kind: 'sqlite', path: database! };
-const store = await openStore(config);
+// The run's key-encryption key comes in LEASEHOLD_SECRET_KEY (bench/run.mjs).
+const store = await openConfiguredStore({ database: config, secretKey: secretKeySource(config) });
 const now = () => Date.now();
 const hex = () => randomBytes(32).toString('hex');
 

@@ -1,11 +1,31 @@
 // Generates the benchmark's data straight into a database that `leasehold init` created and
 // migrated: products, features, customers, licenses with one key each, and active leases. Going
 // through the HTTP API would take hours for a million licenses; the rows written here are the
-// ones the API would write (same ids, same code hashes), so the server cannot tell them apart.
+// ones the API would write (same ids, same code hashes, key codes and private keys sealed under the
+// same key-encryption key, LEASEHOLD_SECRET_KEY, by the server's own SecretBox), so the server cannot
+// tell them apart. A database of a version from before sealing (LEASEHOLD_BENCH_SERVER) gets plain codes.
 import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { tsImport } from 'tsx/esm/api';
 
 const require = createRequire(new URL('../../server/package.json', import.meta.url));
+
+/**
+ * How license_key rows are written: sealed with the server's SecretBox under LEASEHOLD_SECRET_KEY
+ * when the schema has code_hash (migration 004), else with the plain code as older versions kept it.
+ */
+async function keyWriter(sealed) {
+  if (!sealed) return { columns: 'id, organization_id, license_id, code, created_at', values: (id, org, license, code, now) => [id, org, license, code, now], open: (_, pem) => pem };
+  const { SecretBox, decodeSecretKey } = await tsImport('../../server/src/keys/secret-box.ts', import.meta.url);
+  const key = decodeSecretKey(process.env.LEASEHOLD_SECRET_KEY ?? '');
+  if (!key) throw new Error('the dataset is sealed under LEASEHOLD_SECRET_KEY, which must be set (to the key the server is given)');
+  const box = new SecretBox(key);
+  return {
+    columns: 'id, organization_id, license_id, code_sealed, code_hash, created_at',
+    values: (id, org, license, code, now) => [id, org, license, box.sealKeyCode(id, code), box.keyCodeHash(org, code), now],
+    open: (id, pem) => (SecretBox.isSealed(pem) ? box.openPrivateKey(id, pem) : pem),
+  };
+}
 
 export const PRODUCTS = 5;
 export const FEATURES_PER_PRODUCT = 3;
@@ -25,12 +45,6 @@ export function keyCode(i) {
   const h = createHash('md5').update(`key${i}`).digest('hex').toUpperCase();
   return `${h.slice(0, 5)}-${h.slice(5, 10)}-${h.slice(10, 15)}-${h.slice(15, 20)}-${h.slice(20, 25)}`;
 }
-
-/** The same key code in SQL (PostgreSQL), for generate_series. */
-const keyCodeSql = (i) => {
-  const h = `upper(md5('key' || ${i}))`;
-  return `substr(${h},1,5)||'-'||substr(${h},6,5)||'-'||substr(${h},11,5)||'-'||substr(${h},16,5)||'-'||substr(${h},21,5)`;
-};
 
 /** What license i grants, as the licensing API answers it: two features of product i % PRODUCTS. */
 export function validForOf(i) {
@@ -57,9 +71,9 @@ export function plan(licenses, activeLeases, usableLeases) {
 
 const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-/** Signs lease codes exactly as the server does (keys/lease-code.ts), with the organization's key. */
+/** Signs lease codes exactly as the server does (keys/lease-code.ts), with the organization's key (`private_key_pem` opened). */
 function leaseSigner(signingKey, endpoint) {
-  const privateKey = createPrivateKey(signingKey.private_key_pem);
+  const privateKey = createPrivateKey(signingKey.pem);
   const header = b64({ alg: signingKey.algorithm, kid: signingKey.id, typ: 'JWT' });
   const options =
     signingKey.algorithm === 'ES256' ? ['sha256', { key: privateKey, dsaEncoding: 'ieee-p1363' }] : signingKey.algorithm === 'EdDSA' ? [null, privateKey] : ['sha256', privateKey];
@@ -116,8 +130,10 @@ export async function fillSqlite(path, p, { organizationId, endpoint, log }) {
   db.pragma('foreign_keys = OFF');
   db.pragma('cache_size = -524288');
   const now = Date.now();
-  const signingKey = db.prepare(`select id, algorithm, private_key_pem from signing_key where organization_id = ? and retired_at is null order by created_at desc limit 1`).get(organizationId);
-  if (!signingKey) throw new Error(`no signing key for organization ${organizationId}`);
+  const stored = db.prepare(`select id, algorithm, private_key_pem from signing_key where organization_id = ? and retired_at is null order by created_at desc limit 1`).get(organizationId);
+  if (!stored) throw new Error(`no signing key for organization ${organizationId}`);
+  const keys = await keyWriter(db.prepare(`select 1 from pragma_table_info('license_key') where name = 'code_hash'`).get() !== undefined);
+  const signingKey = { ...stored, pem: keys.open(stored.id, stored.private_key_pem) };
   const usable = [];
   db.transaction(() => {
     const product = db.prepare('insert into product (id, organization_id, name, description, created_at, updated_at) values (?, ?, ?, ?, ?, ?)');
@@ -132,7 +148,7 @@ export async function fillSqlite(path, p, { organizationId, endpoint, log }) {
     for (let c = 0; c * LICENSES_PER_CUSTOMER < p.licenses; c++) customer.run(uid('cus', c), organizationId, `Customer ${c}`, now, now);
     const license = db.prepare('insert into license (id, organization_id, customer_id, lease_limit, expiry, comment, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)');
     const grant = db.prepare('insert into license_feature (license_id, feature_id) values (?, ?)');
-    const key = db.prepare('insert into license_key (id, organization_id, license_id, code, created_at) values (?, ?, ?, ?, ?)');
+    const key = db.prepare(`insert into license_key (${keys.columns}) values (${keys.columns.split(',').map(() => '?').join(', ')})`);
     const features = Array.from({ length: PRODUCTS * FEATURES_PER_PRODUCT }, (_, f) => uid('fea', f));
     let customerId = '';
     for (let i = 0; i < p.licenses; i++) {
@@ -142,7 +158,7 @@ export async function fillSqlite(path, p, { organizationId, endpoint, log }) {
       const pr = i % PRODUCTS;
       grant.run(id, features[pr * FEATURES_PER_PRODUCT]);
       grant.run(id, features[pr * FEATURES_PER_PRODUCT + 1]);
-      key.run(uid('key', i), organizationId, id, keyCode(i), now);
+      key.run(keys.values(uid('key', i), organizationId, id, keyCode(i), now));
       if (log && i > 0 && i % 250_000 === 0) log(`  ${i.toLocaleString('en-US')} licenses`);
     }
     const lease = db.prepare(`insert into lease (${LEASE_COLUMNS}) values (${LEASE_COLUMNS.split(',').map(() => '?').join(', ')})`);
@@ -165,7 +181,9 @@ export async function fillPostgres(url, p, { organizationId, endpoint, log }) {
   const query = async (text, values) => (await client.query(text, values)).rows;
   try {
     const now = Date.now();
-    const signingKey = await signingKeyOf(query, organizationId);
+    const stored = await signingKeyOf(query, organizationId);
+    const keys = await keyWriter((await query(`select 1 from information_schema.columns where table_schema = current_schema() and table_name = 'license_key' and column_name = 'code_hash'`)).length > 0);
+    const signingKey = { ...stored, pem: keys.open(stored.id, stored.private_key_pem) };
     // The rows are consistent by construction: skip the foreign key checks (a trigger per row) when
     // the role may (a superuser); otherwise they run, slower.
     await query('set session_replication_role = replica').catch(() => undefined);
@@ -192,9 +210,15 @@ export async function fillPostgres(url, p, { organizationId, endpoint, log }) {
       `insert into license_feature (license_id, feature_id) select md5('lic' || i)::uuid::text, md5('fea' || ((i % ${PRODUCTS}) * ${FEATURES_PER_PRODUCT} + f))::uuid::text
        from generate_series(0, ${p.licenses - 1}) i, generate_series(0, 1) f`,
     );
-    await query(
-      `insert into license_key (id, organization_id, license_id, code, created_at) select md5('key' || i)::uuid::text, ${org}, md5('lic' || i)::uuid::text, ${keyCodeSql('i')}, ${now} from generate_series(0, ${p.licenses - 1}) i`,
-    );
+    // Key codes are sealed here, in JavaScript, and sent 10,000 rows a statement as arrays.
+    const width = keys.columns.split(',').length;
+    for (let from = 0; from < p.licenses; from += 10_000) {
+      const rows = [];
+      for (let i = from; i < Math.min(p.licenses, from + 10_000); i++) rows.push(keys.values(uid('key', i), organizationId, uid('lic', i), keyCode(i), now));
+      const arrays = Array.from({ length: width }, (_, c) => rows.map((r) => r[c]));
+      const types = arrays.map((_, c) => (c === width - 1 ? 'bigint[]' : 'text[]'));
+      await query(`insert into license_key (${keys.columns}) select * from unnest(${types.map((t, c) => `$${c + 1}::${t}`).join(', ')})`, arrays);
+    }
     log?.('  keys and features');
     const usable = [];
     let batch = [];

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import type { SecretKeySource } from './keys/secret-key.js';
 import type { DatabaseConfig } from './store/index.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -32,6 +33,8 @@ export interface Config {
   passwordHashConcurrency: number;
   /** Password hashes that may wait for a free place; more are answered 503 (default: twice the concurrency). */
   passwordHashQueue: number;
+  /** Where the key that seals private signing keys and license key codes comes from. */
+  secretKey: SecretKeySource;
 }
 
 /** What the command line gives; every field may also come from the environment. */
@@ -124,6 +127,24 @@ function withDatabaseSettings(database: DatabaseConfig, env: NodeJS.ProcessEnv):
   };
 }
 
+/**
+ * The key-encryption key: LEASEHOLD_SECRET_KEY (the key, base64/base64url of 32 bytes), else the
+ * file LEASEHOLD_SECRET_KEY_FILE, else `leasehold.key` beside the SQLite database, or
+ * ./data/leasehold.key for PostgreSQL (every instance must be given the same key).
+ */
+export function secretKeySource(database: DatabaseConfig, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): SecretKeySource {
+  const value = env.LEASEHOLD_SECRET_KEY?.trim();
+  const file = env.LEASEHOLD_SECRET_KEY_FILE?.trim();
+  if (value && file) throw new ConfigError('set LEASEHOLD_SECRET_KEY or LEASEHOLD_SECRET_KEY_FILE, not both');
+  if (value) return { kind: 'env', name: 'LEASEHOLD_SECRET_KEY', value };
+  if (file) {
+    if (file.length > 4096 || file.includes('\0')) throw new ConfigError('LEASEHOLD_SECRET_KEY_FILE is too long or contains NUL');
+    return { kind: 'file', path: resolve(cwd, file) };
+  }
+  if (database.kind === 'sqlite') return database.path === ':memory:' ? { kind: 'ephemeral' } : { kind: 'file', path: join(dirname(database.path), 'leasehold.key') };
+  return { kind: 'file', path: resolve(cwd, 'data', 'leasehold.key') };
+}
+
 /** Builds the configuration from flags first, then the environment, then defaults. */
 export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const host = (input.host ?? env.HOST ?? '127.0.0.1').trim();
@@ -136,12 +157,13 @@ export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = proce
   const passwordHashConcurrency = integer('password hash concurrency', env.LEASEHOLD_PASSWORD_HASH_CONCURRENCY ?? String(defaultHashes), 1, 1024);
   const logLevel = (input.logLevel ?? env.LOG_LEVEL ?? 'info').trim() as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}`);
+  const database = withDatabaseSettings(parseDatabase(input.database ?? env.DATABASE_URL, cwd), env);
   return {
     host,
     port,
     publicUrl: publicUrlFrom(input.publicUrl ?? env.PUBLIC_URL, host, port),
     publicUrlGiven: (input.publicUrl ?? env.PUBLIC_URL ?? '').trim() !== '',
-    database: withDatabaseSettings(parseDatabase(input.database ?? env.DATABASE_URL, cwd), env),
+    database,
     defaultLeaseSeconds: Math.min(600, maxLeaseSeconds),
     maxLeaseSeconds,
     cacheTtlMs: integer('cache TTL', env.LEASEHOLD_CACHE_TTL_MS ?? '5000', 0, 600_000),
@@ -152,5 +174,6 @@ export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = proce
     trustProxy: parseTrustProxy(env.LEASEHOLD_TRUST_PROXY ?? ''),
     passwordHashConcurrency,
     passwordHashQueue: integer('password hash queue', env.LEASEHOLD_PASSWORD_HASH_QUEUE ?? String(2 * passwordHashConcurrency), 0, 10_000),
+    secretKey: secretKeySource(database, env, cwd),
   };
 }

@@ -15,6 +15,14 @@ export function generateKeyCode(): string {
   return code;
 }
 
+/**
+ * A key code as records that outlive it show it (the audit log): its last four characters when it
+ * is long enough that the rest still cannot be guessed, else nothing of it.
+ */
+export function maskKeyCode(code: string): string {
+  return code.length >= 16 ? `…${code.slice(-4)}` : '…';
+}
+
 /** A new random password for a generated account: 24 characters, about 143 bits. */
 export function generatePassword(): string {
   return randomBytes(18).toString('base64url');

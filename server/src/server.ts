@@ -3,7 +3,8 @@ import { buildApp } from './app.js';
 import { createOrganization, type CreatedOrganization } from './bootstrap.js';
 import { systemClock, type Clock } from './clock.js';
 import { publicUrlFrom, type Config } from './config.js';
-import { openStore, type Store } from './store/index.js';
+import { loadSecretKey, MissingKeyFile, type SecretKeySource } from './keys/secret-key.js';
+import { openStore, SealingKeyMismatch, type Store } from './store/index.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -15,12 +16,39 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+function describeSecretKey(source: SecretKeySource): string {
+  if (source.kind === 'env') return source.name;
+  if (source.kind === 'file') return `the key file ${source.path}`;
+  return 'a new key (in-memory database)';
+}
+
+/**
+ * Opens the store with the configured key-encryption key, loaded once the database said which key
+ * sealed it: the key file is created only for a database that has none yet, so a start that
+ * cannot reach its database creates nothing, and a lost key file is reported, never replaced. A
+ * key that is not the one the database's secrets are sealed with fails here, with a message that
+ * says where the key came from, rather than as failed requests later.
+ */
+export async function openConfiguredStore(config: Pick<Config, 'database' | 'secretKey'>, options: { onIdleError?: (err: Error) => void } = {}): Promise<Store> {
+  const help = 'give Leasehold the key the database was sealed with (see LEASEHOLD_SECRET_KEY and LEASEHOLD_SECRET_KEY_FILE in docs/configuration.md)';
+  try {
+    return await openStore(config.database, {
+      secrets: (recorded) => loadSecretKey(config.secretKey, { create: recorded === undefined }),
+      onIdleError: options.onIdleError,
+    });
+  } catch (err) {
+    if (err instanceof MissingKeyFile) throw new Error(`the database's secrets are sealed with a key, but ${err.message}: ${help}`, { cause: err });
+    if (err instanceof SealingKeyMismatch) throw new Error(`${err.message}, from ${describeSecretKey(config.secretKey)}: ${help}`, { cause: err });
+    throw err;
+  }
+}
+
 /** Opens the database (migrating it), creates a first organization when asked and there is none, and listens. */
 export async function startServer(config: Config, options: { clock?: Clock; bootstrapOrganization?: string } = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   let app: FastifyInstance | undefined;
   // A connection the database dropped while idle (restart, failover) is replaced on next use.
-  const store = await openStore(config.database, { onIdleError: (err) => app?.log.warn({ err: err.message }, 'database connection lost; reconnecting on next use') });
+  const store = await openConfiguredStore(config, { onIdleError: (err) => app?.log.warn({ err: err.message }, 'database connection lost; reconnecting on next use') });
   try {
     app = await buildApp({ config, store, clock });
     await app.listen({ port: config.port, host: config.host });

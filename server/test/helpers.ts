@@ -6,7 +6,8 @@ import { buildApp } from '../src/app.js';
 import { createOrganization, type CreatedOrganization } from '../src/bootstrap.js';
 import type { Clock } from '../src/clock.js';
 import { resolveConfig, type Config } from '../src/config.js';
-import { openStore, type Store } from '../src/store/index.js';
+import { openConfiguredStore } from '../src/server.js';
+import type { Store } from '../src/store/index.js';
 import type { SigningAlgorithm } from '../src/store/schema.js';
 import { createTestSchema, TEST_DATABASE, type TestSchema } from './pg.js';
 
@@ -52,9 +53,12 @@ export interface TestServer {
 export async function startTestServer(options: { algorithm?: SigningAlgorithm; env?: Record<string, string>; dir?: string } = {}): Promise<TestServer> {
   const dir = options.dir ?? tempDir();
   const schema: TestSchema | undefined = TEST_DATABASE === 'postgres' ? await createTestSchema() : undefined;
-  const config = resolveConfig({ database: schema?.url ?? join(dir, 'leasehold.db'), publicUrl: PUBLIC_URL, logLevel: 'silent' }, { ...options.env });
+  // The key-encryption key: by default the key file beside the SQLite database; on PostgreSQL a
+  // key file in the test's directory rather than ./data.
+  const keyFile = schema ? { LEASEHOLD_SECRET_KEY_FILE: join(dir, 'leasehold.key') } : {};
+  const config = resolveConfig({ database: schema?.url ?? join(dir, 'leasehold.db'), publicUrl: PUBLIC_URL, logLevel: 'silent' }, { ...keyFile, ...options.env });
   const clock = new ManualClock();
-  const store = await openStore(config.database);
+  const store = await openConfiguredStore(config);
   const org = await createOrganization(store, clock, { name: 'Test Org', algorithm: options.algorithm });
   const app = await buildApp({ config, store, clock, logger: false });
   return {

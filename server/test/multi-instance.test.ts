@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { resolveConfig } from '../src/config.js';
+import { SecretBox } from '../src/keys/secret-box.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { PUBLIC_URL, startTestServer, type TestServer } from './helpers.js';
 import { createTestSchema, skipWithoutPostgres, type TestSchema } from './pg.js';
@@ -121,7 +122,7 @@ describe('caches across instances', { skip }, () => {
     a = await startTestServer();
     assert.equal(a.config.database.kind, 'postgres');
     const config = resolveConfig({ publicUrl: PUBLIC_URL, logLevel: 'silent' }, {});
-    const store = await openStore(a.config.database);
+    const store = await openStore(a.config.database, { secrets: a.store.secrets });
     b = { store, app: await buildApp({ config: { ...config, database: a.config.database }, store, clock: a.clock, logger: false }) };
   });
   after(async () => {
@@ -151,7 +152,7 @@ describe('several Leasehold databases in one PostgreSQL database, one schema eac
     const second = await createTestSchema();
     try {
       for (const schema of [first, second]) {
-        const store = await openStore(schema.config);
+        const store = await openStore(schema.config, { secrets: SecretBox.ephemeral() });
         try {
           assert.equal(await store.organizations.count(), 0);
         } finally {

@@ -4,6 +4,7 @@
 //   default:    every test on SQLite, except files marked @postgres-only
 //   --postgres: every store-backed test again on PostgreSQL (LEASEHOLD_TEST_PG_URL), plus the
 //               @postgres-only files; files marked @sqlite-only are left out.
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,4 +27,7 @@ const files = find(join(root, 'test'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .filter((f) => !marker(f, postgres ? 'sqlite-only' : 'postgres-only'))
   .sort();
-runNodeTests({ cwd: root, files, env: postgres ? { LEASEHOLD_TEST_DATABASE: 'postgres' } : {} });
+// On PostgreSQL the servers the tests start as processes share one key-encryption key, given here,
+// rather than create the default key file ./data/leasehold.key in the working directory.
+const postgresEnv = { LEASEHOLD_TEST_DATABASE: 'postgres', LEASEHOLD_SECRET_KEY: process.env.LEASEHOLD_SECRET_KEY || randomBytes(32).toString('base64url') };
+runNodeTests({ cwd: root, files, env: postgres ? postgresEnv : {} });

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { createOrganization } from '../src/bootstrap.js';
 import { resolveConfig } from '../src/config.js';
+import { SecretBox } from '../src/keys/secret-box.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { ManualClock, tempDir } from './helpers.js';
 
@@ -41,7 +42,7 @@ async function serverWithWebApp(publicUrl: string): Promise<{ app: FastifyInstan
   mkdirSync(webRoot);
   writeFileSync(join(webRoot, 'index.html'), '<!doctype html><html><head><script type="module" src="/assets/app.js"></script></head><body></body></html>');
   const config = resolveConfig({ database: join(dir, 'leasehold.db'), publicUrl, logLevel: 'silent' }, {});
-  const store = await openStore(config.database);
+  const store = await openStore(config.database, { secrets: SecretBox.ephemeral() });
   const clock = new ManualClock();
   const org = await createOrganization(store, clock, { name: 'Headers' });
   const app = await buildApp({ config, store, clock, logger: false, webRoot });

@@ -53,7 +53,7 @@ describe('sign-in attempts are counted before any password is checked', () => {
 
   it('counts in the database: two instances on one database share the count', async () => {
     await addUser(server, 'shared');
-    const store = await openStore(server.config.database);
+    const store = await openStore(server.config.database, { secrets: server.store.secrets });
     const other = await buildApp({ config: server.config, store, clock: server.clock, logger: false });
     try {
       const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => signIn(i % 2 ? { app: other } : server, 'shared', 'wrong', `10.22.0.${i}`)));

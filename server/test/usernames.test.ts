@@ -10,6 +10,7 @@ import { buildApp } from '../src/app.js';
 import { createOrganization } from '../src/bootstrap.js';
 import { hashPassword } from '../src/credentials.js';
 import { resolveConfig } from '../src/config.js';
+import { SecretBox } from '../src/keys/secret-box.js';
 import { openStore } from '../src/store/index.js';
 import * as initial from '../src/store/migrations/001_initial.js';
 import * as accounts from '../src/store/migrations/002_accounts_audit_usage.js';
@@ -106,7 +107,7 @@ describe('a database made before usernames were normalized', () => {
 
   it('migrates without failing; the older account keeps the name, the younger signs in with its exact spelling only', async () => {
     const { config, drop } = await open();
-    const store = await openStore(config.database);
+    const store = await openStore(config.database, { secrets: SecretBox.ephemeral() });
     const app = await buildApp({ config, store, clock: new ManualClock(), logger: false });
     try {
       const as = async (name: string, ip: string) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { generateKeyCode } from '../credentials.js';
+import { generateKeyCode, maskKeyCode } from '../credentials.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { IdParams, NullableText, PageOf, PageQuery, SearchQuery, Timestamp, iso, pageOf } from '../http/schemas.js';
 import type { License, LicenseFilter, LicensePatch } from '../store/licenses.js';
@@ -71,6 +71,11 @@ export function licenseReply(l: License) {
   };
 }
 
+/** A license as the audit log keeps it: key codes masked, as the database holds no plain code. */
+function audited(l: License) {
+  return { ...licenseReply(l), keys: l.keys.map((k) => maskKeyCode(k.code)) };
+}
+
 function expiryOf(text: string | null | undefined): number | null | undefined {
   if (text === null || text === undefined) return text;
   const ms = Date.parse(text);
@@ -133,7 +138,7 @@ export const licenseRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) =>
         },
         clock.now(),
       );
-      await recordChange(deps, request, { action: 'create', resourceType: 'license', resourceId: license.id, after: licenseReply(license) });
+      await recordChange(deps, request, { action: 'create', resourceType: 'license', resourceId: license.id, after: audited(license) });
       return reply.code(201).send(licenseReply(license));
     },
   );
@@ -163,7 +168,7 @@ export const licenseRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) =>
       if (!before) throw notFound('license');
       const license = await store.licenses.update(organizationId, id, patch, clock.now());
       if (!license) throw notFound('license');
-      await recordChange(deps, request, { action: 'update', resourceType: 'license', resourceId: id, before: licenseReply(before), after: licenseReply(license) });
+      await recordChange(deps, request, { action: 'update', resourceType: 'license', resourceId: id, before: audited(before), after: audited(license) });
       return licenseReply(license);
     },
   );
@@ -176,7 +181,7 @@ export const licenseRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) =>
       const id = (request.params as { id: string }).id;
       const before = await store.licenses.get(organizationId, id, clock.now());
       if (!before || !(await store.licenses.delete(organizationId, id))) throw notFound('license');
-      await recordChange(deps, request, { action: 'delete', resourceType: 'license', resourceId: id, before: licenseReply(before) });
+      await recordChange(deps, request, { action: 'delete', resourceType: 'license', resourceId: id, before: audited(before) });
       return reply.code(204).send();
     },
   );

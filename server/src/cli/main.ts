@@ -1,12 +1,14 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { VERSION } from '../app.js';
 import { createApiToken, createOrganization, type CreatedOrganization } from '../bootstrap.js';
 import { systemClock } from '../clock.js';
-import { ConfigError, parseDatabase, publicUrlFrom, resolveConfig, type Config } from '../config.js';
+import { ConfigError, parseDatabase, publicUrlFrom, resolveConfig, secretKeySource, type Config } from '../config.js';
 import { SIGNING_ALGORITHMS } from '../keys/algorithms.js';
-import { startServer } from '../server.js';
-import { describeDatabase, openStore } from '../store/index.js';
+import { loadSecretKey } from '../keys/secret-key.js';
+import { openConfiguredStore, startServer } from '../server.js';
+import { describeDatabase } from '../store/index.js';
 import { isWorker, reportListening, runPrimary } from './cluster.js';
 import type { Role, SigningAlgorithm } from '../store/schema.js';
 
@@ -55,7 +57,7 @@ program
           // The first organization is created once every worker holds the port, as without workers.
           let created: CreatedOrganization | undefined;
           if (opts.bootstrap) {
-            const store = await openStore(config.database);
+            const store = await openConfiguredStore(config);
             try {
               if ((await store.organizations.count()) === 0) created = await createOrganization(store, systemClock, { name: opts.orgName });
             } finally {
@@ -126,7 +128,7 @@ program
   .option('--json', 'print one JSON object instead of text')
   .action(async (opts: { database: string; orgName: string; algorithm: SigningAlgorithm; adminUsername: string; publicUrl?: string; json?: boolean }) => {
     const config = resolveConfig({ database: opts.database, publicUrl: opts.publicUrl });
-    const store = await openStore(config.database);
+    const store = await openConfiguredStore(config);
     try {
       const c = await createOrganization(store, systemClock, { name: opts.orgName, algorithm: opts.algorithm, adminUsername: opts.adminUsername });
       const licensingEndpoint = `${config.publicUrl}/licensing/${c.organizationId}`;
@@ -157,10 +159,37 @@ token
     const database = parseDatabase(opts.database);
     // A missing file is a wrong path: opening it would create and migrate an empty database there.
     if (database.kind === 'sqlite' && (database.path === ':memory:' || !existsSync(database.path))) fail(`no database at ${database.path}`, 1);
-    const store = await openStore(database);
+    const store = await openConfiguredStore({ database, secretKey: secretKeySource(database) });
     try {
       if (!(await store.organizations.get(opts.org))) fail(`no organization ${opts.org} in ${opts.database}`, 1);
       process.stdout.write(`${(await createApiToken(store, systemClock, opts.org, opts.name, opts.role)).token}\n`);
+    } finally {
+      await store.close();
+    }
+  });
+
+const secrets = program.command('secrets').description('manage the key that seals private signing keys and license key codes');
+secrets
+  .command('rotate')
+  .description('reseal every secret of the database under a new key, in one transaction; stop every server first')
+  .requiredOption('--database <path|url>', 'SQLite database file or postgres:// URL')
+  .requiredOption('--new-key-file <path>', 'the new key: a file holding a base64 key of 32 bytes, created (0600) with a random key when missing')
+  .action(async (opts: { database: string; newKeyFile: string }) => {
+    const config = resolveConfig({ database: opts.database });
+    if (config.database.kind === 'sqlite' && (config.database.path === ':memory:' || !existsSync(config.database.path))) fail(`no database at ${config.database.path}`, 1);
+    const newKeyFile = resolve(opts.newKeyFile);
+    if (config.secretKey.kind === 'file' && config.secretKey.path === newKeyFile) fail('--new-key-file names the current key file; give the new key a file of its own', 2);
+    const next = loadSecretKey({ kind: 'file', path: newKeyFile }, { create: true });
+    // The current key: LEASEHOLD_SECRET_KEY, LEASEHOLD_SECRET_KEY_FILE or the default file, as for serve.
+    const store = await openConfiguredStore(config);
+    try {
+      if (store.secrets.keyId === next.keyId) fail('the new key is the current key', 2);
+      const counts = await store.resealSecrets(next, systemClock.now());
+      const current = config.secretKey.kind === 'file' ? `the key file ${config.secretKey.path}` : 'LEASEHOLD_SECRET_KEY';
+      process.stdout.write(
+        `resealed ${counts.signingKeys} signing key(s) and ${counts.keyCodes} license key code(s) under key ${next.keyId} (was ${store.secrets.keyId}).\n` +
+          `Give every server the new key (${newKeyFile}) in place of ${current} before starting it again; the old key opens nothing any more.\n`,
+      );
     } finally {
       await store.close();
     }

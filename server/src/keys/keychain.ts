@@ -36,7 +36,8 @@ export class Keychain {
     const key: CurrentKey = {
       kid: record.id,
       algorithm: record.algorithm,
-      privateKey: createPrivateKey(record.privateKeyPem),
+      // Opened and parsed once per cache entry: the database holds the key sealed under the KEK.
+      privateKey: createPrivateKey(this.store.secrets.openPrivateKey(record.id, record.sealedPrivateKey)),
       publicKeyPem: record.publicKeyPem,
     };
     this.cache.set(organizationId, key);

@@ -13,11 +13,13 @@ import {
   type SqliteDatabase,
 } from 'kysely';
 import pg from 'pg';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import * as initial from './migrations/001_initial.js';
 import * as accounts from './migrations/002_accounts_audit_usage.js';
 import * as housekeeping from './migrations/003_lease_housekeeping.js';
+import * as secretsAtRest from './migrations/004_secrets_at_rest.js';
 import * as accountSafety from './migrations/005_account_safety.js';
 import type { Database } from './schema.js';
 
@@ -49,6 +51,12 @@ export interface Db {
    * keeps every statement prepared anyway.
    */
   keepPrepared(text: string): void;
+  /**
+   * Rewrites the database so that content deleted or overwritten before (plain secrets just
+   * sealed) is gone from its files: SQLite keeps it in free pages and in the WAL. A no-op on
+   * PostgreSQL, whose old row versions only VACUUM FULL removes (docs/configuration.md).
+   */
+  forgetFreedContent(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,6 +64,7 @@ const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '002_accounts_audit_usage': accounts,
   '003_lease_housekeeping': housekeeping,
+  '004_secrets_at_rest': secretsAtRest,
   '005_account_safety': accountSafety,
 };
 
@@ -204,9 +213,7 @@ function groupCommit(kysely: Kysely<Database>, native: BetterSqlite3.Database): 
 
 /** Opens (and creates when missing) an SQLite database file with the settings Leasehold relies on. */
 export function openSqlite(path: string, busyTimeoutMs = 5000): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const native = new BetterSqlite3(path);
-  native.pragma('journal_mode = WAL');
+  const native = path === ':memory:' ? new BetterSqlite3(path) : openPrivately(path);
   native.pragma('synchronous = NORMAL');
   native.pragma('foreign_keys = ON');
   // A checkpoint runs inside the commit that fills the WAL past this many pages and holds the
@@ -247,9 +254,47 @@ export function openSqlite(path: string, busyTimeoutMs = 5000): Db {
     },
     statements,
     keepPrepared: () => undefined,
+    forgetFreedContent: async () => {
+      // VACUUM writes every live page anew (through the WAL); TRUNCATE then empties the WAL file,
+      // whose old frames would otherwise keep the pages as they were.
+      native.exec('VACUUM');
+      native.pragma('wal_checkpoint(TRUNCATE)');
+    },
     writeTransaction: groupCommit(kysely, native),
     close: () => kysely.destroy(),
   };
+}
+
+/**
+ * Opens an SQLite file so that only its owner can read it: the directory Leasehold creates is
+ * 0700, and the database, -wal and -shm files are 0600. Files are created under umask 077 (SQLite
+ * gives -wal and -shm the database file's mode); files an older version made readable by others
+ * lose the group and other bits, here and once WAL mode made its files exist.
+ */
+function openPrivately(path: string): BetterSqlite3.Database {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // process.umask cannot be changed in a worker thread; the chmod below covers that case.
+  const previous = isMainThread ? process.umask(0o077) : undefined;
+  try {
+    keepPrivate(path);
+    const native = new BetterSqlite3(path);
+    native.pragma('journal_mode = WAL');
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) keepPrivate(file);
+    return native;
+  } finally {
+    if (previous !== undefined) process.umask(previous);
+  }
+}
+
+/** Takes the group and other permissions off a file of ours, when it exists and has any. */
+function keepPrivate(file: string): void {
+  try {
+    const { mode } = statSync(file);
+    if ((mode & 0o077) !== 0) chmodSync(file, mode & 0o700);
+  } catch (err) {
+    // Not there (yet), or not ours to change: another user's file keeps the mode its owner chose.
+    if (!['ENOENT', 'EPERM'].includes((err as { code?: string }).code ?? '')) throw err;
+  }
 }
 
 /** PostgreSQL's type ids whose text Leasehold reads as numbers: int8 (timestamps in ms, counts) and numeric. */
@@ -313,6 +358,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
     writeTransaction: (fn) => kysely.transaction().execute(fn),
     // Kysely's migrator holds a transaction-scoped advisory lock on PostgreSQL.
     exclusively: (fn) => fn(),
+    forgetFreedContent: async () => undefined,
     close: () => kysely.destroy(),
   };
 }

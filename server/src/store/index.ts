@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { SecretBox } from '../keys/secret-box.js';
 import { isUnavailable, migrate, openPostgres, openSqlite, type Db, type Dialect } from './db.js';
 import { CustomerStore } from './customers.js';
 import { LeaseStore } from './leases.js';
@@ -11,9 +12,11 @@ import { AuditStore } from './audit.js';
 import { UsageStore } from './usage.js';
 import { UserStore } from './users.js';
 import { LoginThrottleStore } from './login-throttle.js';
+import { ensureSealed, resealSecrets, type SecretsSource } from './sealing.js';
 
 export { ConflictError, NotFoundError } from './errors.js';
 export { isForeignKeyViolation, isUnavailable } from './db.js';
+export { SealingKeyMismatch, type SecretsSource } from './sealing.js';
 export type { Page, PageRequest } from './page.js';
 
 /** Where the data lives. */
@@ -57,14 +60,18 @@ export class Store {
   readonly audit: AuditStore;
   readonly usage: UsageStore;
 
-  constructor(private readonly db: Db) {
-    this.organizations = new OrganizationStore(db);
-    this.signingKeys = new SigningKeyStore(db);
+  constructor(
+    private readonly db: Db,
+    /** The key-encryption key's box: private keys and key codes are sealed under it. */
+    readonly secrets: SecretBox,
+  ) {
+    this.organizations = new OrganizationStore(db, secrets);
+    this.signingKeys = new SigningKeyStore(db, secrets);
     this.tokens = new TokenStore(db);
     this.customers = new CustomerStore(db);
     this.products = new ProductStore(db);
-    this.licenses = new LicenseStore(db);
-    this.leases = new LeaseStore(db);
+    this.licenses = new LicenseStore(db, secrets);
+    this.leases = new LeaseStore(db, secrets);
     this.users = new UserStore(db);
     this.loginThrottle = new LoginThrottleStore(db);
     this.audit = new AuditStore(db);
@@ -85,23 +92,43 @@ export class Store {
     await sql`select 1`.execute(this.db.kysely);
   }
 
+  /** Reseals every secret under `to` in one transaction (see sealing.ts); this store keeps using its own key after. */
+  resealSecrets(to: SecretBox, now: number): Promise<{ signingKeys: number; keyCodes: number }> {
+    return resealSecrets(this.db, this.secrets, to, now);
+  }
+
   async close(): Promise<void> {
     await this.db.close();
   }
 }
 
-/** Opens the database, brings its schema up to date and returns the store. */
-export async function openStore(config: DatabaseConfig, options: { onIdleError?: (err: Error) => void } = {}): Promise<Store> {
+export interface OpenOptions {
+  /**
+   * The key-encryption key: it must be the one the database's secrets are sealed with
+   * (SealingKeyMismatch otherwise). A function is called once the migrations ran, with the id of
+   * the key the database records (undefined for a database not sealed yet).
+   */
+  secrets: SecretsSource;
+  onIdleError?: (err: Error) => void;
+}
+
+/**
+ * Opens the database, brings its schema up to date, seals any secret still in plain text and
+ * returns the store.
+ */
+export async function openStore(config: DatabaseConfig, options: OpenOptions): Promise<Store> {
   const db =
     config.kind === 'sqlite'
       ? openSqlite(config.path, config.busyTimeoutMs)
       : openPostgres(config.url, { poolSize: config.poolSize, connectTimeoutMs: config.connectTimeoutMs, onIdleError: options.onIdleError });
+  let secrets: SecretBox;
   try {
     await migrate(db);
+    secrets = await ensureSealed(db, options.secrets, Date.now());
   } catch (err) {
     await db.close().catch(() => undefined);
     if (isUnavailable(err)) throw new Error(`cannot reach the database ${describeDatabase(config)}: ${(err as Error).message}`, { cause: err });
     throw err;
   }
-  return new Store(db);
+  return new Store(db, secrets);
 }

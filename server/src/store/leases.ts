@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { SecretBox } from '../keys/secret-box.js';
 import { prepared, type Db } from './db.js';
 import { groupValidFor, type ValidForProduct, type ValidForRow } from './licenses.js';
 import type { Page, PageRequest } from './page.js';
@@ -128,11 +129,12 @@ function licensingQueries(db: Db) {
       .orderBy('p.name')
       .orderBy('f.name');
 
-  const findKeyQuery = prepared(db, (organizationId: string, code: string) =>
-    grantOfKey(db.kysely).where('k.organization_id', '=', organizationId).where('k.code', '=', code),
+  /** Codes are found by their keyed hash (`SecretBox.keyCodeHash`): the database holds no plain code. */
+  const findKeyQuery = prepared(db, (organizationId: string, codeHash: string) =>
+    grantOfKey(db.kysely).where('k.organization_id', '=', organizationId).where('k.code_hash', '=', codeHash),
   );
 
-  const findKeyWithUsageQuery = prepared(db, (now: number, organizationId: string, code: string) =>
+  const findKeyWithUsageQuery = prepared(db, (now: number, organizationId: string, codeHash: string) =>
     grantOfKey(db.kysely)
       .select((eb) =>
         eb
@@ -144,7 +146,7 @@ function licensingQueries(db: Db) {
           .as('leasesUsed'),
       )
       .where('k.organization_id', '=', organizationId)
-      .where('k.code', '=', code),
+      .where('k.code_hash', '=', codeHash),
   );
 
   const leaseWithLicense = (kysely: Kysely<Database>) =>
@@ -287,7 +289,10 @@ function licensingQueries(db: Db) {
 export class LeaseStore {
   private readonly q: ReturnType<typeof licensingQueries>;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly secrets: SecretBox,
+  ) {
     this.q = licensingQueries(db);
   }
 
@@ -310,14 +315,14 @@ export class LeaseStore {
   async findKey(organizationId: string, code: string): Promise<KeyGrant | undefined> {
     // No stored key holds NUL, and PostgreSQL refuses to compare with such text.
     if (code.includes('\u0000')) return undefined;
-    const { rows } = await this.q.findKeyQuery(undefined, organizationId, code);
+    const { rows } = await this.q.findKeyQuery(undefined, organizationId, this.secrets.keyCodeHash(organizationId, code));
     return rows[0] && toGrant(rows[0], rows);
   }
 
   /** As `findKey`, with the seats in use at `now`: one statement. */
   async findKeyWithUsage(organizationId: string, code: string, now: number): Promise<(KeyGrant & { leasesUsed: number }) | undefined> {
     if (code.includes('\u0000')) return undefined;
-    const { rows } = await this.q.findKeyWithUsageQuery(undefined, now, organizationId, code);
+    const { rows } = await this.q.findKeyWithUsageQuery(undefined, now, organizationId, this.secrets.keyCodeHash(organizationId, code));
     return rows[0] && { ...toGrant(rows[0], rows), leasesUsed: Number(rows[0].leasesUsed) };
   }
 

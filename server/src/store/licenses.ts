@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { SecretBox } from '../keys/secret-box.js';
 import type { Db } from './db.js';
 import { isUniqueViolation } from './db.js';
 import { ConflictError, NotFoundError } from './errors.js';
@@ -82,7 +83,10 @@ export interface LicenseFilter {
 
 /** Licenses: a customer's grant of features, a seat limit, an expiry and the key codes that unlock it. */
 export class LicenseStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly secrets: SecretBox,
+  ) {}
 
   async list(organizationId: string, now: number, page: PageRequest & LicenseFilter): Promise<Page<License>> {
     let query = this.db.kysely.selectFrom('license').where('organization_id', '=', organizationId);
@@ -119,10 +123,12 @@ export class LicenseStore {
     }
     if (page.q) {
       const q = page.q;
+      // A key code matches exactly, by its keyed hash: the database holds no plain code to compare.
+      const codeHash = this.secrets.keyCodeHash(organizationId, q);
       query = query.where((eb) =>
         eb.or([
-                contains('license.comment', q),
-          eb.exists(eb.selectFrom('license_key as k').select('k.id').whereRef('k.license_id', '=', 'license.id').where('k.code', '=', q)),
+          contains('license.comment', q),
+          eb.exists(eb.selectFrom('license_key as k').select('k.id').whereRef('k.license_id', '=', 'license.id').where('k.code_hash', '=', codeHash)),
         ]),
       );
     }
@@ -155,7 +161,7 @@ export class LicenseStore {
     const ids = rows.map((r) => r.id);
     const [features, keys, used] = await Promise.all([
       db.selectFrom('license_feature').select(['license_id', 'feature_id']).where('license_id', 'in', ids).execute(),
-      db.selectFrom('license_key').select(['id', 'license_id', 'code', 'created_at']).where('license_id', 'in', ids).orderBy('created_at').orderBy('code').execute(),
+      db.selectFrom('license_key').select(['id', 'license_id', 'code_sealed', 'created_at']).where('license_id', 'in', ids).execute(),
       db
         .selectFrom('lease')
         .select(['license_id', (eb) => eb.fn.countAll<number>().as('n')])
@@ -165,6 +171,10 @@ export class LicenseStore {
         .groupBy('license_id')
         .execute(),
     ]);
+    // Opened for display; sorted here, as the sealed text sorts at random.
+    const codes = keys
+      .map((k) => ({ licenseId: k.license_id, key: { id: k.id, code: this.secrets.openKeyCode(k.id, k.code_sealed), createdAt: Number(k.created_at) } }))
+      .sort((a, b) => a.key.createdAt - b.key.createdAt || (a.key.code < b.key.code ? -1 : a.key.code > b.key.code ? 1 : 0));
     return rows.map((row) => ({
       id: row.id,
       customerId: row.customer_id,
@@ -172,7 +182,7 @@ export class LicenseStore {
       expiry: row.expiry === null ? null : Number(row.expiry),
       comment: row.comment,
       featureIds: features.filter((f) => f.license_id === row.id).map((f) => f.feature_id),
-      keys: keys.filter((k) => k.license_id === row.id).map((k) => ({ id: k.id, code: k.code, createdAt: Number(k.created_at) })),
+      keys: codes.filter((k) => k.licenseId === row.id).map((k) => k.key),
       leasesUsed: Number(used.find((u) => u.license_id === row.id)?.n ?? 0),
       createdAt: Number(row.created_at),
       updatedAt: Number(row.updated_at),
@@ -221,10 +231,12 @@ export class LicenseStore {
         await this.insertFeatures(trx, id, patch.featureIds);
       }
       if (patch.keys !== undefined) {
-        const current = await trx.selectFrom('license_key').select(['id', 'code']).where('license_id', '=', id).execute();
-        const wanted = new Set(patch.keys.map((k) => k.code));
-        const kept = new Set(current.map((k) => k.code));
-        const removed = current.filter((k) => !wanted.has(k.code)).map((k) => k.id);
+        // Codes are compared by their keyed hashes, which the rows keep.
+        const hashOf = (code: string) => this.secrets.keyCodeHash(organizationId, code);
+        const current = await trx.selectFrom('license_key').select(['id', 'code_hash']).where('license_id', '=', id).execute();
+        const wanted = new Set(patch.keys.map((k) => hashOf(k.code)));
+        const kept = new Set(current.map((k) => k.code_hash));
+        const removed = current.filter((k) => !wanted.has(k.code_hash!)).map((k) => k.id);
         if (removed.length > 0) {
           await trx
             .updateTable('lease')
@@ -233,7 +245,7 @@ export class LicenseStore {
             .execute();
           await trx.deleteFrom('license_key').where('id', 'in', removed).execute();
         }
-        await this.insertKeys(trx, organizationId, id, patch.keys.filter((k) => !kept.has(k.code)), now);
+        await this.insertKeys(trx, organizationId, id, patch.keys.filter((k) => !kept.has(hashOf(k.code))), now);
       }
       return this.getWith(trx, organizationId, id, now);
     });
@@ -315,13 +327,21 @@ export class LicenseStore {
     if (keys.length === 0) return;
     const codes = keys.map((k) => k.code);
     if (new Set(codes).size !== codes.length) throw new ConflictError('the same key code is given twice');
-    const taken = await trx.selectFrom('license_key').select('code').where('organization_id', '=', organizationId).where('code', 'in', codes).execute();
-    if (taken.length > 0) throw new ConflictError(`key code(s) already in use: ${taken.map((t) => t.code).join(', ')}`);
+    const rows = keys.map((k) => ({
+      id: k.id,
+      organization_id: organizationId,
+      license_id: licenseId,
+      code_sealed: this.secrets.sealKeyCode(k.id, k.code),
+      code_hash: this.secrets.keyCodeHash(organizationId, k.code),
+      created_at: now,
+    }));
+    const hashes = rows.map((r) => r.code_hash);
+    const taken = new Set(
+      (await trx.selectFrom('license_key').select('code_hash').where('organization_id', '=', organizationId).where('code_hash', 'in', hashes).execute()).map((t) => t.code_hash),
+    );
+    if (taken.size > 0) throw new ConflictError(`key code(s) already in use: ${codes.filter((_, i) => taken.has(hashes[i]!)).join(', ')}`);
     try {
-      await trx
-        .insertInto('license_key')
-        .values(keys.map((k) => ({ id: k.id, organization_id: organizationId, license_id: licenseId, code: k.code, created_at: now })))
-        .execute();
+      await trx.insertInto('license_key').values(rows).execute();
     } catch (err) {
       if (isUniqueViolation(err)) throw new ConflictError('a key code is already in use');
       throw err;

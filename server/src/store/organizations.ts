@@ -1,4 +1,5 @@
 import { usernameKey } from '../usernames.js';
+import type { SecretBox } from '../keys/secret-box.js';
 import type { Db } from './db.js';
 import type { Role, SigningAlgorithm } from './schema.js';
 
@@ -19,7 +20,10 @@ export interface NewOrganization {
 
 /** Organizations: the tenants. Everything else belongs to exactly one. */
 export class OrganizationStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly secrets: SecretBox,
+  ) {}
 
   /** Creates an organization with its first signing key, owner and API token, all or nothing. */
   async create(org: NewOrganization): Promise<void> {
@@ -32,7 +36,7 @@ export class OrganizationStore {
           organization_id: org.id,
           algorithm: org.signingKey.algorithm,
           public_key_pem: org.signingKey.publicKeyPem,
-          private_key_pem: org.signingKey.privateKeyPem,
+          private_key_pem: this.secrets.sealPrivateKey(org.signingKey.id, org.signingKey.privateKeyPem),
           created_at: org.createdAt,
           retired_at: null,
         })

@@ -18,6 +18,7 @@ export interface SigningKeyTable {
   organization_id: string;
   algorithm: SigningAlgorithm;
   public_key_pem: string;
+  /** Sealed under the key-encryption key (keys/secret-box.ts); plain only in a database not yet opened by a version that seals. */
   private_key_pem: string;
   created_at: number;
   retired_at: number | null;
@@ -99,8 +100,18 @@ export interface LicenseKeyTable {
   id: string;
   organization_id: string;
   license_id: string;
-  code: string;
+  /** The code as admins see it, sealed under the key-encryption key. */
+  code_sealed: string;
+  /** HMAC of the code under a key derived from the key-encryption key: what a code is found and kept unique by. Null only before sealing. */
+  code_hash: string | null;
   created_at: number;
+}
+
+/** The id of the key-encryption key that sealed the database's secrets: one row, slot 'current'. */
+export interface SealingKeyTable {
+  slot: string;
+  key_id: string;
+  sealed_at: number;
 }
 
 export interface LeaseTable {
@@ -175,4 +186,5 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   audit_event: AuditEventTable;
   usage_hourly: UsageHourlyTable;
+  sealing_key: SealingKeyTable;
 }

@@ -1,3 +1,4 @@
+import type { SecretBox } from '../keys/secret-box.js';
 import type { Db } from './db.js';
 import type { SigningAlgorithm } from './schema.js';
 
@@ -6,10 +7,14 @@ export interface SigningKeyRecord {
   organizationId: string;
   algorithm: SigningAlgorithm;
   publicKeyPem: string;
-  privateKeyPem: string;
+  /** The private key sealed under the key-encryption key: `SecretBox.openPrivateKey` gives the PEM. */
+  sealedPrivateKey: string;
   createdAt: number;
   retiredAt: number | null;
 }
+
+/** A key pair to store: its private key in plain text, which the store seals before writing. */
+export type NewSigningKey = Omit<SigningKeyRecord, 'retiredAt' | 'sealedPrivateKey'> & { privateKeyPem: string };
 
 type Row = {
   id: string;
@@ -27,7 +32,7 @@ function toRecord(row: Row): SigningKeyRecord {
     organizationId: row.organization_id,
     algorithm: row.algorithm,
     publicKeyPem: row.public_key_pem,
-    privateKeyPem: row.private_key_pem,
+    sealedPrivateKey: row.private_key_pem,
     createdAt: Number(row.created_at),
     retiredAt: row.retired_at === null ? null : Number(row.retired_at),
   };
@@ -35,7 +40,10 @@ function toRecord(row: Row): SigningKeyRecord {
 
 /** The organizations' key pairs. Keys live only in the database, so every instance signs alike. */
 export class SigningKeyStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly secrets: SecretBox,
+  ) {}
 
   /** The key that signs new leases: the organization's newest key that is not retired. */
   async current(organizationId: string): Promise<SigningKeyRecord | undefined> {
@@ -74,7 +82,7 @@ export class SigningKeyStore {
   }
 
   /** Retires the current key and installs `next` in its place, atomically. */
-  async rotate(next: Omit<SigningKeyRecord, 'retiredAt'>): Promise<void> {
+  async rotate(next: NewSigningKey): Promise<void> {
     await this.db.writeTransaction(async (trx) => {
       await trx
         .updateTable('signing_key')
@@ -89,7 +97,7 @@ export class SigningKeyStore {
           organization_id: next.organizationId,
           algorithm: next.algorithm,
           public_key_pem: next.publicKeyPem,
-          private_key_pem: next.privateKeyPem,
+          private_key_pem: this.secrets.sealPrivateKey(next.id, next.privateKeyPem),
           created_at: next.createdAt,
           retired_at: null,
         })
