@@ -37,6 +37,9 @@ declare module 'fastify' {
   }
 }
 
+/** The largest request body the licensing routes read, JSON or form. */
+export const BODY_LIMIT = 32 * 1024;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const tags = ['licensing'];
 
@@ -60,7 +63,7 @@ const EXPECTED: Record<string, string> = {
   key: 'a license key: a string of 1 to 256 characters',
   lease: 'a lease code: a string of 1 to 16384 characters',
   expiry: 'a positive whole number of seconds, or null',
-  clientId: 'a string of at most 256 characters, or null',
+  clientId: 'a string of at most 256 characters without NUL, or null',
 };
 
 /** One plain sentence about the first parameter that failed its schema. */
@@ -113,7 +116,12 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
     optionalBody.errors = null as typeof validate.errors;
     return optionalBody;
   });
-  await app.register(formbody, { bodyLimit: 32 * 1024 });
+  // 32 KiB is ample for every parameter (a lease code is at most 16 KiB) in JSON and in forms; the
+  // app-wide limit is larger for the admin API.
+  app.addHook('onRoute', (route) => {
+    route.bodyLimit ??= BODY_LIMIT;
+  });
+  await app.register(formbody, { bodyLimit: BODY_LIMIT });
 
   app.decorateRequest('licensingContext', null);
 
@@ -121,7 +129,11 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
     const flag = request.routeOptions.config.resultFlag ?? 'success';
     const status = err.statusCode ?? 500;
     if (err.validation || (status >= 400 && status < 500)) {
-      const what = err.validation ? describeInvalid(err) : err.message;
+      const what = err.validation
+        ? describeInvalid(err)
+        : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? `the request body is over ${BODY_LIMIT / 1024} KiB`
+          : err.message;
       // Pre-serialized: the route's reply schema describes its answers, not malformed requests.
       return reply.code(400).type('application/json').send(JSON.stringify({ [flag]: false, errorCode: 'INVALID_REQUEST', message: what }));
     }

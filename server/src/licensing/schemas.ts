@@ -6,8 +6,9 @@ const lease = Type.String({ minLength: 1, maxLength: 16384, description: 'Lease 
 const expiry = Type.Union([Type.Integer({ minimum: 1, maximum: 1e12 }), Type.String({ pattern: '^[1-9][0-9]{0,11}$' }), Type.Null()], {
   description: 'Requested lease lifetime in seconds, a positive integer (default 600); longer than the server maximum is shortened to it. null means not given.',
 });
-const clientId = Type.Union([Type.String({ maxLength: 256 }), Type.Null()], {
-  description: 'Identifier of the client taking the lease. A client that already holds a lease on the license gets its seat back. null means not given.',
+// NUL is refused here: PostgreSQL cannot store it in text, and no client needs it.
+const clientId = Type.Union([Type.String({ maxLength: 256, pattern: '^[^\\u0000]*$' }), Type.Null()], {
+  description: 'Identifier of the client taking the lease, without NUL characters. A client that already holds a lease on the license gets its seat back. null means not given.',
 });
 
 export const KeyParams = Type.Object({ key: Type.Optional(key) });
