@@ -1,4 +1,4 @@
-/** The error codes of the licensing API: the ExaLicense seed's six, and the two Leasehold adds. */
+/** The error codes of the licensing API: the ExaLicense seed's six, and the three Leasehold adds. */
 export type LicensingErrorCode =
   | 'KEY_INVALID'
   | 'KEY_EXPIRED'
@@ -9,7 +9,12 @@ export type LicensingErrorCode =
   /** Malformed parameters (a 400), or a call made without the key or lease it needs. */
   | 'INVALID_REQUEST'
   /** No organization has this licensing endpoint (a 404 before anything else is looked up). */
-  | 'LICENSING_ENDPOINT_INVALID';
+  | 'LICENSING_ENDPOINT_INVALID'
+  /**
+   * Too many failed key or lease lookups from this address (a 429 with Retry-After). The client
+   * reports it as `unavailable` with `retryAfterMs`, never as a verdict on the license.
+   */
+  | 'TOO_MANY_REQUESTS';
 
 export const LICENSING_ERROR_CODES: readonly LicensingErrorCode[] = [
   'KEY_INVALID',
@@ -20,6 +25,7 @@ export const LICENSING_ERROR_CODES: readonly LicensingErrorCode[] = [
   'LEASE_EXPIRED',
   'INVALID_REQUEST',
   'LICENSING_ENDPOINT_INVALID',
+  'TOO_MANY_REQUESTS',
 ];
 
 /** Lease signing algorithms a Leasehold server uses. */

@@ -27,6 +27,10 @@ export interface Config {
   housekeepingIntervalSeconds: number;
   /** Addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-For gives the client address. */
   trustProxy: string[];
+  /** Failed key and lease lookups a client address may make per minute on the licensing API; 0 is no limit. */
+  licensingFailuresPerMinute: number;
+  /** Seconds an address that went over that limit is refused. */
+  licensingBlockSeconds: number;
 }
 
 /** What the command line gives; every field may also come from the environment. */
@@ -141,5 +145,7 @@ export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = proce
     leaseRetentionDays: integer('lease retention days', env.LEASEHOLD_LEASE_RETENTION_DAYS ?? '30', 1, 36_500),
     housekeepingIntervalSeconds: integer('housekeeping interval', env.LEASEHOLD_HOUSEKEEPING_INTERVAL_SECONDS ?? '3600', 0, 7 * 86_400),
     trustProxy: parseTrustProxy(env.LEASEHOLD_TRUST_PROXY ?? ''),
+    licensingFailuresPerMinute: integer('licensing failures per minute', env.LEASEHOLD_LICENSING_FAILURES_PER_MINUTE ?? '30', 0, 1_000_000),
+    licensingBlockSeconds: integer('licensing block seconds', env.LEASEHOLD_LICENSING_BLOCK_SECONDS ?? '60', 1, 86_400),
   };
 }

@@ -7,6 +7,7 @@ import { isUnavailable } from '../store/index.js';
 import type { LicensingErrorCode } from './error-codes.js';
 import { MESSAGE_OF, STATUS_OF } from './error-codes.js';
 import type { Licensing, LicensingContext } from './rules.js';
+import type { LookupThrottle } from './throttle.js';
 import {
   KeyParams,
   KeyValidateReply,
@@ -23,6 +24,8 @@ import {
 export interface LicensingRoutesOptions {
   licensing: Licensing;
   keychain: Keychain;
+  /** Limits failed key and lease lookups per client address. */
+  throttle: LookupThrottle;
   /** The licensing endpoint URL of an organization, built from the configured public URL. */
   endpointOf: (organizationId: string) => string;
 }
@@ -92,7 +95,7 @@ function fail(reply: FastifyReply, code: Exclude<LicensingErrorCode, 'INVALID_RE
  * the rules out, mapped to the seed's reply fields and a status in 400..409 for each error code.
  */
 export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async (app, opts) => {
-  const { licensing, keychain, endpointOf } = opts;
+  const { licensing, keychain, throttle, endpointOf } = opts;
 
   // Types are checked exactly as sent: no coercion, so an array or object where a string belongs is
   // refused. Each validator is compiled at its first use (see lazy-compile.ts), the Ajv at the first of all.
@@ -160,6 +163,19 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
 
   const ctx = (request: FastifyRequest) => request.licensingContext!;
 
+  /** 429 with Retry-After, in the route's reply shape (`body` holds its other fields). */
+  const tooMany = (reply: FastifyReply, waitMs: number, body: Record<string, unknown>) =>
+    fail(reply.header('retry-after', String(Math.max(1, Math.ceil(waitMs / 1000)))), 'TOO_MANY_REQUESTS', body);
+
+  /**
+   * Whether a key lookup from this address is refused before it is made: the address is blocked
+   * and this key did not succeed from it before. Returns the milliseconds left, or 0.
+   */
+  const keyRefused = (request: FastifyRequest, key: string) => {
+    const wait = throttle.blockedFor(request.ip);
+    return wait > 0 && !throttle.knowsKey(request.ip, ctx(request).organizationId, key) ? wait : 0;
+  };
+
   app.get(
     '/key/validate',
     {
@@ -174,12 +190,17 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
     },
     async (request, reply) => {
       const key = required((request.query as Raw).key, 'key');
+      const unknown = { isValid: false, expiry: null, leaseLimit: null, leasesUsed: null, validFor: [] };
+      const refused = keyRefused(request, key);
+      if (refused) return tooMany(reply, refused, unknown);
       const result = await licensing.validateKey(ctx(request), key);
+      if (result.ok || result.errorCode === 'KEY_EXPIRED') throttle.keySucceeded(request.ip, ctx(request).organizationId, key);
       if (result.ok) {
         return { isValid: true, errorCode: null, expiry: iso(result.expiry), leaseLimit: result.leaseLimit, leasesUsed: result.leasesUsed, validFor: result.validFor };
       }
       if (result.errorCode === 'KEY_INVALID') {
-        return fail(reply, 'KEY_INVALID', { isValid: false, expiry: null, leaseLimit: null, leasesUsed: null, validFor: [] });
+        const blocked = await throttle.failed(request.ip);
+        return blocked ? tooMany(reply, blocked, unknown) : fail(reply, 'KEY_INVALID', unknown);
       }
       return fail(reply, result.errorCode, {
         isValid: false,
@@ -208,9 +229,17 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
     async (request, reply) => {
       const p = merged(request);
       const key = required(p.key, 'key');
+      const none = { success: false, lease: null, expiry: null, validFor: null };
+      const refused = keyRefused(request, key);
+      if (refused) return tooMany(reply, refused, none);
       const result = await licensing.obtainLease(ctx(request), key, seconds(p.expiry), p.clientId ?? undefined);
+      if (result.ok || result.errorCode !== 'KEY_INVALID') throttle.keySucceeded(request.ip, ctx(request).organizationId, key);
       if (result.ok) return { success: true, errorCode: null, lease: result.lease, expiry: iso(result.expiry), validFor: result.validFor };
-      return fail(reply, result.errorCode, { success: false, lease: null, expiry: null, validFor: null });
+      if (result.errorCode === 'KEY_INVALID') {
+        const blocked = await throttle.failed(request.ip);
+        if (blocked) return tooMany(reply, blocked, none);
+      }
+      return fail(reply, result.errorCode, none);
     },
   );
 
@@ -230,6 +259,8 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       const lease = required((request.query as Raw).lease, 'lease');
       const result = await licensing.validateLease(ctx(request), lease);
       if (result.ok) return { isValid: true, errorCode: null, expiry: iso(result.expiry), validFor: result.validFor };
+      const blocked = result.errorCode === 'LEASE_INVALID' ? await throttle.failed(request.ip) : 0;
+      if (blocked) return tooMany(reply, blocked, { isValid: false, expiry: null, validFor: null });
       return fail(reply, result.errorCode, { isValid: false, expiry: 'expiry' in result ? iso(result.expiry) : null, validFor: null });
     },
   );
@@ -251,6 +282,8 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       const lease = required(p.lease, 'lease');
       const result = await licensing.renewLease(ctx(request), lease, seconds(p.expiry));
       if (result.ok) return { success: true, errorCode: null, expiry: iso(result.expiry), lease: result.lease };
+      const blocked = result.errorCode === 'LEASE_INVALID' ? await throttle.failed(request.ip) : 0;
+      if (blocked) return tooMany(reply, blocked, { success: false, expiry: null, lease: null });
       return fail(reply, result.errorCode, { success: false, expiry: 'expiry' in result ? iso(result.expiry) : null, lease: null });
     },
   );
@@ -271,6 +304,8 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       const lease = required(merged(request).lease, 'lease');
       const result = await licensing.releaseLease(ctx(request), lease);
       if (result.ok) return { success: true, errorCode: null };
+      const blocked = await throttle.failed(request.ip);
+      if (blocked) return tooMany(reply, blocked, { success: false });
       return fail(reply, result.errorCode, { success: false });
     },
   );

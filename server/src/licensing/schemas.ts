@@ -43,7 +43,7 @@ const validForOrNull = nullable<unknown[]>('array', { items: validForItems, desc
 
 export const KeyValidateReply = Type.Object({
   isValid: Type.Boolean(),
-  errorCode: errorCode(['KEY_INVALID', 'KEY_EXPIRED', 'INVALID_REQUEST']),
+  errorCode: errorCode(['KEY_INVALID', 'KEY_EXPIRED', 'INVALID_REQUEST', 'TOO_MANY_REQUESTS']),
   message,
   expiry: date,
   leaseLimit: nullable<number>('integer', { description: 'Most leases held at once; null is unlimited.' }),
@@ -53,7 +53,7 @@ export const KeyValidateReply = Type.Object({
 
 export const ObtainReply = Type.Object({
   success: Type.Boolean(),
-  errorCode: errorCode(['KEY_INVALID', 'KEY_EXPIRED', 'LEASE_LIMIT_REACHED', 'INVALID_REQUEST']),
+  errorCode: errorCode(['KEY_INVALID', 'KEY_EXPIRED', 'LEASE_LIMIT_REACHED', 'INVALID_REQUEST', 'TOO_MANY_REQUESTS']),
   message,
   lease: nullable<string>('string'),
   expiry: date,
@@ -62,7 +62,7 @@ export const ObtainReply = Type.Object({
 
 export const LeaseValidateReply = Type.Object({
   isValid: Type.Boolean(),
-  errorCode: errorCode(['LEASE_EXPIRED', 'LEASE_INVALID', 'LEASE_RELEASED', 'INVALID_REQUEST']),
+  errorCode: errorCode(['LEASE_EXPIRED', 'LEASE_INVALID', 'LEASE_RELEASED', 'INVALID_REQUEST', 'TOO_MANY_REQUESTS']),
   message,
   expiry: date,
   validFor: validForOrNull,
@@ -70,7 +70,7 @@ export const LeaseValidateReply = Type.Object({
 
 export const RenewReply = Type.Object({
   success: Type.Boolean(),
-  errorCode: errorCode(['LEASE_EXPIRED', 'LEASE_RELEASED', 'LEASE_INVALID', 'KEY_EXPIRED', 'KEY_INVALID', 'INVALID_REQUEST']),
+  errorCode: errorCode(['LEASE_EXPIRED', 'LEASE_RELEASED', 'LEASE_INVALID', 'KEY_EXPIRED', 'KEY_INVALID', 'INVALID_REQUEST', 'TOO_MANY_REQUESTS']),
   message,
   expiry: date,
   lease: nullable<string>('string'),
@@ -78,7 +78,7 @@ export const RenewReply = Type.Object({
 
 export const ReleaseReply = Type.Object({
   success: Type.Boolean(),
-  errorCode: errorCode(['LEASE_INVALID', 'INVALID_REQUEST']),
+  errorCode: errorCode(['LEASE_INVALID', 'INVALID_REQUEST', 'TOO_MANY_REQUESTS']),
   message,
 });
 

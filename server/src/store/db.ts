@@ -18,6 +18,7 @@ import { dirname } from 'node:path';
 import * as initial from './migrations/001_initial.js';
 import * as accounts from './migrations/002_accounts_audit_usage.js';
 import * as housekeeping from './migrations/003_lease_housekeeping.js';
+import * as licensingThrottle from './migrations/006_licensing_throttle.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '002_accounts_audit_usage': accounts,
   '003_lease_housekeeping': housekeeping,
+  '006_licensing_throttle': licensingThrottle,
 };
 
 const provider: MigrationProvider = {

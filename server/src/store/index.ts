@@ -10,10 +10,12 @@ import { TokenStore } from './tokens.js';
 import { AuditStore } from './audit.js';
 import { UsageStore } from './usage.js';
 import { UserStore } from './users.js';
+import { LicensingThrottleStore } from './licensing-throttle.js';
 
 export { ConflictError, NotFoundError } from './errors.js';
 export { isUnavailable } from './db.js';
 export type { Page, PageRequest } from './page.js';
+export type { FailureCount, FailurePolicy } from './licensing-throttle.js';
 
 /** Where the data lives. */
 export type DatabaseConfig =
@@ -54,6 +56,7 @@ export class Store {
   readonly users: UserStore;
   readonly audit: AuditStore;
   readonly usage: UsageStore;
+  readonly licensingThrottle: LicensingThrottleStore;
 
   constructor(private readonly db: Db) {
     this.organizations = new OrganizationStore(db);
@@ -66,6 +69,7 @@ export class Store {
     this.users = new UserStore(db);
     this.audit = new AuditStore(db);
     this.usage = new UsageStore(db);
+    this.licensingThrottle = new LicensingThrottleStore(db);
   }
 
   get dialect(): Dialect {

@@ -155,6 +155,16 @@ export interface UsageHourlyTable {
   refused: number;
 }
 
+/** Failed licensing lookups of one client address in its current window. */
+export interface LicensingThrottleTable {
+  address: string;
+  /** When the current counting window began, in ms since the epoch. */
+  window_start: number;
+  failures: number;
+  /** Until when the address is refused; 0 or past when it is not. */
+  blocked_until: number;
+}
+
 export interface Database {
   organization: OrganizationTable;
   signing_key: SigningKeyTable;
@@ -171,4 +181,5 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   audit_event: AuditEventTable;
   usage_hourly: UsageHourlyTable;
+  licensing_throttle: LicensingThrottleTable;
 }
