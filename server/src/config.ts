@@ -94,7 +94,10 @@ export function publicUrlFrom(text: string | undefined, host: string, port: numb
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('public URL must be http or https');
   if (url.search || url.hash || url.username || url.password) throw new ConfigError('public URL must not carry a query, fragment or credentials');
-  return url.toString().replace(/\/+$/, '');
+  const normalized = url.toString().replace(/\/+$/, '');
+  // It is every lease code's issuer claim, and lease codes have a size budget (keys/lease-code.ts).
+  if (normalized.length > 1024) throw new ConfigError('public URL must be at most 1024 characters');
+  return normalized;
 }
 
 /** A comma-separated list of IP addresses or CIDR ranges, at most 32. */

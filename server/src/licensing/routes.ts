@@ -281,10 +281,10 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       const p = merged(request);
       const lease = required(p.lease, 'lease');
       const result = await licensing.renewLease(ctx(request), lease, seconds(p.expiry));
-      if (result.ok) return { success: true, errorCode: null, expiry: iso(result.expiry), lease: result.lease };
+      if (result.ok) return { success: true, errorCode: null, expiry: iso(result.expiry), lease: result.lease, validFor: result.validFor };
       const blocked = result.errorCode === 'LEASE_INVALID' ? await throttle.failed(request.ip) : 0;
-      if (blocked) return tooMany(reply, blocked, { success: false, expiry: null, lease: null });
-      return fail(reply, result.errorCode, { success: false, expiry: 'expiry' in result ? iso(result.expiry) : null, lease: null });
+      if (blocked) return tooMany(reply, blocked, { success: false, expiry: null, lease: null, validFor: null });
+      return fail(reply, result.errorCode, { success: false, expiry: 'expiry' in result ? iso(result.expiry) : null, lease: null, validFor: null });
     },
   );
 

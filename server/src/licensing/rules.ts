@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { CurrentKey } from '../keys/keychain.js';
-import { claimedLeaseId, hashLeaseCode, leaseCodeMatches, signLeaseCode } from '../keys/lease-code.js';
+import { claimedLeaseId, hashLeaseCode, leaseCodeMatches, signLeaseWithin } from '../keys/lease-code.js';
 import type { Store } from '../store/index.js';
 import type { LeaseWithGrant, LeaseWithLicense, NewLease } from '../store/leases.js';
 import type { ValidForProduct } from '../store/licenses.js';
@@ -36,7 +36,7 @@ export type LeaseValidation =
   | { ok: false; errorCode: 'LEASE_RELEASED' | 'LEASE_EXPIRED'; expiry: number };
 
 export type RenewOutcome =
-  | { ok: true; lease: string; expiry: number }
+  | { ok: true; lease: string; expiry: number; validFor: ValidForProduct[] }
   | { ok: false; errorCode: 'LEASE_INVALID' | 'KEY_INVALID' }
   | { ok: false; errorCode: 'LEASE_RELEASED' | 'LEASE_EXPIRED' | 'KEY_EXPIRED'; expiry: number };
 
@@ -126,7 +126,7 @@ export class Licensing {
       now,
     });
     if (!next) return { ok: false, errorCode: 'KEY_EXPIRED', expiry: lease.expiresAt };
-    if (await this.store.leases.renew(lease.id, next.record, now)) return { ok: true, lease: next.code, expiry: next.record.expiresAt };
+    if (await this.store.leases.renew(lease.id, next.record, now)) return { ok: true, lease: next.code, expiry: next.record.expiresAt, validFor };
     // Another request changed the lease between our read and our write: say what it is now.
     const current = await this.store.leases.find(ctx.organizationId, lease.id);
     return (current && this.renewRefusal(current, this.clock.now())) ?? { ok: false, errorCode: 'LEASE_RELEASED', expiry: lease.expiresAt };
@@ -191,15 +191,11 @@ export class Licensing {
     if (p.licenseExpiry !== null) exp = Math.min(exp, Math.floor(p.licenseExpiry / 1000));
     if (exp * 1000 <= p.now) return undefined;
     const id = randomUUID();
-    const code = signLeaseCode(ctx.signer, {
-      iss: ctx.endpoint,
-      sub: p.licenseId,
-      jti: id,
-      iat,
-      exp,
-      ...(p.clientId !== null ? { cid: p.clientId } : {}),
-      validFor: p.validFor,
-    });
+    const code = signLeaseWithin(
+      ctx.signer,
+      { iss: ctx.endpoint, sub: p.licenseId, jti: id, iat, exp, ...(p.clientId !== null ? { cid: p.clientId } : {}) },
+      p.validFor,
+    );
     return {
       code,
       record: {

@@ -74,6 +74,7 @@ export const RenewReply = Type.Object({
   message,
   expiry: date,
   lease: nullable<string>('string'),
+  validFor: Type.Optional(validForOrNull),
 });
 
 export const ReleaseReply = Type.Object({
