@@ -103,7 +103,8 @@ export type LeaseValidation =
   | Unavailable;
 
 export type LeaseRenewed =
-  | { ok: true; kind: 'ok'; lease: string; expiry: Date }
+  /** `validFor`: what the new lease grants; null from a server whose renew reply does not say. */
+  | { ok: true; kind: 'ok'; lease: string; expiry: Date; validFor: ValidFor | null }
   | (Denied<'LEASE_EXPIRED' | 'LEASE_RELEASED' | 'LEASE_INVALID' | 'KEY_EXPIRED' | 'KEY_INVALID' | Common> & { expiry: Date | null })
   | Unavailable;
 
@@ -123,7 +124,16 @@ export interface LeaseClaims {
   exp: number;
   /** The client id, when the client gave one. */
   cid?: string;
-  validFor: ValidFor;
+  /**
+   * What the license grants: in full, or by name only (descriptions null) when the full text would
+   * make the code too long. Absent when `vfd` stands for it.
+   */
+  validFor?: ValidFor;
+  /**
+   * When the grant is too large for the code: the SHA-256 (base64url) of the full `validFor` the
+   * obtain or renew reply carried, which `validForDigest` recomputes.
+   */
+  vfd?: string;
 }
 
 /** Why a lease failed offline verification. */
@@ -134,7 +144,9 @@ export type VerificationFailure =
   | 'signature'
   | 'issuer'
   | 'expired'
-  | 'no-lease';
+  | 'no-lease'
+  /** The lease names what it grants by digest only, and no matching `validFor` was given with it. */
+  | 'valid-for';
 
 export interface VerifiedLease {
   ok: true;
