@@ -92,7 +92,8 @@ function fail(reply: FastifyReply, code: Exclude<LicensingErrorCode, 'INVALID_RE
 
 /**
  * The seed's licensing API under /licensing/{organizationId}. HTTP only: parameters in, outcome of
- * the rules out, mapped to the seed's reply fields and a status in 400..409 for each error code.
+ * the rules out, mapped to the seed's reply fields and a status for each error code (400..409, and
+ * 429 for an address blocked after too many failed lookups, see throttle.ts).
  */
 export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async (app, opts) => {
   const { licensing, keychain, throttle, endpointOf } = opts;
