@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../src/app.js';
+import { ConfigError, resolveConfig } from '../src/config.js';
 import { openStore } from '../src/store/index.js';
 import { createLicense, startTestServer, type TestLicense, type TestServer } from './helpers.js';
 
@@ -169,6 +170,16 @@ describe('housekeeping of lookup failures', () => {
 });
 
 describe('the lookup limit is configurable', () => {
+  it('reads its settings from the environment, with defaults, and refuses bad values', () => {
+    const config = (env: Record<string, string>) => resolveConfig({ database: ':memory:' }, env);
+    assert.deepEqual([config({}).licensingFailuresPerMinute, config({}).licensingBlockSeconds], [30, 60]);
+    const set = config({ LEASEHOLD_LICENSING_FAILURES_PER_MINUTE: '0', LEASEHOLD_LICENSING_BLOCK_SECONDS: '900' });
+    assert.deepEqual([set.licensingFailuresPerMinute, set.licensingBlockSeconds], [0, 900]);
+    for (const env of [{ LEASEHOLD_LICENSING_FAILURES_PER_MINUTE: '-1' }, { LEASEHOLD_LICENSING_FAILURES_PER_MINUTE: 'many' }, { LEASEHOLD_LICENSING_BLOCK_SECONDS: '0' }, { LEASEHOLD_LICENSING_BLOCK_SECONDS: '86401' }] as Record<string, string>[]) {
+      assert.throws(() => config(env), ConfigError, JSON.stringify(env));
+    }
+  });
+
   it('blocks after the configured number for the configured time, and 0 turns it off', async () => {
     const strict = await startTestServer({ env: { LEASEHOLD_LICENSING_FAILURES_PER_MINUTE: '3', LEASEHOLD_LICENSING_BLOCK_SECONDS: '300' } });
     const off = await startTestServer({ env: { LEASEHOLD_LICENSING_FAILURES_PER_MINUTE: '0' } });
