@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, createPrivateKey, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { LEASE_CODE_BUDGET } from '../src/keys/lease-code.js';
+import { ConfigError, resolveConfig } from '../src/config.js';
+import { generateSigningKey } from '../src/keys/algorithms.js';
+import { LEASE_CODE_BUDGET, signLeaseWithin } from '../src/keys/lease-code.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
 type ValidFor = { product: string; productDescription: string | null; features: { feature: string; featureDescription: string | null }[] }[];
@@ -119,4 +121,28 @@ describe('every lease code the server issues is accepted by every endpoint, what
       assert.equal(key.leasesUsed, 0, 'every seat was given back');
     });
   }
+});
+
+describe('the issuer claim is bounded', () => {
+  it('refuses a public URL over 1024 characters, which every lease code carries', () => {
+    const url = (length: number) => `https://licenses.example.test/${'a'.repeat(length - 30)}`;
+    assert.equal(resolveConfig({ publicUrl: url(1024), database: ':memory:' }, {}).publicUrl.length, 1024);
+    assert.throws(() => resolveConfig({ publicUrl: url(1025), database: ':memory:' }, {}), ConfigError);
+  });
+
+  it('keeps the digest form within the budget with the longest issuer and client id, exactly as estimated', () => {
+    const pair = generateSigningKey('RS256');
+    const signer = { kid: randomUUID(), algorithm: 'RS256' as const, privateKey: createPrivateKey(pair.privateKeyPem) };
+    // 256 control characters, each written as a six-character JSON escape.
+    const claims = { iss: `https://licenses.example.test/${'a'.repeat(994)}/licensing/${randomUUID()}`, sub: randomUUID(), jti: randomUUID(), iat: 1, exp: 2, cid: '\u0001'.repeat(256) };
+    const huge = [{ product: 'p', productDescription: null, features: Array.from({ length: 1000 }, (_, i) => ({ feature: `f${i}`.padEnd(100, 'x'), featureDescription: null })) }];
+    const code = signLeaseWithin(signer, claims, huge);
+    assert.ok(code.length <= LEASE_CODE_BUDGET, `${code.length}`);
+    assert.ok(claimsOf(code).vfd);
+    // A grant whose code lands right at the budget: the estimate matches the signed length.
+    for (let n = 1; n < 60; n++) {
+      const grant = [{ product: 'p', productDescription: null, features: Array.from({ length: n }, (_, i) => ({ feature: `f${i}`.padEnd(100, 'x'), featureDescription: null })) }];
+      assert.ok(signLeaseWithin(signer, { ...claims, cid: 'c' }, grant).length <= LEASE_CODE_BUDGET);
+    }
+  });
 });
