@@ -3,6 +3,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../src/app.js';
 import { ConfigError, resolveConfig } from '../src/config.js';
+import { addressKey } from '../src/licensing/throttle.js';
 import { openStore } from '../src/store/index.js';
 import { createLicense, startTestServer, type TestLicense, type TestServer } from './helpers.js';
 
@@ -105,6 +106,21 @@ describe('failed licensing lookups are limited per client address', () => {
       assert.equal(res.statusCode, 404);
     }
     assertTooMany(await from(server.app, server.licensingPath, '192.0.2.50', '203.0.113.200').validateKey(wrongKey()));
+    server.clock.advance(3600);
+  });
+
+  it('counts an IPv6 client by its /64 network, and an IPv4-mapped address as IPv4', async () => {
+    assert.equal(addressKey('2001:DB8:0:0a::1'), '2001:db8:0:a::/64');
+    assert.equal(addressKey('2001:db8::'), '2001:db8:0:0::/64');
+    assert.equal(addressKey('fe80::1%eth0'), 'fe80:0:0:0::/64');
+    assert.equal(addressKey('1:2:3:4:5:6:7:8'), '1:2:3:4::/64');
+    assert.equal(addressKey('::ffff:198.51.100.9'), '198.51.100.9');
+    assert.equal(addressKey('198.51.100.9'), '198.51.100.9');
+    for (let i = 1; i <= 30; i++) {
+      assert.equal((await from(server.app, server.licensingPath, `2001:db8:5:6::${i.toString(16)}`).validateKey(wrongKey())).statusCode, 404);
+    }
+    assertTooMany(await from(server.app, server.licensingPath, '2001:db8:5:6:ffff:1:2:3').validateKey(wrongKey()));
+    assert.equal((await from(server.app, server.licensingPath, '2001:db8:5:7::1').validateKey(wrongKey())).statusCode, 404, 'the next /64 is another client');
     server.clock.advance(3600);
   });
 

@@ -7,7 +7,7 @@ import { isUnavailable } from '../store/index.js';
 import type { LicensingErrorCode } from './error-codes.js';
 import { MESSAGE_OF, STATUS_OF } from './error-codes.js';
 import type { Licensing, LicensingContext } from './rules.js';
-import type { LookupThrottle } from './throttle.js';
+import { addressKey, type LookupThrottle } from './throttle.js';
 import {
   KeyParams,
   KeyValidateReply,
@@ -164,6 +164,9 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
 
   const ctx = (request: FastifyRequest) => request.licensingContext!;
 
+  /** Who the lookup limit counts: the client address (behind a trusted proxy, the forwarded one), IPv6 by /64. */
+  const client = (request: FastifyRequest) => addressKey(request.ip ?? '');
+
   /** 429 with Retry-After, in the route's reply shape (`body` holds its other fields). */
   const tooMany = (reply: FastifyReply, waitMs: number, body: Record<string, unknown>) =>
     fail(reply.header('retry-after', String(Math.max(1, Math.ceil(waitMs / 1000)))), 'TOO_MANY_REQUESTS', body);
@@ -173,8 +176,8 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
    * and this key did not succeed from it before. Returns the milliseconds left, or 0.
    */
   const keyRefused = (request: FastifyRequest, key: string) => {
-    const wait = throttle.blockedFor(request.ip);
-    return wait > 0 && !throttle.knowsKey(request.ip, ctx(request).organizationId, key) ? wait : 0;
+    const wait = throttle.blockedFor(client(request));
+    return wait > 0 && !throttle.knowsKey(client(request), ctx(request).organizationId, key) ? wait : 0;
   };
 
   app.get(
@@ -195,12 +198,12 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       const refused = keyRefused(request, key);
       if (refused) return tooMany(reply, refused, unknown);
       const result = await licensing.validateKey(ctx(request), key);
-      if (result.ok || result.errorCode === 'KEY_EXPIRED') throttle.keySucceeded(request.ip, ctx(request).organizationId, key);
+      if (result.ok || result.errorCode === 'KEY_EXPIRED') throttle.keySucceeded(client(request), ctx(request).organizationId, key);
       if (result.ok) {
         return { isValid: true, errorCode: null, expiry: iso(result.expiry), leaseLimit: result.leaseLimit, leasesUsed: result.leasesUsed, validFor: result.validFor };
       }
       if (result.errorCode === 'KEY_INVALID') {
-        const blocked = await throttle.failed(request.ip);
+        const blocked = await throttle.failed(client(request));
         return blocked ? tooMany(reply, blocked, unknown) : fail(reply, 'KEY_INVALID', unknown);
       }
       return fail(reply, result.errorCode, {
@@ -234,10 +237,10 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       const refused = keyRefused(request, key);
       if (refused) return tooMany(reply, refused, none);
       const result = await licensing.obtainLease(ctx(request), key, seconds(p.expiry), p.clientId ?? undefined);
-      if (result.ok || result.errorCode !== 'KEY_INVALID') throttle.keySucceeded(request.ip, ctx(request).organizationId, key);
+      if (result.ok || result.errorCode !== 'KEY_INVALID') throttle.keySucceeded(client(request), ctx(request).organizationId, key);
       if (result.ok) return { success: true, errorCode: null, lease: result.lease, expiry: iso(result.expiry), validFor: result.validFor };
       if (result.errorCode === 'KEY_INVALID') {
-        const blocked = await throttle.failed(request.ip);
+        const blocked = await throttle.failed(client(request));
         if (blocked) return tooMany(reply, blocked, none);
       }
       return fail(reply, result.errorCode, none);
@@ -260,7 +263,7 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       const lease = required((request.query as Raw).lease, 'lease');
       const result = await licensing.validateLease(ctx(request), lease);
       if (result.ok) return { isValid: true, errorCode: null, expiry: iso(result.expiry), validFor: result.validFor };
-      const blocked = result.errorCode === 'LEASE_INVALID' ? await throttle.failed(request.ip) : 0;
+      const blocked = result.errorCode === 'LEASE_INVALID' ? await throttle.failed(client(request)) : 0;
       if (blocked) return tooMany(reply, blocked, { isValid: false, expiry: null, validFor: null });
       return fail(reply, result.errorCode, { isValid: false, expiry: 'expiry' in result ? iso(result.expiry) : null, validFor: null });
     },
@@ -283,7 +286,7 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       const lease = required(p.lease, 'lease');
       const result = await licensing.renewLease(ctx(request), lease, seconds(p.expiry));
       if (result.ok) return { success: true, errorCode: null, expiry: iso(result.expiry), lease: result.lease, validFor: result.validFor };
-      const blocked = result.errorCode === 'LEASE_INVALID' ? await throttle.failed(request.ip) : 0;
+      const blocked = result.errorCode === 'LEASE_INVALID' ? await throttle.failed(client(request)) : 0;
       if (blocked) return tooMany(reply, blocked, { success: false, expiry: null, lease: null, validFor: null });
       return fail(reply, result.errorCode, { success: false, expiry: 'expiry' in result ? iso(result.expiry) : null, lease: null, validFor: null });
     },
@@ -305,7 +308,7 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       const lease = required(merged(request).lease, 'lease');
       const result = await licensing.releaseLease(ctx(request), lease);
       if (result.ok) return { success: true, errorCode: null };
-      const blocked = await throttle.failed(request.ip);
+      const blocked = await throttle.failed(client(request));
       if (blocked) return tooMany(reply, blocked, { success: false });
       return fail(reply, result.errorCode, { success: false });
     },

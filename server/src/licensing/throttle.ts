@@ -89,6 +89,22 @@ export class LookupThrottle {
   }
 }
 
+/**
+ * What the limit counts for a client address: an IPv4 address as it is (also when IPv4-mapped,
+ * `::ffff:192.0.2.1`), an IPv6 address by its /64 network, since one subscriber or host usually
+ * holds a whole /64 and could otherwise spread its guesses over 2^64 addresses.
+ */
+export function addressKey(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail] = ip.split('%')[0]!.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
 /** Keys are remembered by digest, not kept in memory as they are. */
 function digest(organizationId: string, key: string): string {
   return createHash('sha256').update(organizationId).update('\u0000').update(key).digest('base64url');
