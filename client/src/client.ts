@@ -107,6 +107,11 @@ export class LicenseClient {
    * application may store it and set it again after a restart.
    */
   lease: string | undefined;
+  /**
+   * What the current lease grants, as the server's obtain or renew reply said. Offline
+   * verification of the current lease checks it against the lease (see verifyLeaseOffline).
+   */
+  leaseValidFor: ValidFor | undefined;
   readonly clock: Clock;
   private readonly options: LicenseClientOptions;
   private readonly http: HttpContext;
@@ -170,7 +175,8 @@ export class LicenseClient {
     const expiry = date(r.body.expiry);
     if (typeof lease !== 'string' || !expiry) return unavailable('protocol', 'the obtain reply carries no lease or expiry', { status: r.status });
     this.lease = lease;
-    return { ok: true, kind: 'ok', lease, expiry, validFor: validFor(r.body.validFor) };
+    this.leaseValidFor = validFor(r.body.validFor);
+    return { ok: true, kind: 'ok', lease, expiry, validFor: this.leaseValidFor };
   }
 
   /** GET /lease/validate: asks the server whether the lease (default: the current one) is still good. */
@@ -197,8 +203,13 @@ export class LicenseClient {
     const next = r.body.lease;
     const expiry = date(r.body.expiry);
     if (typeof next !== 'string' || !expiry) return unavailable('protocol', 'the renew reply carries no lease or expiry', { status: r.status });
-    if (this.lease === lease || this.lease === undefined) this.lease = next;
-    return { ok: true, kind: 'ok', lease: next, expiry };
+    // Servers before the renew reply carried validFor grant what the renewed lease granted.
+    const granted = Array.isArray(r.body.validFor) ? (r.body.validFor as ValidFor) : null;
+    if (this.lease === lease || this.lease === undefined) {
+      this.lease = next;
+      if (granted) this.leaseValidFor = granted;
+    }
+    return { ok: true, kind: 'ok', lease: next, expiry, validFor: granted };
   }
 
   /** POST /lease/release: gives the seat back. Releasing the current lease clears it. */
@@ -207,7 +218,10 @@ export class LicenseClient {
     const r = await call(this.http, 'POST', `${this.endpoint}/lease/release`, { lease }, 'success', options);
     if (r.kind === 'unavailable') return r;
     if (r.kind === 'denied') return denied(r);
-    if (this.lease === lease) this.lease = undefined;
+    if (this.lease === lease) {
+      this.lease = undefined;
+      this.leaseValidFor = undefined;
+    }
     return { ok: true, kind: 'ok' };
   }
 
@@ -215,9 +229,11 @@ export class LicenseClient {
    * Verifies a lease (default: the current one) without asking the server whether it is still
    * held: its signature against the organization's key, its algorithm, its issuer and its expiry
    * (with a small clock-skew allowance). Answers Unavailable only when the keys are needed and
-   * cannot be fetched.
+   * cannot be fetched. `validFor` is what the server answered with the lease (default: the
+   * current lease's, from its obtain or renew reply): a lease whose license grants too much for
+   * its code carries only a digest of it, checked against this (else rejected, 'valid-for').
    */
-  async verifyLeaseOffline(lease: string | undefined = this.lease): Promise<OfflineVerification> {
+  async verifyLeaseOffline(lease: string | undefined = this.lease, validFor?: ValidFor | null): Promise<OfflineVerification> {
     if (!lease) return rejected('no-lease', 'no lease: obtain one first or pass one');
     const decoded = decodeLease(lease);
     if (!decoded) return rejected('malformed', 'not a lease code: expected a compact JWS with lease claims');
@@ -256,6 +272,7 @@ export class LicenseClient {
       issuer: this.options.issuer ?? this.endpoint,
       now: this.clock.now(),
       clockSkewSeconds: this.options.clockSkewSeconds ?? 60,
+      validFor: validFor ?? (lease === this.lease ? this.leaseValidFor : undefined),
     });
   }
 

@@ -31,6 +31,13 @@ export function base64UrlDecode(text: string): Uint8Array | undefined {
   }
 }
 
+/** Encodes base64url without padding. */
+export function base64UrlEncode(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 /** Decodes standard base64 (whitespace allowed), or undefined. */
 export function base64Decode(text: string): Uint8Array | undefined {
   const compact = text.replace(/\s+/g, '');

@@ -1,7 +1,7 @@
 import type { LicenseClient } from './client.js';
 import { MAX_TIMER_MS } from './clock.js';
 import { Emitter } from './emitter.js';
-import { decodeLease } from './lease.js';
+import { decodeLease, grantOf } from './lease.js';
 import { nodeProcess } from './node.js';
 import { hasFeature, type Denied, type LicensingErrorCode, type Unavailable, type ValidFor } from './types.js';
 
@@ -205,7 +205,7 @@ export class SeatKeeper extends Emitter<SeatKeeperEvents> {
     const sentAt = this.now();
     const r = await this.client.obtainLease({ leaseSeconds: this.options.leaseSeconds, signal: this.abort?.signal });
     if (r.ok) {
-      this.take(r.lease, r.expiry, r.validFor, sentAt);
+      this.take(r.lease, r.expiry, await granted(r.lease, r.validFor), sentAt);
       if (gen !== this.generation) return;
       this.recovered();
       this.status = 'held';
@@ -243,8 +243,9 @@ export class SeatKeeper extends Emitter<SeatKeeperEvents> {
     const sentAt = this.now();
     const r = await this.client.renewLease({ lease: seat.code, leaseSeconds: this.options.leaseSeconds, signal: this.abort?.signal });
     if (r.ok) {
+      const validFor = await granted(r.lease, r.validFor ?? seat.validFor);
       const lostMeanwhile = this.seat !== seat;
-      this.take(r.lease, r.expiry, seat.validFor, sentAt);
+      this.take(r.lease, r.expiry, validFor, sentAt);
       if (gen !== this.generation) return;
       this.recovered();
       this.status = 'held';
@@ -314,7 +315,7 @@ export class SeatKeeper extends Emitter<SeatKeeperEvents> {
   private take(code: string, expiry: Date, validFor: ValidFor, sentAt: number): void {
     const claims = decodeLease(code)?.claims;
     const life = Math.max(0, claims ? (claims.exp - claims.iat) * 1000 : expiry.getTime() - sentAt);
-    this.seat = { code, expiry, validFor: claims?.validFor ?? validFor, sentAt, life, expiresAt: sentAt + life };
+    this.seat = { code, expiry, validFor, sentAt, life, expiresAt: sentAt + life };
     this.expiryTimer?.clear();
     this.expiryTimer = this.armAt(this.seat.expiresAt, () => {
       this.expiryTimer = undefined;
@@ -441,4 +442,14 @@ export class SeatKeeper extends Emitter<SeatKeeperEvents> {
     for (const [signal, handler] of this.signalHandlers) proc?.removeListener(signal, handler);
     this.signalHandlers = [];
   }
+}
+
+/**
+ * What a lease the server just gave grants: its claims decide (see grantOf), the reply adds the
+ * descriptions; a digest-only lease whose reply does not match it grants nothing.
+ */
+async function granted(code: string, replied: ValidFor): Promise<ValidFor> {
+  const claims = decodeLease(code)?.claims;
+  if (!claims) return replied;
+  return (await grantOf(claims, replied)) ?? [];
 }

@@ -1,4 +1,4 @@
-import { base64Decode, base64UrlDecode, buffer, utf8Decode, utf8Encode } from './encoding.js';
+import { base64Decode, base64UrlDecode, base64UrlEncode, buffer, utf8Decode, utf8Encode } from './encoding.js';
 import {
   hasFeature,
   hasProduct,
@@ -72,8 +72,38 @@ export function decodeLease(lease: string): DecodedLease | undefined {
   if (typeof c.iss !== 'string' || typeof c.sub !== 'string' || typeof c.jti !== 'string') return undefined;
   if (typeof c.iat !== 'number' || typeof c.exp !== 'number' || !Number.isFinite(c.iat) || !Number.isFinite(c.exp)) return undefined;
   if (c.cid !== undefined && typeof c.cid !== 'string') return undefined;
-  if (!isValidFor(c.validFor)) return undefined;
+  // What the lease grants, in the claims or (too large for them) as a digest of it.
+  if (c.validFor === undefined ? typeof c.vfd !== 'string' : !isValidFor(c.validFor)) return undefined;
   return { header: header as LeaseHeader, claims: c as unknown as LeaseClaims, signingInput: utf8Encode(`${h}.${p}`), signature };
+}
+
+/**
+ * The digest a lease code carries (`vfd`) when what its license grants is too large for it:
+ * SHA-256, base64url, of the UTF-8 JSON text of
+ * `[[product, productDescription, [[feature, featureDescription], ...]], ...]`.
+ */
+export async function validForDigest(validFor: ValidFor): Promise<string> {
+  const canonical = validFor.map((p) => [p.product, p.productDescription ?? null, p.features.map((f) => [f.feature, f.featureDescription ?? null])]);
+  const digest = await (await webCrypto()).subtle.digest('SHA-256', buffer(utf8Encode(JSON.stringify(canonical))));
+  return base64UrlEncode(new Uint8Array(digest));
+}
+
+/** True when two grants name the same products and features (descriptions aside). */
+function sameNames(a: ValidFor, b: ValidFor): boolean {
+  const names = (v: ValidFor) => JSON.stringify(v.map((p) => [p.product, p.features.map((f) => f.feature)]));
+  return names(a) === names(b);
+}
+
+/**
+ * What a lease grants, from its claims and the `validFor` the server answered with it (obtain or
+ * renew). The claims decide: a reply is used for its descriptions when it names the same
+ * products and features as the claims, or, when the claims carry only the digest `vfd`, when it
+ * matches that digest. Undefined when the claims carry a digest that no given reply matches.
+ */
+export async function grantOf(claims: LeaseClaims, replied: ValidFor | null | undefined): Promise<ValidFor | undefined> {
+  if (claims.validFor) return replied && sameNames(claims.validFor, replied) ? replied : claims.validFor;
+  if (replied && claims.vfd !== undefined && (await validForDigest(replied)) === claims.vfd) return replied;
+  return undefined;
 }
 
 // --- keys -------------------------------------------------------------------------------------
@@ -179,6 +209,8 @@ export interface VerifyContext {
   issuer: string | undefined;
   now: number;
   clockSkewSeconds: number;
+  /** The validFor the server answered with the lease, when known. */
+  validFor?: ValidFor | null;
 }
 
 export function normalizeUrl(url: string): string {
@@ -227,14 +259,21 @@ export function checkHeader(decoded: DecodedLease, algorithms: readonly SigningA
   return alg as SigningAlgorithm;
 }
 
-/** Claim checks after the signature verified: issuer and expiry (with the skew allowance). */
-export function checkClaims(lease: string, decoded: DecodedLease, alg: SigningAlgorithm, ctx: VerifyContext): VerifiedLease | LeaseRejected {
+/**
+ * Claim checks after the signature verified: issuer, expiry (with the skew allowance), and what
+ * the lease grants (see `grantOf`; `ctx.validFor` is the reply's, needed for a digest-only lease).
+ */
+export async function checkClaims(lease: string, decoded: DecodedLease, alg: SigningAlgorithm, ctx: VerifyContext): Promise<VerifiedLease | LeaseRejected> {
   const { claims } = decoded;
   if (ctx.issuer !== undefined && normalizeUrl(claims.iss) !== normalizeUrl(ctx.issuer)) {
     return rejected('issuer', `lease issued by "${claims.iss}", expected "${ctx.issuer}"`);
   }
   if (ctx.now >= (claims.exp + ctx.clockSkewSeconds) * 1000) {
     return rejected('expired', `lease expired at ${new Date(claims.exp * 1000).toISOString()}`);
+  }
+  const validFor = await grantOf(claims, ctx.validFor);
+  if (!validFor) {
+    return rejected('valid-for', 'the lease names what it grants by digest only (vfd): pass the validFor the server answered with it, which must match');
   }
   return {
     ok: true,
@@ -248,9 +287,9 @@ export function checkClaims(lease: string, decoded: DecodedLease, alg: SigningAl
     clientId: claims.cid ?? null,
     issuedAt: new Date(claims.iat * 1000),
     expiry: new Date(claims.exp * 1000),
-    validFor: claims.validFor,
-    hasFeature: (product, feature) => hasFeature(claims.validFor, product, feature),
-    hasProduct: (product) => hasProduct(claims.validFor, product),
+    validFor,
+    hasFeature: (product, feature) => hasFeature(validFor, product, feature),
+    hasProduct: (product) => hasProduct(validFor, product),
   };
 }
 
@@ -265,6 +304,12 @@ export interface VerifyLeaseOptions {
   clockSkewSeconds?: number;
   /** The time to check expiry against, in ms since the epoch; default now. */
   now?: number;
+  /**
+   * The `validFor` of the obtain or renew reply that gave this lease. Needed only for a lease of a
+   * license too large for its code to carry the grant (it carries a digest, `vfd`, checked against
+   * this); otherwise it only adds the descriptions a name-only lease leaves out.
+   */
+  validFor?: ValidFor | null;
 }
 
 /**
@@ -287,5 +332,6 @@ export async function verifyLease(lease: string, options: VerifyLeaseOptions): P
     issuer: options.issuer,
     now: options.now ?? Date.now(),
     clockSkewSeconds: options.clockSkewSeconds ?? 60,
+    validFor: options.validFor,
   });
 }

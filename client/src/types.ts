@@ -1,4 +1,4 @@
-/** The error codes of the licensing API: the ExaLicense seed's six, and the two Leasehold adds. */
+/** The error codes of the licensing API: the ExaLicense seed's six, and the three Leasehold adds. */
 export type LicensingErrorCode =
   | 'KEY_INVALID'
   | 'KEY_EXPIRED'
@@ -9,7 +9,12 @@ export type LicensingErrorCode =
   /** Malformed parameters (a 400), or a call made without the key or lease it needs. */
   | 'INVALID_REQUEST'
   /** No organization has this licensing endpoint (a 404 before anything else is looked up). */
-  | 'LICENSING_ENDPOINT_INVALID';
+  | 'LICENSING_ENDPOINT_INVALID'
+  /**
+   * Too many failed key or lease lookups from this address (a 429 with Retry-After). The client
+   * reports it as `unavailable` with `retryAfterMs`, never as a verdict on the license.
+   */
+  | 'TOO_MANY_REQUESTS';
 
 export const LICENSING_ERROR_CODES: readonly LicensingErrorCode[] = [
   'KEY_INVALID',
@@ -20,6 +25,7 @@ export const LICENSING_ERROR_CODES: readonly LicensingErrorCode[] = [
   'LEASE_EXPIRED',
   'INVALID_REQUEST',
   'LICENSING_ENDPOINT_INVALID',
+  'TOO_MANY_REQUESTS',
 ];
 
 /** Lease signing algorithms a Leasehold server uses. */
@@ -97,7 +103,8 @@ export type LeaseValidation =
   | Unavailable;
 
 export type LeaseRenewed =
-  | { ok: true; kind: 'ok'; lease: string; expiry: Date }
+  /** `validFor`: what the new lease grants; null from a server whose renew reply does not say. */
+  | { ok: true; kind: 'ok'; lease: string; expiry: Date; validFor: ValidFor | null }
   | (Denied<'LEASE_EXPIRED' | 'LEASE_RELEASED' | 'LEASE_INVALID' | 'KEY_EXPIRED' | 'KEY_INVALID' | Common> & { expiry: Date | null })
   | Unavailable;
 
@@ -117,7 +124,16 @@ export interface LeaseClaims {
   exp: number;
   /** The client id, when the client gave one. */
   cid?: string;
-  validFor: ValidFor;
+  /**
+   * What the license grants: in full, or by name only (descriptions null) when the full text would
+   * make the code too long. Absent when `vfd` stands for it.
+   */
+  validFor?: ValidFor;
+  /**
+   * When the grant is too large for the code: the SHA-256 (base64url) of the full `validFor` the
+   * obtain or renew reply carried, which `validForDigest` recomputes.
+   */
+  vfd?: string;
 }
 
 /** Why a lease failed offline verification. */
@@ -128,7 +144,9 @@ export type VerificationFailure =
   | 'signature'
   | 'issuer'
   | 'expired'
-  | 'no-lease';
+  | 'no-lease'
+  /** The lease names what it grants by digest only, and no matching `validFor` was given with it. */
+  | 'valid-for';
 
 export interface VerifiedLease {
   ok: true;

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { Licensing } from './licensing/rules.js';
 import { UsageRecorder } from './licensing/usage-recorder.js';
 import { licensingRoutes } from './licensing/routes.js';
+import { LookupThrottle } from './licensing/throttle.js';
 import type { Store } from './store/index.js';
 
 export interface AppOptions {
@@ -68,7 +69,8 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
     // Requests that arrive while closing get our own 503 (below), with Retry-After and the API's error shape.
     return503OnClosing: false,
     // Only the listed proxies (LEASEHOLD_TRUST_PROXY) may tell the client's address, which only
-    // sign-in throttling uses; identity and URLs never come from request headers.
+    // sign-in throttling and the licensing lookup limit use; identity and URLs never come from
+    // request headers.
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     forceCloseConnections: 'idle',
     requestTimeout: 30_000,
@@ -169,7 +171,8 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
 
   await serveWebApp(app, webRoot ?? DEFAULT_WEB_ROOT);
 
-  await app.register(licensingRoutes, { prefix: '/licensing/:organizationId', licensing, keychain, endpointOf });
+  const throttle = new LookupThrottle(store, clock, { failuresPerMinute: config.licensingFailuresPerMinute, blockSeconds: config.licensingBlockSeconds });
+  await app.register(licensingRoutes, { prefix: '/licensing/:organizationId', licensing, keychain, throttle, endpointOf });
   await app.register(adminApi, { prefix: '/api/v1', store, clock, keychain, endpointOf, passwords, secureCookies: config.publicUrl.startsWith('https:') });
   return app;
 }

@@ -35,6 +35,10 @@ export interface Config {
   passwordHashQueue: number;
   /** Where the key that seals private signing keys and license key codes comes from. */
   secretKey: SecretKeySource;
+  /** Failed key and lease lookups a client address may make per minute on the licensing API; 0 is no limit. */
+  licensingFailuresPerMinute: number;
+  /** Seconds an address that went over that limit is refused. */
+  licensingBlockSeconds: number;
 }
 
 /** What the command line gives; every field may also come from the environment. */
@@ -98,7 +102,10 @@ export function publicUrlFrom(text: string | undefined, host: string, port: numb
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('public URL must be http or https');
   if (url.search || url.hash || url.username || url.password) throw new ConfigError('public URL must not carry a query, fragment or credentials');
-  return url.toString().replace(/\/+$/, '');
+  const normalized = url.toString().replace(/\/+$/, '');
+  // It is every lease code's issuer claim, and lease codes have a size budget (keys/lease-code.ts).
+  if (normalized.length > 1024) throw new ConfigError('public URL must be at most 1024 characters');
+  return normalized;
 }
 
 /** A comma-separated list of IP addresses or CIDR ranges, at most 32. */
@@ -175,5 +182,7 @@ export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = proce
     passwordHashConcurrency,
     passwordHashQueue: integer('password hash queue', env.LEASEHOLD_PASSWORD_HASH_QUEUE ?? String(2 * passwordHashConcurrency), 0, 10_000),
     secretKey: secretKeySource(database, env, cwd),
+    licensingFailuresPerMinute: integer('licensing failures per minute', env.LEASEHOLD_LICENSING_FAILURES_PER_MINUTE ?? '30', 0, 1_000_000),
+    licensingBlockSeconds: integer('licensing block seconds', env.LEASEHOLD_LICENSING_BLOCK_SECONDS ?? '60', 1, 86_400),
   };
 }

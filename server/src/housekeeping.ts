@@ -19,7 +19,7 @@ export interface HousekeepingResult {
 
 /**
  * Deletes what nobody needs any more: leases that ended (released, superseded) or expired more than
- * `retentionDays` ago, and expired sign-in sessions. It deletes in bounded batches; several
+ * `retentionDays` ago, expired sign-in sessions, and throttle records that no longer count or block. It deletes in bounded batches; several
  * instances may run it at the same time (PostgreSQL skips rows another instance is deleting).
  * Usage history lives in its own table and is kept.
  */
@@ -42,6 +42,8 @@ export class Housekeeping {
       if (deleted < batchSize) break;
     }
     const sessions = await this.store.users.deleteExpired(now, DAY_MS);
+    // Failed-lookup counts of addresses that are neither counting nor blocked any more.
+    await this.store.licensingThrottle.deleteStale(now, 60_000);
     return { leases, sessions };
   }
 }

@@ -451,12 +451,12 @@ describe('admin API: licenses', () => {
     const first = await newLicense({ keys: ['TAKEN-CODE-1'] });
     const before = ok(await server.admin('GET', '/api/v1/licenses')).total;
     assertError(await server.admin('POST', '/api/v1/licenses', { customerId, featureIds: [featureA], keys: ['TAKEN-CODE-1'] }), 409, 'CONFLICT');
-    assertError(await server.admin('POST', '/api/v1/licenses', { customerId, featureIds: [featureA], keys: ['TWICE-1', 'TWICE-1'] }), 409, 'CONFLICT');
+    assertError(await server.admin('POST', '/api/v1/licenses', { customerId, featureIds: [featureA], keys: ['TWICE-CODE-01', 'TWICE-CODE-01'] }), 409, 'CONFLICT');
     assert.equal(ok(await server.admin('GET', '/api/v1/licenses')).total, before, 'no license was created');
-    const second = await newLicense({ keys: ['FREE-CODE-2'] });
+    const second = await newLicense({ keys: ['FREE-CODE-002'] });
     assertError(await server.admin('PATCH', `/api/v1/licenses/${second.id}`, { keys: ['TAKEN-CODE-1'] }), 409, 'CONFLICT');
-    assert.deepEqual(ok(await server.admin('GET', `/api/v1/licenses/${second.id}`)).keys, ['FREE-CODE-2'], 'the refused change left the keys as they were');
-    assert.equal((await licensingClient(server).validateKey('FREE-CODE-2')).json().isValid, true);
+    assert.deepEqual(ok(await server.admin('GET', `/api/v1/licenses/${second.id}`)).keys, ['FREE-CODE-002'], 'the refused change left the keys as they were');
+    assert.equal((await licensingClient(server).validateKey('FREE-CODE-002')).json().isValid, true);
     assert.deepEqual(ok(await server.admin('GET', `/api/v1/licenses/${first.id}`)).keys, ['TAKEN-CODE-1']);
 
     const orgB = await server.addOrganization('Other licensor');
@@ -531,14 +531,14 @@ describe('admin API: licenses', () => {
   });
 
   it('replacing the keys invalidates leases obtained with a removed key and keeps those of a kept key', async () => {
-    const license = await newLicense({ keys: ['OLD-KEY-1', 'KEPT-KEY-1'] });
+    const license = await newLicense({ keys: ['OLD-KEY-CODE-1', 'KEPT-KEY-CODE-1'] });
     const client = licensingClient(server);
-    const removedLease = (await client.obtain('OLD-KEY-1')).json().lease as string;
-    const keptLease = (await client.obtain('KEPT-KEY-1')).json().lease as string;
+    const removedLease = (await client.obtain('OLD-KEY-CODE-1')).json().lease as string;
+    const keptLease = (await client.obtain('KEPT-KEY-CODE-1')).json().lease as string;
     assert.equal((await client.validateLease(removedLease)).statusCode, 200);
 
-    const changed = ok(await server.admin('PATCH', `/api/v1/licenses/${license.id}`, { keys: ['KEPT-KEY-1', 'NEW-KEY-1'] }));
-    assert.deepEqual([...changed.keys].sort(), ['KEPT-KEY-1', 'NEW-KEY-1']);
+    const changed = ok(await server.admin('PATCH', `/api/v1/licenses/${license.id}`, { keys: ['KEPT-KEY-CODE-1', 'NEW-KEY-CODE-1'] }));
+    assert.deepEqual([...changed.keys].sort(), ['KEPT-KEY-CODE-1', 'NEW-KEY-CODE-1']);
     assert.equal(changed.leasesUsed, 1, 'the revoked lease no longer holds a seat');
 
     const validation = await client.validateLease(removedLease);
@@ -547,12 +547,12 @@ describe('admin API: licenses', () => {
     const renewal = await client.renew(removedLease);
     assert.equal(renewal.statusCode, 404);
     assert.equal(renewal.json().errorCode, 'KEY_INVALID');
-    assert.equal((await client.validateKey('OLD-KEY-1')).json().errorCode, 'KEY_INVALID');
-    assert.equal((await client.obtain('OLD-KEY-1')).json().errorCode, 'KEY_INVALID');
+    assert.equal((await client.validateKey('OLD-KEY-CODE-1')).json().errorCode, 'KEY_INVALID');
+    assert.equal((await client.obtain('OLD-KEY-CODE-1')).json().errorCode, 'KEY_INVALID');
 
     assert.equal((await client.validateLease(keptLease)).json().isValid, true);
     assert.equal((await client.renew(keptLease)).json().success, true);
-    assert.equal((await client.validateKey('NEW-KEY-1')).json().isValid, true);
+    assert.equal((await client.validateKey('NEW-KEY-CODE-1')).json().isValid, true);
     const states = ok(await server.admin('GET', `/api/v1/licenses/${license.id}/leases`)).items.map((l: Json) => [l.id, l.state]);
     assert.ok(states.some(([id, state]: string[]) => id === leaseIdOf(removedLease) && state === 'revoked'));
   });
@@ -874,7 +874,7 @@ describe('admin API: tenant isolation', () => {
       ['DELETE', `/api/v1/customers/${a.customerId}`],
       ['GET', `/api/v1/licenses/${a.licenseId}`],
       ['PATCH', `/api/v1/licenses/${a.licenseId}`, { leaseLimit: 1000 }],
-      ['PATCH', `/api/v1/licenses/${a.licenseId}`, { keys: ['STOLEN-KEY'] }],
+      ['PATCH', `/api/v1/licenses/${a.licenseId}`, { keys: ['STOLEN-KEY-01'] }],
       ['DELETE', `/api/v1/licenses/${a.licenseId}`],
       ['GET', `/api/v1/licenses/${a.licenseId}/leases`],
       ['POST', `/api/v1/leases/${leaseIdOf(leaseA)}/release`],

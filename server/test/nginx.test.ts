@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { LEASE_CODE_BUDGET } from '../src/keys/lease-code.js';
 import { createTestSchema, REQUIRE_PG, skipWithoutPostgres, type TestSchema } from './pg.js';
 import { BIN, createLicenseOver, serve, type ServerProcess } from './processes.js';
 
@@ -181,6 +182,16 @@ describe('two instances behind nginx with docs/deploy/nginx.conf', { skip }, () 
       answered.add(validated.upstreams[0]!);
     }
     assert.deepEqual([...answered].sort(), [upstreamOf(0), upstreamOf(1)].sort(), `both instances answered${diagnostics()}`);
+  });
+
+  it('passes lease/validate a lease code of the largest size the server issues, in the query string', async () => {
+    // A request line of 8 KiB is nginx's default; the server's codes stay under LEASE_CODE_BUDGET.
+    const payload = Buffer.from(JSON.stringify({ jti: '00000000-0000-4000-8000-000000000000', pad: '' })).toString('base64url');
+    const code = `eyJhbGciOiJFUzI1NiJ9.${payload}.${'s'.repeat(LEASE_CODE_BUDGET - 22 - payload.length)}`;
+    assert.equal(code.length, LEASE_CODE_BUDGET);
+    const validated = await request(`${endpoint}/lease/validate?lease=${encodeURIComponent(code)}`);
+    assert.equal(validated.status, 404, describeAnswer(validated));
+    assert.equal(validated.body.errorCode, 'LEASE_INVALID', 'Leasehold answered, not nginx');
   });
 
   it('holds the lease limit of 3 across the instances and issues leases for the nginx endpoint', async () => {

@@ -58,7 +58,8 @@ describe('statements per licensing call', () => {
     // and the granted features: one join.
     const body = await spend('key/validate', 1, 200, () => client.validateKey(limited.key));
     assert.equal((body.validFor as unknown[]).length, 1);
-    await spend('key/validate of an unknown key', 1, 404, () => client.validateKey('NO-SUCH-KEY'));
+    // An unknown key: the lookup, then the failure counted for the client's address (one upsert).
+    await spend('key/validate of an unknown key', 2, 404, () => client.validateKey('NO-SUCH-KEY'));
   });
 
   it('obtains, validates, renews and releases a lease within budget', async () => {

@@ -23,7 +23,19 @@ export const LicenseReply = Type.Object({
   updatedAt: Timestamp,
 });
 
-const KeyCode = Type.String({ minLength: 4, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', description: 'Letters, digits, _ . - ; 4..128 characters.' });
+/**
+ * Key codes are the only secret a licensing call needs, so one an admin chooses must be long
+ * enough not to be guessed: at least MIN_NEW_KEY_LENGTH characters. Shorter codes made before
+ * that rule keep working and may be kept when a license's keys are changed, so the schema admits
+ * them and `checkNewKeys` refuses only new ones.
+ */
+export const MIN_NEW_KEY_LENGTH = 12;
+const KeyCode = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$',
+  description: `Letters, digits, _ . - ; up to 128 characters, and at least ${MIN_NEW_KEY_LENGTH} for a code the license does not have yet.`,
+});
 const fields = {
   featureIds: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 1000, description: 'Features granted; they may belong to several products.' }),
   leaseLimit: Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000_000 }), Type.Null()]),
@@ -83,6 +95,16 @@ function expiryOf(text: string | null | undefined): number | null | undefined {
   return ms;
 }
 
+/** Refuses key codes shorter than the minimum, except those the license already has. */
+function checkNewKeys(codes: string[] | undefined, existing: readonly string[] = []): void {
+  const details = (codes ?? []).flatMap((code, i) =>
+    code.length < MIN_NEW_KEY_LENGTH && !existing.includes(code)
+      ? [{ field: `body.keys.${i}`, message: `must have at least ${MIN_NEW_KEY_LENGTH} characters` }]
+      : [],
+  );
+  if (details.length > 0) throw new ApiError(400, 'VALIDATION_FAILED', `a new key code must have at least ${MIN_NEW_KEY_LENGTH} characters`, details);
+}
+
 const withIds = (codes: string[]) => codes.map((code) => ({ id: randomUUID(), code }));
 
 /** Licenses: grants of features to a customer, with a seat limit, an expiry and key codes. */
@@ -125,6 +147,7 @@ export const licenseRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) =>
     { schema: { summary: 'Create a license', tags, body: LicenseBody, response: { 201: LicenseReply } } },
     async (request, reply) => {
       const body = request.body as Body & { customerId: string; featureIds: string[] };
+      checkNewKeys(body.keys);
       const license = await store.licenses.create(
         request.principal!.organizationId,
         {
@@ -166,6 +189,7 @@ export const licenseRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) =>
       const id = (request.params as { id: string }).id;
       const before = await store.licenses.get(organizationId, id, clock.now());
       if (!before) throw notFound('license');
+      checkNewKeys(body.keys, before.keys.map((k) => k.code));
       const license = await store.licenses.update(organizationId, id, patch, clock.now());
       if (!license) throw notFound('license');
       await recordChange(deps, request, { action: 'update', resourceType: 'license', resourceId: id, before: audited(before), after: audited(license) });

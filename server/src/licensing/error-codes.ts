@@ -1,4 +1,7 @@
-/** The error codes of the licensing API: the seed's six, plus INVALID_REQUEST for malformed input. */
+/**
+ * The error codes of the licensing API: the seed's six, plus INVALID_REQUEST for malformed input and
+ * TOO_MANY_REQUESTS for an address blocked after too many failed lookups.
+ */
 export type LicensingErrorCode =
   | 'KEY_INVALID'
   | 'KEY_EXPIRED'
@@ -6,11 +9,13 @@ export type LicensingErrorCode =
   | 'LEASE_INVALID'
   | 'LEASE_RELEASED'
   | 'LEASE_EXPIRED'
-  | 'INVALID_REQUEST';
+  | 'INVALID_REQUEST'
+  | 'TOO_MANY_REQUESTS';
 
 /**
- * The HTTP status of each answer that carries an error code. All fall in 400..409, the range the
- * original ExaLicense client library reads as a licensing answer rather than a failure.
+ * The HTTP status of each answer that carries an error code. The seed's fall in 400..409, the range
+ * the original ExaLicense client library reads as a licensing answer rather than a failure;
+ * TOO_MANY_REQUESTS is a 429 with Retry-After, which clients read as "try again later".
  */
 export const STATUS_OF: Record<LicensingErrorCode, number> = {
   INVALID_REQUEST: 400,
@@ -20,6 +25,7 @@ export const STATUS_OF: Record<LicensingErrorCode, number> = {
   LEASE_INVALID: 404,
   LEASE_LIMIT_REACHED: 409,
   LEASE_RELEASED: 409,
+  TOO_MANY_REQUESTS: 429,
 };
 
 export const MESSAGE_OF: Record<Exclude<LicensingErrorCode, 'INVALID_REQUEST'>, string> = {
@@ -29,4 +35,5 @@ export const MESSAGE_OF: Record<Exclude<LicensingErrorCode, 'INVALID_REQUEST'>, 
   LEASE_INVALID: 'The lease code is invalid or unknown.',
   LEASE_RELEASED: 'The lease has been released or replaced by a renewal.',
   LEASE_EXPIRED: 'The lease has expired.',
+  TOO_MANY_REQUESTS: 'Too many failed key or lease lookups from this address; retry after the time given in Retry-After.',
 };

@@ -7,6 +7,7 @@ import { isUnavailable } from '../store/index.js';
 import type { LicensingErrorCode } from './error-codes.js';
 import { MESSAGE_OF, STATUS_OF } from './error-codes.js';
 import type { Licensing, LicensingContext } from './rules.js';
+import { addressKey, type LookupThrottle } from './throttle.js';
 import {
   KeyParams,
   KeyValidateReply,
@@ -23,6 +24,8 @@ import {
 export interface LicensingRoutesOptions {
   licensing: Licensing;
   keychain: Keychain;
+  /** Limits failed key and lease lookups per client address. */
+  throttle: LookupThrottle;
   /** The licensing endpoint URL of an organization, built from the configured public URL. */
   endpointOf: (organizationId: string) => string;
 }
@@ -36,6 +39,9 @@ declare module 'fastify' {
     resultFlag?: 'isValid' | 'success';
   }
 }
+
+/** The largest request body the licensing routes read, JSON or form. */
+export const BODY_LIMIT = 32 * 1024;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const tags = ['licensing'];
@@ -60,7 +66,7 @@ const EXPECTED: Record<string, string> = {
   key: 'a license key: a string of 1 to 256 characters',
   lease: 'a lease code: a string of 1 to 16384 characters',
   expiry: 'a positive whole number of seconds, or null',
-  clientId: 'a string of at most 256 characters, or null',
+  clientId: 'a string of at most 256 characters without NUL, or null',
 };
 
 /** One plain sentence about the first parameter that failed its schema. */
@@ -86,10 +92,11 @@ function fail(reply: FastifyReply, code: Exclude<LicensingErrorCode, 'INVALID_RE
 
 /**
  * The seed's licensing API under /licensing/{organizationId}. HTTP only: parameters in, outcome of
- * the rules out, mapped to the seed's reply fields and a status in 400..409 for each error code.
+ * the rules out, mapped to the seed's reply fields and a status for each error code (400..409, and
+ * 429 for an address blocked after too many failed lookups, see throttle.ts).
  */
 export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async (app, opts) => {
-  const { licensing, keychain, endpointOf } = opts;
+  const { licensing, keychain, throttle, endpointOf } = opts;
 
   // Types are checked exactly as sent: no coercion, so an array or object where a string belongs is
   // refused. Each validator is compiled at its first use (see lazy-compile.ts), the Ajv at the first of all.
@@ -113,7 +120,12 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
     optionalBody.errors = null as typeof validate.errors;
     return optionalBody;
   });
-  await app.register(formbody, { bodyLimit: 32 * 1024 });
+  // 32 KiB is ample for every parameter (a lease code is at most 16 KiB) in JSON and in forms; the
+  // app-wide limit is larger for the admin API.
+  app.addHook('onRoute', (route) => {
+    route.bodyLimit ??= BODY_LIMIT;
+  });
+  await app.register(formbody, { bodyLimit: BODY_LIMIT });
 
   app.decorateRequest('licensingContext', null);
 
@@ -121,7 +133,11 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
     const flag = request.routeOptions.config.resultFlag ?? 'success';
     const status = err.statusCode ?? 500;
     if (err.validation || (status >= 400 && status < 500)) {
-      const what = err.validation ? describeInvalid(err) : err.message;
+      const what = err.validation
+        ? describeInvalid(err)
+        : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? `the request body is over ${BODY_LIMIT / 1024} KiB`
+          : err.message;
       // Pre-serialized: the route's reply schema describes its answers, not malformed requests.
       return reply.code(400).type('application/json').send(JSON.stringify({ [flag]: false, errorCode: 'INVALID_REQUEST', message: what }));
     }
@@ -148,6 +164,22 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
 
   const ctx = (request: FastifyRequest) => request.licensingContext!;
 
+  /** Who the lookup limit counts: the client address (behind a trusted proxy, the forwarded one), IPv6 by /64. */
+  const client = (request: FastifyRequest) => addressKey(request.ip ?? '');
+
+  /** 429 with Retry-After, in the route's reply shape (`body` holds its other fields). */
+  const tooMany = (reply: FastifyReply, waitMs: number, body: Record<string, unknown>) =>
+    fail(reply.header('retry-after', String(Math.max(1, Math.ceil(waitMs / 1000)))), 'TOO_MANY_REQUESTS', body);
+
+  /**
+   * Whether a key lookup from this address is refused before it is made: the address is blocked
+   * and this key did not succeed from it before. Returns the milliseconds left, or 0.
+   */
+  const keyRefused = (request: FastifyRequest, key: string) => {
+    const wait = throttle.blockedFor(client(request));
+    return wait > 0 && !throttle.knowsKey(client(request), ctx(request).organizationId, key) ? wait : 0;
+  };
+
   app.get(
     '/key/validate',
     {
@@ -162,12 +194,17 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
     },
     async (request, reply) => {
       const key = required((request.query as Raw).key, 'key');
+      const unknown = { isValid: false, expiry: null, leaseLimit: null, leasesUsed: null, validFor: [] };
+      const refused = keyRefused(request, key);
+      if (refused) return tooMany(reply, refused, unknown);
       const result = await licensing.validateKey(ctx(request), key);
+      if (result.ok || result.errorCode === 'KEY_EXPIRED') throttle.keySucceeded(client(request), ctx(request).organizationId, key);
       if (result.ok) {
         return { isValid: true, errorCode: null, expiry: iso(result.expiry), leaseLimit: result.leaseLimit, leasesUsed: result.leasesUsed, validFor: result.validFor };
       }
       if (result.errorCode === 'KEY_INVALID') {
-        return fail(reply, 'KEY_INVALID', { isValid: false, expiry: null, leaseLimit: null, leasesUsed: null, validFor: [] });
+        const blocked = await throttle.failed(client(request));
+        return blocked ? tooMany(reply, blocked, unknown) : fail(reply, 'KEY_INVALID', unknown);
       }
       return fail(reply, result.errorCode, {
         isValid: false,
@@ -196,9 +233,17 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
     async (request, reply) => {
       const p = merged(request);
       const key = required(p.key, 'key');
+      const none = { success: false, lease: null, expiry: null, validFor: null };
+      const refused = keyRefused(request, key);
+      if (refused) return tooMany(reply, refused, none);
       const result = await licensing.obtainLease(ctx(request), key, seconds(p.expiry), p.clientId ?? undefined);
+      if (result.ok || result.errorCode !== 'KEY_INVALID') throttle.keySucceeded(client(request), ctx(request).organizationId, key);
       if (result.ok) return { success: true, errorCode: null, lease: result.lease, expiry: iso(result.expiry), validFor: result.validFor };
-      return fail(reply, result.errorCode, { success: false, lease: null, expiry: null, validFor: null });
+      if (result.errorCode === 'KEY_INVALID') {
+        const blocked = await throttle.failed(client(request));
+        if (blocked) return tooMany(reply, blocked, none);
+      }
+      return fail(reply, result.errorCode, none);
     },
   );
 
@@ -218,6 +263,8 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       const lease = required((request.query as Raw).lease, 'lease');
       const result = await licensing.validateLease(ctx(request), lease);
       if (result.ok) return { isValid: true, errorCode: null, expiry: iso(result.expiry), validFor: result.validFor };
+      const blocked = result.errorCode === 'LEASE_INVALID' ? await throttle.failed(client(request)) : 0;
+      if (blocked) return tooMany(reply, blocked, { isValid: false, expiry: null, validFor: null });
       return fail(reply, result.errorCode, { isValid: false, expiry: 'expiry' in result ? iso(result.expiry) : null, validFor: null });
     },
   );
@@ -238,8 +285,10 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       const p = merged(request);
       const lease = required(p.lease, 'lease');
       const result = await licensing.renewLease(ctx(request), lease, seconds(p.expiry));
-      if (result.ok) return { success: true, errorCode: null, expiry: iso(result.expiry), lease: result.lease };
-      return fail(reply, result.errorCode, { success: false, expiry: 'expiry' in result ? iso(result.expiry) : null, lease: null });
+      if (result.ok) return { success: true, errorCode: null, expiry: iso(result.expiry), lease: result.lease, validFor: result.validFor };
+      const blocked = result.errorCode === 'LEASE_INVALID' ? await throttle.failed(client(request)) : 0;
+      if (blocked) return tooMany(reply, blocked, { success: false, expiry: null, lease: null, validFor: null });
+      return fail(reply, result.errorCode, { success: false, expiry: 'expiry' in result ? iso(result.expiry) : null, lease: null, validFor: null });
     },
   );
 
@@ -259,6 +308,8 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       const lease = required(merged(request).lease, 'lease');
       const result = await licensing.releaseLease(ctx(request), lease);
       if (result.ok) return { success: true, errorCode: null };
+      const blocked = await throttle.failed(client(request));
+      if (blocked) return tooMany(reply, blocked, { success: false });
       return fail(reply, result.errorCode, { success: false });
     },
   );

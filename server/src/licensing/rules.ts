@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { CurrentKey } from '../keys/keychain.js';
-import { claimedLeaseId, hashLeaseCode, leaseCodeMatches, signLeaseCode } from '../keys/lease-code.js';
+import { claimedLeaseId, hashLeaseCode, leaseCodeMatches, signLeaseWithin } from '../keys/lease-code.js';
 import type { Store } from '../store/index.js';
 import type { LeaseWithGrant, LeaseWithLicense, NewLease } from '../store/leases.js';
 import type { ValidForProduct } from '../store/licenses.js';
@@ -36,7 +36,7 @@ export type LeaseValidation =
   | { ok: false; errorCode: 'LEASE_RELEASED' | 'LEASE_EXPIRED'; expiry: number };
 
 export type RenewOutcome =
-  | { ok: true; lease: string; expiry: number }
+  | { ok: true; lease: string; expiry: number; validFor: ValidForProduct[] }
   | { ok: false; errorCode: 'LEASE_INVALID' | 'KEY_INVALID' }
   | { ok: false; errorCode: 'LEASE_RELEASED' | 'LEASE_EXPIRED' | 'KEY_EXPIRED'; expiry: number };
 
@@ -81,6 +81,7 @@ export class Licensing {
       validFor,
       now,
     });
+    if (!lease) return { ok: false, errorCode: 'KEY_EXPIRED' };
     const claimed = await this.store.leases.claimSeat(lease.record, now);
     switch (claimed.kind) {
       case 'claimed':
@@ -124,7 +125,8 @@ export class Licensing {
       validFor,
       now,
     });
-    if (await this.store.leases.renew(lease.id, next.record, now)) return { ok: true, lease: next.code, expiry: next.record.expiresAt };
+    if (!next) return { ok: false, errorCode: 'KEY_EXPIRED', expiry: lease.expiresAt };
+    if (await this.store.leases.renew(lease.id, next.record, now)) return { ok: true, lease: next.code, expiry: next.record.expiresAt, validFor };
     // Another request changed the lease between our read and our write: say what it is now.
     const current = await this.store.leases.find(ctx.organizationId, lease.id);
     return (current && this.renewRefusal(current, this.clock.now())) ?? { ok: false, errorCode: 'LEASE_RELEASED', expiry: lease.expiresAt };
@@ -166,7 +168,11 @@ export class Licensing {
     return undefined;
   }
 
-  /** Builds and signs a new lease: its lifetime is the one asked for, within the server's maximum and the license's expiry. */
+  /**
+   * Builds and signs a new lease: its lifetime is the one asked for, within the server's maximum and
+   * the license's expiry. Lease expiries are whole seconds (`exp`), never past the license's, so
+   * within the license's last fraction of a second no lease can end in the future: undefined then.
+   */
   private issue(
     ctx: LicensingContext,
     p: {
@@ -178,21 +184,18 @@ export class Licensing {
       validFor: ValidForProduct[];
       now: number;
     },
-  ): { code: string; record: NewLease } {
+  ): { code: string; record: NewLease } | undefined {
     const seconds = Math.min(p.expirySeconds ?? this.settings.defaultLeaseSeconds, this.settings.maxLeaseSeconds);
     const iat = Math.floor(p.now / 1000);
     let exp = iat + seconds;
     if (p.licenseExpiry !== null) exp = Math.min(exp, Math.floor(p.licenseExpiry / 1000));
+    if (exp * 1000 <= p.now) return undefined;
     const id = randomUUID();
-    const code = signLeaseCode(ctx.signer, {
-      iss: ctx.endpoint,
-      sub: p.licenseId,
-      jti: id,
-      iat,
-      exp,
-      ...(p.clientId !== null ? { cid: p.clientId } : {}),
-      validFor: p.validFor,
-    });
+    const code = signLeaseWithin(
+      ctx.signer,
+      { iss: ctx.endpoint, sub: p.licenseId, jti: id, iat, exp, ...(p.clientId !== null ? { cid: p.clientId } : {}) },
+      p.validFor,
+    );
     return {
       code,
       record: {

@@ -6,8 +6,9 @@ const lease = Type.String({ minLength: 1, maxLength: 16384, description: 'Lease 
 const expiry = Type.Union([Type.Integer({ minimum: 1, maximum: 1e12 }), Type.String({ pattern: '^[1-9][0-9]{0,11}$' }), Type.Null()], {
   description: 'Requested lease lifetime in seconds, a positive integer (default 600); longer than the server maximum is shortened to it. null means not given.',
 });
-const clientId = Type.Union([Type.String({ maxLength: 256 }), Type.Null()], {
-  description: 'Identifier of the client taking the lease. A client that already holds a lease on the license gets its seat back. null means not given.',
+// NUL is refused here: PostgreSQL cannot store it in text, and no client needs it.
+const clientId = Type.Union([Type.String({ maxLength: 256, pattern: '^[^\\u0000]*$' }), Type.Null()], {
+  description: 'Identifier of the client taking the lease, without NUL characters. A client that already holds a lease on the license gets its seat back. null means not given.',
 });
 
 export const KeyParams = Type.Object({ key: Type.Optional(key) });
@@ -42,7 +43,7 @@ const validForOrNull = nullable<unknown[]>('array', { items: validForItems, desc
 
 export const KeyValidateReply = Type.Object({
   isValid: Type.Boolean(),
-  errorCode: errorCode(['KEY_INVALID', 'KEY_EXPIRED', 'INVALID_REQUEST']),
+  errorCode: errorCode(['KEY_INVALID', 'KEY_EXPIRED', 'INVALID_REQUEST', 'TOO_MANY_REQUESTS']),
   message,
   expiry: date,
   leaseLimit: nullable<number>('integer', { description: 'Most leases held at once; null is unlimited.' }),
@@ -52,7 +53,7 @@ export const KeyValidateReply = Type.Object({
 
 export const ObtainReply = Type.Object({
   success: Type.Boolean(),
-  errorCode: errorCode(['KEY_INVALID', 'KEY_EXPIRED', 'LEASE_LIMIT_REACHED', 'INVALID_REQUEST']),
+  errorCode: errorCode(['KEY_INVALID', 'KEY_EXPIRED', 'LEASE_LIMIT_REACHED', 'INVALID_REQUEST', 'TOO_MANY_REQUESTS']),
   message,
   lease: nullable<string>('string'),
   expiry: date,
@@ -61,7 +62,7 @@ export const ObtainReply = Type.Object({
 
 export const LeaseValidateReply = Type.Object({
   isValid: Type.Boolean(),
-  errorCode: errorCode(['LEASE_EXPIRED', 'LEASE_INVALID', 'LEASE_RELEASED', 'INVALID_REQUEST']),
+  errorCode: errorCode(['LEASE_EXPIRED', 'LEASE_INVALID', 'LEASE_RELEASED', 'INVALID_REQUEST', 'TOO_MANY_REQUESTS']),
   message,
   expiry: date,
   validFor: validForOrNull,
@@ -69,15 +70,16 @@ export const LeaseValidateReply = Type.Object({
 
 export const RenewReply = Type.Object({
   success: Type.Boolean(),
-  errorCode: errorCode(['LEASE_EXPIRED', 'LEASE_RELEASED', 'LEASE_INVALID', 'KEY_EXPIRED', 'KEY_INVALID', 'INVALID_REQUEST']),
+  errorCode: errorCode(['LEASE_EXPIRED', 'LEASE_RELEASED', 'LEASE_INVALID', 'KEY_EXPIRED', 'KEY_INVALID', 'INVALID_REQUEST', 'TOO_MANY_REQUESTS']),
   message,
   expiry: date,
   lease: nullable<string>('string'),
+  validFor: Type.Optional(validForOrNull),
 });
 
 export const ReleaseReply = Type.Object({
   success: Type.Boolean(),
-  errorCode: errorCode(['LEASE_INVALID', 'INVALID_REQUEST']),
+  errorCode: errorCode(['LEASE_INVALID', 'INVALID_REQUEST', 'TOO_MANY_REQUESTS']),
   message,
 });
 

@@ -21,6 +21,7 @@ import * as accounts from './migrations/002_accounts_audit_usage.js';
 import * as housekeeping from './migrations/003_lease_housekeeping.js';
 import * as secretsAtRest from './migrations/004_secrets_at_rest.js';
 import * as accountSafety from './migrations/005_account_safety.js';
+import * as licensingThrottle from './migrations/006_licensing_throttle.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -66,6 +67,7 @@ const migrations: Record<string, Migration> = {
   '003_lease_housekeeping': housekeeping,
   '004_secrets_at_rest': secretsAtRest,
   '005_account_safety': accountSafety,
+  '006_licensing_throttle': licensingThrottle,
 };
 
 const provider: MigrationProvider = {

@@ -13,11 +13,13 @@ import { UsageStore } from './usage.js';
 import { UserStore } from './users.js';
 import { LoginThrottleStore } from './login-throttle.js';
 import { ensureSealed, resealSecrets, type SecretsSource } from './sealing.js';
+import { LicensingThrottleStore } from './licensing-throttle.js';
 
 export { ConflictError, NotFoundError } from './errors.js';
 export { isForeignKeyViolation, isUnavailable } from './db.js';
 export { SealingKeyMismatch, type SecretsSource } from './sealing.js';
 export type { Page, PageRequest } from './page.js';
+export type { FailureCount, FailurePolicy } from './licensing-throttle.js';
 
 /** Where the data lives. */
 export type DatabaseConfig =
@@ -59,6 +61,7 @@ export class Store {
   readonly loginThrottle: LoginThrottleStore;
   readonly audit: AuditStore;
   readonly usage: UsageStore;
+  readonly licensingThrottle: LicensingThrottleStore;
 
   constructor(
     private readonly db: Db,
@@ -76,6 +79,7 @@ export class Store {
     this.loginThrottle = new LoginThrottleStore(db);
     this.audit = new AuditStore(db);
     this.usage = new UsageStore(db);
+    this.licensingThrottle = new LicensingThrottleStore(db);
   }
 
   get dialect(): Dialect {

@@ -170,6 +170,16 @@ export interface UsageHourlyTable {
   refused: number;
 }
 
+/** Failed licensing lookups of one client address in its current window. */
+export interface LicensingThrottleTable {
+  address: string;
+  /** When the current counting window began, in ms since the epoch. */
+  window_start: number;
+  failures: number;
+  /** Until when the address is refused; 0 or past when it is not. */
+  blocked_until: number;
+}
+
 export interface Database {
   organization: OrganizationTable;
   signing_key: SigningKeyTable;
@@ -187,4 +197,5 @@ export interface Database {
   audit_event: AuditEventTable;
   usage_hourly: UsageHourlyTable;
   sealing_key: SealingKeyTable;
+  licensing_throttle: LicensingThrottleTable;
 }

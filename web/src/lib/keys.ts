@@ -1,5 +1,7 @@
-/** Key codes: 4..128 letters, digits, `_ . -`, starting with a letter or digit (as the server checks). */
-export const KEY_CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{3,127}$/;
+/** Key codes: up to 128 letters, digits, `_ . -`, starting with a letter or digit (as the server checks). */
+export const KEY_CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+/** A key code the license does not have yet needs this many characters; older shorter ones may be kept. */
+export const MIN_NEW_KEY_LENGTH = 12;
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -10,9 +12,11 @@ export function generateKeyCode(): string {
   return [0, 5, 10, 15, 20].map((i) => chars.slice(i, i + 5).join('')).join('-');
 }
 
-export function keyCodeError(code: string): string | null {
+/** What is wrong with a key code row; `existing` are the license's codes, which may be kept as they are. */
+export function keyCodeError(code: string, existing: readonly string[] = []): string | null {
   if (!code.trim()) return 'Enter a key code or remove this row';
-  if (code.length < 4 || code.length > 128) return 'Use 4 to 128 characters';
+  if (code.length > 128) return 'Use at most 128 characters';
   if (!KEY_CODE.test(code)) return 'Use letters, digits, _ . and -, starting with a letter or digit';
+  if (code.length < MIN_NEW_KEY_LENGTH && !existing.includes(code)) return `Use at least ${MIN_NEW_KEY_LENGTH} characters`;
   return null;
 }

@@ -128,6 +128,34 @@ describe('LicenseFormPage', () => {
     expect(fake.calls('POST /licenses')).toHaveLength(0);
   });
 
+  it('asks for at least 12 characters in a new key code, and lets an older shorter one stay', async () => {
+    const fake = mockApi(routes());
+    const { user } = renderNew();
+    await formReady();
+    await user.click(screen.getByRole('radio', { name: 'Enter my own' }));
+    await user.type(await screen.findByRole('textbox', { name: 'Key code 1' }), 'ACME-2025');
+    await user.click(screen.getByRole('button', { name: 'Create license' }));
+    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Key code 1' })).toHaveAccessibleDescription('Use at least 12 characters'));
+    expect(fake.calls('POST /licenses')).toHaveLength(0);
+    expect(screen.getByText('What customers enter in the application: 12 to 128 letters, digits, _ . -')).toBeInTheDocument();
+  });
+
+  it('keeps an older short key code of the license while a new short one is flagged', async () => {
+    const fake = mockApi(routes({ 'GET /licenses/lic-1': ok(license({ keys: ['4711'] })) }));
+    const { user } = renderEdit();
+    expect(await screen.findByRole('textbox', { name: 'Key code 1' })).toHaveValue('4711');
+    await user.click(screen.getByRole('button', { name: 'Add key code' }));
+    await user.type(screen.getByRole('textbox', { name: 'Key code 2' }), '4712');
+    await user.click(screen.getByRole('button', { name: 'Save license' }));
+    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Key code 2' })).toHaveAccessibleDescription('Use at least 12 characters'));
+    expect(screen.getByRole('textbox', { name: 'Key code 1' })).not.toHaveAccessibleDescription('Use at least 12 characters');
+    await user.clear(screen.getByRole('textbox', { name: 'Key code 2' }));
+    await user.type(screen.getByRole('textbox', { name: 'Key code 2' }), 'A-STRONGER-KEY-2');
+    await user.click(screen.getByRole('button', { name: 'Save license' }));
+    await waitFor(() => expect(currentLocation()).toBe('/licenses/lic-1'));
+    expect(fake.calls('PATCH /licenses/lic-1')[0]!.body).toEqual({ keys: ['4711', 'A-STRONGER-KEY-2'] });
+  });
+
   it('shows a key code refused by the server next to its row', async () => {
     mockApi(
       routes({
@@ -139,7 +167,7 @@ describe('LicenseFormPage', () => {
     const { user } = renderNew();
     await formReady();
     await user.click(screen.getByRole('radio', { name: 'Enter my own' }));
-    await user.type(await screen.findByRole('textbox', { name: 'Key code 1' }), 'ACME-2025');
+    await user.type(await screen.findByRole('textbox', { name: 'Key code 1' }), 'ACME-2025-GOLD');
     await user.click(screen.getByRole('button', { name: 'Create license' }));
     await waitFor(() =>
       expect(screen.getByRole('textbox', { name: 'Key code 1' })).toHaveAccessibleDescription('Must match pattern "^[A-Za-z0-9][A-Za-z0-9_.-]{3,127}$"'),
@@ -148,13 +176,13 @@ describe('LicenseFormPage', () => {
   });
 
   it('shows a key code conflict above the form', async () => {
-    mockApi(routes({ 'POST /licenses': apiError(409, 'CONFLICT', 'key code(s) already in use: ACME-2025') }));
+    mockApi(routes({ 'POST /licenses': apiError(409, 'CONFLICT', 'key code(s) already in use: ACME-2025-GOLD') }));
     const { user } = renderNew();
     await formReady();
     await user.click(screen.getByRole('radio', { name: 'Enter my own' }));
-    await user.type(await screen.findByRole('textbox', { name: 'Key code 1' }), 'ACME-2025');
+    await user.type(await screen.findByRole('textbox', { name: 'Key code 1' }), 'ACME-2025-GOLD');
     await user.click(screen.getByRole('button', { name: 'Create license' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('key code(s) already in use: ACME-2025');
+    expect(await screen.findByRole('alert')).toHaveTextContent('key code(s) already in use: ACME-2025-GOLD');
   });
 
   it('edits a license, sending only what changed', async () => {
@@ -179,7 +207,7 @@ describe('LicenseFormPage', () => {
     mockApi(routes());
     const { user } = renderEdit();
     await user.click(await screen.findByRole('button', { name: 'Add key code' }));
-    await user.type(screen.getByRole('textbox', { name: 'Key code 2' }), 'NEW-KEY-2');
+    await user.type(screen.getByRole('textbox', { name: 'Key code 2' }), 'NEW-KEY-CODE-2');
     await user.click(screen.getByRole('button', { name: 'Remove key code 1' }));
     expect(screen.getByText('Removing a key code revokes the leases obtained with it.')).toBeInTheDocument();
   });

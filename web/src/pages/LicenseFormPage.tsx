@@ -125,7 +125,7 @@ function LicenseForm({ license }: { license?: License }) {
 
   // One validator per key row.
   const keyErrors = (values: LicenseFormValues) =>
-    values.keyMode === 'custom' ? Object.fromEntries(values.keys.map((k, i) => [`keys.${i}`, keyCodeError(k.trim())]).filter(([, e]) => e)) : {};
+    values.keyMode === 'custom' ? Object.fromEntries(values.keys.map((k, i) => [`keys.${i}`, keyCodeError(k.trim(), license?.keys)]).filter(([, e]) => e)) : {};
 
   useEffect(() => {
     if (form.values.keyMode === 'custom' && form.values.keys.length === 0 && !license) form.insertListItem('keys', '');
@@ -242,7 +242,7 @@ function LicenseForm({ license }: { license?: License }) {
                     Key codes
                   </Text>
                   <Text size="xs" c="dimmed">
-                    What customers enter in the application: 4 to 128 letters, digits, _ . -
+                    What customers enter in the application: 12 to 128 letters, digits, _ . -
                   </Text>
                 </div>
                 {!license && (
