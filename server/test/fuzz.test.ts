@@ -132,7 +132,11 @@ describe('fuzzing both APIs', () => {
       query.append(r.pick(fields), typeof value === 'string' ? value : JSON.stringify(value));
     }
     const headers: Record<string, string> = r.next() < 0.9 ? { authorization: `Bearer ${server.org.apiToken}` } : {};
-    const options: InjectOptions = { method: op.method as InjectOptions['method'], url: `${url}${query.size ? `?${query}` : ''}`, headers };
+    if (r.next() < 0.1) headers['x-forwarded-for'] = nastyString(r, known).replace(/[\u0000-\u001f\u007f-\uffff]/g, '');
+    // From many addresses, so that the limit on failed lookups (which the fuzzing trips at once from
+    // one address) does not hide the code behind it.
+    const remoteAddress = `10.${r.int(256)}.${r.int(256)}.${1 + r.int(254)}`;
+    const options: InjectOptions = { method: op.method as InjectOptions['method'], url: `${url}${query.size ? `?${query}` : ''}`, headers, remoteAddress };
     if (op.method === 'GET' || op.method === 'DELETE' || r.next() < 0.1) return options;
     const body: Record<string, unknown> = {};
     // Half the time every field but one gets a value that passes the first checks (the real key,
