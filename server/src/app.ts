@@ -6,6 +6,7 @@ import { adminApi } from './admin/index.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { Housekeeping } from './housekeeping.js';
+import { healthRoutes } from './http/health.js';
 import { lazySerializers } from './http/lazy-compile.js';
 import { Keychain } from './keys/keychain.js';
 import { existsSync } from 'node:fs';
@@ -145,19 +146,7 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.get(
-    '/healthz',
-    { schema: { summary: 'Health check: 200 when the server can reach its database, 503 otherwise', tags: ['health'] } },
-    async (request, reply) => {
-      try {
-        await store.ping();
-        return { status: 'ok' };
-      } catch (err) {
-        request.log.warn({ err }, 'health check failed');
-        return reply.code(503).send({ status: 'unavailable' });
-      }
-    },
-  );
+  await app.register(healthRoutes, { store });
 
   await serveWebApp(app, webRoot ?? DEFAULT_WEB_ROOT);
 

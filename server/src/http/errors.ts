@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { ConflictError, NotFoundError, isUnavailable } from '../store/index.js';
+import { ConflictError, NotFoundError, isStorageFault, isUnavailable } from '../store/index.js';
 
 /** The admin API's error reply: `{ error: { code, message, details? } }`. */
 export const ErrorReply = Type.Object({
@@ -45,6 +45,9 @@ function send(reply: FastifyReply, status: number, code: string, message: string
     .send(JSON.stringify({ error: { code, message, ...(details ? { details } : {}) } }));
 }
 
+/** Seconds a client should wait after a storage fault (full disk, read-only file): it lasts until an operator acts. */
+export const STORAGE_RETRY_AFTER = '5';
+
 /** Maps anything thrown in the admin API to a JSON error reply; only faults become a 500. */
 export function adminErrorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   if (err instanceof ApiError) return send(reply, err.statusCode, err.code, err.message, err.details);
@@ -60,6 +63,10 @@ export function adminErrorHandler(err: FastifyError | Error, request: FastifyReq
   }
   const status = fe.statusCode ?? 500;
   if (status >= 400 && status < 500) return send(reply, status, CODE_OF_STATUS[status] ?? 'BAD_REQUEST', fe.message);
+  if (isStorageFault(err)) {
+    request.log.error({ err }, 'database storage fault');
+    return send(reply.header('retry-after', STORAGE_RETRY_AFTER), 503, 'UNAVAILABLE', 'the server cannot write to its database; retry later');
+  }
   if (isUnavailable(err)) {
     request.log.warn({ err }, 'database unavailable');
     return send(reply.header('retry-after', '1'), 503, 'UNAVAILABLE', 'the server cannot reach its database; retry shortly');

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { isUnavailable, migrate, openPostgres, openSqlite, type Db, type Dialect } from './db.js';
+import { isUnavailable, migrate, openPostgres, openSqlite, type Db, type Dialect, type SqliteSynchronous } from './db.js';
 import { CustomerStore } from './customers.js';
 import { LeaseStore } from './leases.js';
 import { LicenseStore } from './licenses.js';
@@ -12,7 +12,7 @@ import { UsageStore } from './usage.js';
 import { UserStore } from './users.js';
 
 export { ConflictError, NotFoundError } from './errors.js';
-export { isUnavailable } from './db.js';
+export { isStorageFault, isUnavailable, type SqliteSynchronous } from './db.js';
 export type { Page, PageRequest } from './page.js';
 
 /** Where the data lives. */
@@ -22,6 +22,8 @@ export type DatabaseConfig =
       path: string;
       /** How long a write waits for another process's write lock before the request answers 503. */
       busyTimeoutMs?: number;
+      /** `full` (default): every commit is flushed to disk before it is answered; `normal`: only at checkpoints. */
+      synchronous?: SqliteSynchronous;
     }
   | {
       kind: 'postgres';
@@ -82,6 +84,22 @@ export class Store {
     await sql`select 1`.execute(this.db.kysely);
   }
 
+  /**
+   * Writes, as any change does, and leaves everything as it was: answers when the write commits
+   * (flushed like every other), throws the storage fault otherwise. Used by the readiness check.
+   * The row is the migrator's lock row, which Kysely's migrator creates in every migrated database
+   * and which neither dialect's migration lock uses (PostgreSQL locks with an advisory lock, SQLite
+   * with the write lock). It is flipped and flipped back: SQLite writes nothing for an update that
+   * leaves a row's bytes as they were, but a page changed twice is written at the commit.
+   */
+  async probeWrite(): Promise<void> {
+    const flip = sql`update leasehold_migration_lock set is_locked = 1 - is_locked where id = 'migration_lock'`;
+    await this.db.writeTransaction(async (trx) => {
+      await flip.execute(trx);
+      await flip.execute(trx);
+    });
+  }
+
   async close(): Promise<void> {
     await this.db.close();
   }
@@ -91,7 +109,7 @@ export class Store {
 export async function openStore(config: DatabaseConfig, options: { onIdleError?: (err: Error) => void } = {}): Promise<Store> {
   const db =
     config.kind === 'sqlite'
-      ? openSqlite(config.path, config.busyTimeoutMs)
+      ? openSqlite(config.path, config.busyTimeoutMs, config.synchronous)
       : openPostgres(config.url, { poolSize: config.poolSize, connectTimeoutMs: config.connectTimeoutMs, onIdleError: options.onIdleError });
   try {
     await migrate(db);
