@@ -1,14 +1,16 @@
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { adminApi } from './admin/index.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { Housekeeping } from './housekeeping.js';
 import { healthRoutes } from './http/health.js';
 import { lazySerializers } from './http/lazy-compile.js';
+import { logRequests } from './http/request-log.js';
 import { Keychain } from './keys/keychain.js';
+import { createLogs } from './logging.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +23,7 @@ export interface AppOptions {
   config: Config;
   store: Store;
   clock: Clock;
-  /** A pino logger, or false for none (tests). */
+  /** A pino logger (see logging.ts), or false for none (tests); by default one at the configured level on stdout. */
   logger?: FastifyBaseLogger | false;
   /** Where the built web app is; defaults to web/dist in this repository. */
   webRoot?: string;
@@ -60,7 +62,9 @@ export const VERSION = '0.1.0';
 /** Builds the HTTP application from a configuration and a store. No globals: tests build as many as they like. */
 export async function buildApp({ config, store, clock, logger, webRoot }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(logger === false ? { logger: false } : logger ? { loggerInstance: logger } : { logger: { level: config.logLevel } }),
+    ...(logger === false ? { logger: false } : { loggerInstance: logger ?? createLogs(config.logLevel).logger }),
+    // Two lines per request cost a quarter of a licensing call's throughput: see http/request-log.ts.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
     // Requests that arrive while closing get our own 503 (below), with Retry-After and the API's error shape.
     return503OnClosing: false,
@@ -73,6 +77,8 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
     // Reply serializers are built at their first reply rather than at start (see lazy-compile.ts).
     schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
   });
+
+  logRequests(app);
 
   // While closing (SIGTERM), in-flight requests finish; new ones are told to go elsewhere and come back.
   let closing = false;
