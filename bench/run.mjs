@@ -4,7 +4,11 @@
 //
 //   --quick                 short runs (3 s, one round) and a 100,000-license large dataset
 //   --scenario a,b          only these scenarios (key-validate, lease-validate, lease-renew,
-//                           obtain-release, mix-10k, mix-1m)
+//                           obtain-release, mix-10k, mix-1m), or none
+//   --variant a,b           only these comparisons of a setting (logging: key/validate at the
+//                           default log level against warn; durability: obtain/release with
+//                           SQLite's synchronous FULL against NORMAL), or none; default: all when
+//                           every scenario runs, else none
 //   --database sqlite,postgres   only these databases (default both; PostgreSQL is skipped when
 //                           it cannot be reached)
 //   --duration S            seconds per measured run (default 10)
@@ -25,13 +29,15 @@ import { createRequire } from 'node:module';
 import { fillPostgres, fillSqlite, plan } from './lib/dataset.mjs';
 import { load, summarize } from './lib/measure.mjs';
 import { LEASEHOLD, memoryOf, ROOT, run, sleep, startBaseline, startLeasehold } from './lib/processes.mjs';
-import { evaluate, machine, printTable, printTargets, write } from './lib/report.mjs';
+import { evaluate, machine, printTable, printTargets, printVariants, write } from './lib/report.mjs';
 import { forgetUnanswered, SCENARIOS } from './lib/scenarios.mjs';
+import { runVariant, VARIANTS } from './lib/variants.mjs';
 
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     scenario: { type: 'string' },
+    variant: { type: 'string' },
     database: { type: 'string' },
     duration: { type: 'string' },
     rounds: { type: 'string' },
@@ -64,6 +70,7 @@ const pgUrl = args['pg-url'] ?? process.env.LEASEHOLD_BENCH_PG_URL ?? process.en
 
 const pick = (list, filter, all) => {
   if (!filter) return all;
+  if (filter.trim() === 'none') return [];
   const wanted = filter.split(',').map((s) => s.trim());
   const unknown = wanted.filter((w) => !list.includes(w));
   if (unknown.length > 0) {
@@ -78,7 +85,12 @@ const scenarios = pick(
   SCENARIOS,
 );
 const databases = pick(['sqlite', 'postgres'], args.database, ['sqlite', 'postgres']);
-const full = !quick && !args.scenario && !args.database && !args.duration && !args.rounds && !args.connections && !process.env.LEASEHOLD_BENCH_SERVER;
+const variants = pick(
+  VARIANTS.map((v) => v.name),
+  args.variant ?? (args.scenario ? 'none' : undefined),
+  VARIANTS,
+);
+const full = !quick && !args.scenario && !args.variant && !args.database && !args.duration && !args.rounds && !args.connections && !process.env.LEASEHOLD_BENCH_SERVER;
 const shouldWrite = args['no-write'] ? false : (args.write ?? full);
 
 const log = (message) => console.log(message);
@@ -236,10 +248,12 @@ async function main() {
         continue;
       }
     }
-    const out = (results.databases[kind] = { scenarios: [], datasets: {} });
+    const out = (results.databases[kind] = { scenarios: [], datasets: {}, variants: [] });
     for (const datasetName of ['small', 'large']) {
       const here = scenarios.filter((s) => s.dataset === datasetName);
-      if (here.length === 0) continue;
+      // The variants run on the small dataset.
+      const variantsHere = datasetName === 'small' ? variants.filter((v) => v.databases.includes(kind)) : [];
+      if (here.length === 0 && variantsHere.length === 0) continue;
       const shape = plan(DATASETS[datasetName].licenses, DATASETS[datasetName].activeLeases, DATASETS[datasetName].usableLeases);
       log(`\n=== ${kind}, ${fmt(shape.licenses)} licenses, ${fmt(shape.activeLeases)} active leases ===`);
       const db = await createDatabase(kind, datasetName);
@@ -287,6 +301,9 @@ async function main() {
           log(`store calls alone, without HTTP: ${probed.map((r) => `${r.scenario} ${fmt(r.storeAlone)}/s`).join(', ')}`);
         }
         log(`resident memory after the runs: ${dataset.memory.rssMiB.toFixed(0)} MiB (peak ${dataset.memory.peakRssMiB.toFixed(0)} MiB)`);
+        for (const variant of variantsHere) {
+          out.variants.push({ database: kind, ...(await runVariant(variant, { database: db.database, publicUrl: PUBLIC_URL, organizationId, pool, licenses: shape.licenses, options, undo, log })) });
+        }
       } finally {
         await server?.stop();
         await db.drop();
@@ -297,6 +314,7 @@ async function main() {
   results.minutes = Number(((Date.now() - started) / 60_000).toFixed(1));
   results.targets = evaluate(results);
   printTable(results);
+  printVariants(results);
   printTargets(results);
   if (shouldWrite) {
     const files = write(results);

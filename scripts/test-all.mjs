@@ -36,7 +36,8 @@ function add(name, passed, failed, skipped, status) {
 
 /**
  * Installs a Debian package when its program is missing and we may (root, apt-get): Chromium for
- * the browser tests (nothing downloads a browser), nginx for the deployment test.
+ * the browser tests (nothing downloads a browser), nginx for the deployment test, strace for the
+ * durability test.
  */
 function ensurePackage(program, pkg, purpose) {
   if (existsSync(program)) return true;
@@ -64,7 +65,11 @@ function nodeSuite(name, workspace, args) {
   add(name, Number(m?.[1] ?? 0), Number(m?.[2] ?? 0), Number(m?.[3] ?? 0), result.status);
 }
 
-if (suites.includes('server')) nodeSuite('server', 'server', []);
+if (suites.includes('server')) {
+  // Without strace the durability test (flushes to disk) skips, or fails where CI is set.
+  ensurePackage('/usr/bin/strace', 'strace', 'the durability tests');
+  nodeSuite('server', 'server', []);
+}
 if (suites.includes('postgres')) {
   // Without nginx the deployment test skips, or fails where CI is set.
   ensurePackage('/usr/sbin/nginx', 'nginx-light', 'the deployment tests');

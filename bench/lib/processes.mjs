@@ -73,12 +73,13 @@ function stopper(child) {
 
 /**
  * Starts `leasehold serve` on an existing database and waits for /healthz to answer 200.
- * `startupMs` is the time from spawning the process to that first 200.
+ * `startupMs` is the time from spawning the process to that first 200. The scenarios run at
+ * `--log-level warn`; the logging variant compares it with the default.
  */
-export async function startLeasehold(database, { publicUrl, env = {} } = {}) {
+export async function startLeasehold(database, { publicUrl, env = {}, logLevel = 'warn' } = {}) {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [LEASEHOLD, 'serve', '--database', database, '--port', String(port), '--public-url', publicUrl, '--log-level', 'warn', '--no-bootstrap'], {
+  const child = spawn(process.execPath, [LEASEHOLD, 'serve', '--database', database, '--port', String(port), '--public-url', publicUrl, '--log-level', logLevel, '--no-bootstrap'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },

@@ -52,6 +52,8 @@ export function evaluate(results) {
         met: applies ? s.ratio >= goal : null,
       });
     };
+    const logging = d.variants?.find((v) => v.variant === 'logging');
+    if (logging) targets.push({ database, target: 'request logging at the default level costs ≤ 5% of key/validate throughput (against --log-level warn)', value: pct(logging.cost), met: logging.cost <= 0.05 });
     ratio('key-validate', 0.7);
     ratio('lease-validate', 0.7);
     ratio('lease-renew', 0.35, true);
@@ -116,6 +118,21 @@ export function printTable(results) {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (r) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${body.map(line).join('\n')}`);
+}
+
+/** The comparisons of a setting (bench/lib/variants.mjs): each side's throughput and p99, and the default's cost. */
+function variantRows(results) {
+  return Object.values(results.databases).flatMap((d) => d.variants ?? []);
+}
+
+export function printVariants(results) {
+  const list = variantRows(results);
+  if (list.length === 0) return;
+  console.log('\nSettings compared (default first):');
+  for (const v of list) {
+    const [a, b] = v.sides;
+    console.log(`  ${v.database} ${v.variant}: ${a.label} ${fmt(a.rps)} req/s (p99 ${ms(a.p99)} ms) against ${b.label} ${fmt(b.rps)} req/s (p99 ${ms(b.p99)} ms): cost ${pct(v.cost)}`);
+  }
 }
 
 const mark = (met) => (met === true ? 'met' : met === false ? 'NOT met' : 'no target');
@@ -197,6 +214,15 @@ export function markdown(results) {
     lines.push(
       `| ${s.database} | ${s.scenario} | ${fmt(s.licenses)} | ${fmt(s.server.rps)} | ${ms(s.server.p50)} | ${ms(s.server.p99)} | ${fmt(s.server.cpuMicrosPerRequest)} | ${fmt(s.baseline.rps)} | ${ms(s.baseline.p50)} | ${ms(s.baseline.p99)} | ${fmt(s.baseline.cpuMicrosPerRequest)} | ${pct(s.ratio)} | ${s.storeAlone === undefined ? '' : fmt(s.storeAlone)} | ${s.loadAverage.before.join(' ')} |`,
     );
+  }
+  const compared = variantRows(results);
+  if (compared.length > 0) {
+    lines.push('', 'Settings compared on the same database and load, the two servers alternating; the cost is the throughput the default gives up:', '');
+    lines.push('| database | comparison | default | req/s | p99 ms | other | req/s | p99 ms | cost of the default |', '|---|---|---|--:|--:|---|--:|--:|--:|');
+    for (const v of compared) {
+      const [a, b] = v.sides;
+      lines.push(`| ${v.database} | ${v.variant}: ${v.title} | ${a.label} | ${fmt(a.rps)} | ${ms(a.p99)} | ${b.label} | ${fmt(b.rps)} | ${ms(b.p99)} | ${pct(v.cost)} |`);
+    }
   }
   lines.push('', '| database | target | measured | |', '|---|---|---|---|');
   for (const t of results.targets) lines.push(`| ${t.database} | ${t.target} | ${t.value} | ${mark(t.met)} |`);

@@ -125,7 +125,9 @@ export function parseTrustProxy(text: string): string[] {
 
 function withDatabaseSettings(database: DatabaseConfig, env: NodeJS.ProcessEnv): DatabaseConfig {
   if (database.kind === 'sqlite') {
-    return { ...database, busyTimeoutMs: integer('SQLite busy timeout', env.LEASEHOLD_SQLITE_BUSY_TIMEOUT_MS ?? '5000', 0, 600_000) };
+    const synchronous = (env.LEASEHOLD_SQLITE_SYNCHRONOUS ?? 'full').trim().toLowerCase();
+    if (synchronous !== 'full' && synchronous !== 'normal') throw new ConfigError(`LEASEHOLD_SQLITE_SYNCHRONOUS must be full or normal, got "${synchronous}"`);
+    return { ...database, busyTimeoutMs: integer('SQLite busy timeout', env.LEASEHOLD_SQLITE_BUSY_TIMEOUT_MS ?? '5000', 0, 600_000), synchronous };
   }
   return {
     ...database,

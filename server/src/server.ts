@@ -4,7 +4,11 @@ import { createOrganization, type CreatedOrganization } from './bootstrap.js';
 import { systemClock, type Clock } from './clock.js';
 import { publicUrlFrom, type Config } from './config.js';
 import { loadSecretKey, MissingKeyFile, type SecretKeySource } from './keys/secret-key.js';
+import { createLogs } from './logging.js';
 import { openStore, SealingKeyMismatch, type Store } from './store/index.js';
+
+/** How long closing waits for buffered log lines to be written: an output nobody reads must not hold the exit. */
+const LOG_FLUSH_MS = 1000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -46,11 +50,12 @@ export async function openConfiguredStore(config: Pick<Config, 'database' | 'sec
 /** Opens the database (migrating it), creates a first organization when asked and there is none, and listens. */
 export async function startServer(config: Config, options: { clock?: Clock; bootstrapOrganization?: string } = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
+  const logs = createLogs(config.logLevel);
   let app: FastifyInstance | undefined;
   // A connection the database dropped while idle (restart, failover) is replaced on next use.
   const store = await openConfiguredStore(config, { onIdleError: (err) => app?.log.warn({ err: err.message }, 'database connection lost; reconnecting on next use') });
   try {
-    app = await buildApp({ config, store, clock });
+    app = await buildApp({ config, store, clock, logger: logs.logger });
     await app.listen({ port: config.port, host: config.host });
     // Only once the port is ours: a start that fails (port taken) must not leave behind an
     // organization whose secrets were never shown, which would also stop the next start creating one.
@@ -81,6 +86,8 @@ export async function startServer(config: Config, options: { clock?: Clock; boot
             clearInterval(sweep);
           }
           await store.close();
+          // The last lines (the request counts, shutdown) go out unless nobody reads them.
+          await logs.flush(LOG_FLUSH_MS);
         })()),
     };
   } catch (err) {

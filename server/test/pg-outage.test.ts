@@ -33,9 +33,9 @@ describe('PostgreSQL stops and starts again under a running server', { skip }, (
   const data = join(dir, 'data');
   let port: number;
   let server: ServerProcess | undefined;
-  const pgCtl = (action: 'start' | 'stop') =>
+  const pgCtl = (action: 'start' | 'stop', settings = '') =>
     asPostgres('pg_ctl', action === 'start'
-      ? ['-D', data, '-l', join(dir, 'postgres.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']
+      ? ['-D', data, '-l', join(dir, 'postgres.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off ${settings}`, 'start']
       : ['-D', data, '-m', 'fast', '-w', 'stop']);
 
   before(async () => {
@@ -77,6 +77,7 @@ describe('PostgreSQL stops and starts again under a running server', { skip }, (
     assert.equal(admin.status, 503);
     assert.equal(admin.body.error.code, 'UNAVAILABLE');
     assert.equal((await call(`${server.url}/healthz`)).status, 503);
+    assert.equal((await call(`${server.url}/readyz`)).status, 503);
     assert.equal(server.child.exitCode, null, 'the server keeps running');
 
     pgCtl('start');
@@ -89,6 +90,30 @@ describe('PostgreSQL stops and starts again under a running server', { skip }, (
     const after = await call(`${endpoint}/lease/obtain`, 'POST', { key: license.key, clientId: 'after' });
     assert.equal(after.status, 200, JSON.stringify(after.body));
     assert.equal((await call(`${endpoint}/key/validate?key=${encodeURIComponent(license.key)}`)).body.leasesUsed, 2, 'nothing was taken during the outage');
+    assert.equal((await call(`${server.url}/readyz`)).status, 200);
+
+    // A database that answers but refuses writes (a primary turned standby, read-only by setting):
+    // 25006 read_only_sql_transaction is a storage fault, not a request's error.
+    const restart = async (settings: string) => {
+      pgCtl('stop');
+      pgCtl('start', settings);
+      const until = Date.now() + 30_000;
+      while ((await call(`${server!.url}/healthz`)).status !== 200) {
+        assert.ok(Date.now() < until, 'the server finds the database again');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    await restart('-c default_transaction_read_only=on');
+    const readOnly = await fetch(`${endpoint}/lease/obtain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: license.key, clientId: 'read-only' }) });
+    assert.equal(readOnly.status, 503, await readOnly.clone().text());
+    assert.ok(Number(readOnly.headers.get('retry-after')) > 0);
+    const refusedAdmin = await call(`${server.url}/api/v1/customers`, 'POST', { name: 'Read-only' }, org.apiToken);
+    assert.equal(refusedAdmin.status, 503);
+    assert.equal(refusedAdmin.body.error.code, 'UNAVAILABLE');
+    assert.equal((await call(`${server.url}/readyz`)).status, 503, 'readiness sees that writes fail');
+    await restart('');
+    assert.equal((await call(`${server.url}/readyz`)).status, 200);
+    assert.equal((await call(`${endpoint}/lease/obtain`, 'POST', { key: license.key, clientId: 'after' })).status, 200, 'a client renews its seat');
     assert.deepEqual(await server.stop('SIGTERM'), { code: 0, signal: null }, server.output());
     server = undefined;
   });

@@ -13,9 +13,13 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `leasehold serve` with `args` and resolves once it prints its listening line. */
-export async function serve(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args], {
+/**
+ * Starts `leasehold serve` with `args` and resolves once it prints its listening line. `wrapper`
+ * runs it under another command (e.g. strace and its options).
+ */
+export async function serve(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000, wrapper: string[] = []): Promise<ServerProcess> {
+  const command = [...wrapper, process.execPath, BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args];
+  const child = spawn(command[0]!, command.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });

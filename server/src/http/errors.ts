@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { ConflictError, NotFoundError, isForeignKeyViolation, isUnavailable } from '../store/index.js';
+import { ConflictError, NotFoundError, isForeignKeyViolation, isStorageFault, isUnavailable } from '../store/index.js';
 
 /** The admin API's error reply: `{ error: { code, message, details? } }`. */
 export const ErrorReply = Type.Object({
@@ -45,6 +45,9 @@ function send(reply: FastifyReply, status: number, code: string, message: string
     .send(JSON.stringify({ error: { code, message, ...(details ? { details } : {}) } }));
 }
 
+/** Seconds a client should wait after a storage fault (full disk, read-only file): it lasts until an operator acts. */
+export const STORAGE_RETRY_AFTER = '5';
+
 /** Maps anything thrown in the admin API to a JSON error reply; only faults become a 500. */
 export function adminErrorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   if (err instanceof ApiError) return send(reply, err.statusCode, err.code, err.message, err.details);
@@ -65,6 +68,10 @@ export function adminErrorHandler(err: FastifyError | Error, request: FastifyReq
   if (isForeignKeyViolation(err)) {
     request.log.warn({ err }, 'a referenced record changed during the request');
     return send(reply, 409, 'CONFLICT', 'a record this change refers to was changed or deleted at the same time; reload and retry');
+  }
+  if (isStorageFault(err)) {
+    request.log.error({ err }, 'database storage fault');
+    return send(reply.header('retry-after', STORAGE_RETRY_AFTER), 503, 'UNAVAILABLE', 'the server cannot write to its database; retry later');
   }
   if (isUnavailable(err)) {
     request.log.warn({ err }, 'database unavailable');

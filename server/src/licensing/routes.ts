@@ -1,9 +1,10 @@
 import formbody from '@fastify/formbody';
 import { Ajv } from 'ajv';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { STORAGE_RETRY_AFTER } from '../http/errors.js';
 import { lazyValidator } from '../http/lazy-compile.js';
 import type { Keychain } from '../keys/keychain.js';
-import { isUnavailable } from '../store/index.js';
+import { isStorageFault, isUnavailable } from '../store/index.js';
 import type { LicensingErrorCode } from './error-codes.js';
 import { MESSAGE_OF, STATUS_OF } from './error-codes.js';
 import type { Licensing, LicensingContext } from './rules.js';
@@ -140,6 +141,10 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
           : err.message;
       // Pre-serialized: the route's reply schema describes its answers, not malformed requests.
       return reply.code(400).type('application/json').send(JSON.stringify({ [flag]: false, errorCode: 'INVALID_REQUEST', message: what }));
+    }
+    if (isStorageFault(err)) {
+      request.log.error({ err }, 'database storage fault');
+      return reply.code(503).header('retry-after', STORAGE_RETRY_AFTER).type('application/json').send(JSON.stringify({ [flag]: false, errorCode: null, message: 'the license server cannot write to its database; retry later' }));
     }
     if (isUnavailable(err)) {
       request.log.warn({ err }, 'database unavailable');

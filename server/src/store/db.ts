@@ -77,28 +77,68 @@ const provider: MigrationProvider = {
 /** Statements kept prepared per SQLite database: every query the server runs, with room to spare for the admin API's variants. */
 const PREPARED_STATEMENTS = 500;
 
+/** The one SQLite connection and the statements prepared on it; `reopen` replaces both (see `groupCommit`). */
+interface SqliteHandle {
+  native: BetterSqlite3.Database;
+  readonly prepared: Map<string, BetterSqlite3.Statement | SqliteStatementOf>;
+  /** Set by a write that failed with a storage fault the connection may keep (see `needsReopen`). */
+  faulted: boolean;
+}
+
+type SqliteStatementOf = ReturnType<SqliteDatabase['prepare']>;
+
 /**
  * The database as Kysely's SQLite driver sees it, with each SQL text prepared once: the driver
  * prepares every query it runs, and preparing costs more than running most of Leasehold's. The
  * statements are kept in insertion order, and the oldest goes when there are too many. Kysely
  * runs one statement at a time on the connection, so a kept statement is never busy when reused.
- * Every statement run is counted in `statements`.
+ * Every statement run is counted in `statements`. A statement that writes (BEGIN and COMMIT
+ * included) marks the handle when it fails with a fault that reopening may cure.
  */
-function preparedOnce(native: BetterSqlite3.Database, statements: { count: number }): SqliteDatabase {
-  const prepared = new Map<string, BetterSqlite3.Statement>();
+function preparedOnce(handle: SqliteHandle, statements: { count: number }): SqliteDatabase {
+  const { prepared } = handle;
   return {
     prepare(text: string) {
       statements.count++;
       let statement = prepared.get(text);
       if (!statement) {
-        statement = native.prepare(text);
+        const native = handle.native.prepare(text);
+        statement = native.reader ? native : watchedWrite(native, handle);
         if (prepared.size >= PREPARED_STATEMENTS) prepared.delete(prepared.keys().next().value!);
         prepared.set(text, statement);
       }
       return statement;
     },
-    close: () => native.close(),
+    close: () => handle.native.close(),
   };
+}
+
+/** A writing statement whose failures mark the connection for reopening when they call for it. */
+function watchedWrite(statement: BetterSqlite3.Statement, handle: SqliteHandle): SqliteStatementOf {
+  return {
+    reader: false,
+    all: (parameters) => statement.all(parameters),
+    iterate: (parameters) => statement.iterate(parameters),
+    run: (parameters) => {
+      try {
+        return statement.run(parameters);
+      } catch (err) {
+        if (needsReopen(err)) handle.faulted = true;
+        throw err;
+      }
+    },
+  };
+}
+
+/**
+ * True for the faults that a connection may keep after their cause is gone. SQLite opens a file it
+ * may not write (read-only file, read-only mount) read-only without a word, and every write on that
+ * connection then fails with SQLITE_READONLY even once the file is writable again; an I/O error or
+ * a file that could not be opened may leave it as broken. A full disk (SQLITE_FULL) heals by itself.
+ */
+function needsReopen(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(READONLY|IOERR|CANTOPEN|CORRUPT|NOTADB)/.test(code);
 }
 
 /** Write transactions that may share one SQLite transaction (see `groupCommit`). */
@@ -121,7 +161,7 @@ interface PendingWrite {
  * durable writes under load cost less. They still run one after the other, each seeing the
  * writes before it, exactly as in separate transactions.
  */
-function groupCommit(kysely: Kysely<Database>, native: BetterSqlite3.Database): Db['writeTransaction'] {
+function groupCommit(kysely: Kysely<Database>, handle: SqliteHandle, reopen: () => void): Db['writeTransaction'] {
   const queue: PendingWrite[] = [];
   let running = false;
 
@@ -132,6 +172,17 @@ function groupCommit(kysely: Kysely<Database>, native: BetterSqlite3.Database): 
    */
   const runGroup = (taken: PendingWrite[]) =>
     kysely.connection().execute(async (conn) => {
+      // The connection is ours and idle: a faulty one is replaced before the next writes, so that
+      // service resumes without a restart once the file is writable again. While the fault lasts
+      // each group reopens it, a cost only while writes fail anyway.
+      if (handle.faulted) {
+        try {
+          reopen();
+        } catch {
+          // Cannot open the file now either: the writes below fail and tell why; try again later.
+        }
+      }
+      const native = handle.native;
       const group = queue.splice(0, GROUP_MAX);
       taken.push(...group);
       const run = (text: string) => sql.raw(text).execute(conn);
@@ -213,21 +264,54 @@ function groupCommit(kysely: Kysely<Database>, native: BetterSqlite3.Database): 
     });
 }
 
-/** Opens (and creates when missing) an SQLite database file with the settings Leasehold relies on. */
-export function openSqlite(path: string, busyTimeoutMs = 5000): Db {
+/** How SQLite flushes commits: `full` (the default) syncs the WAL at every commit; `normal` only at checkpoints. */
+export type SqliteSynchronous = 'full' | 'normal';
+
+/** Opens one connection with the settings Leasehold relies on. */
+function openNative(path: string, busyTimeoutMs: number, synchronous: SqliteSynchronous): BetterSqlite3.Database {
+  // A file is opened privately (0600 in a 0700 directory); see openPrivately.
   const native = path === ':memory:' ? new BetterSqlite3(path) : openPrivately(path);
-  native.pragma('synchronous = NORMAL');
-  native.pragma('foreign_keys = ON');
-  // A checkpoint runs inside the commit that fills the WAL past this many pages and holds the
-  // event loop while it copies them: 250 pages rather than SQLite's 1,000 cut the p99 of a
-  // write-heavy licensing mix from 10 to 6 ms (bench/), for 14 to 24% of write throughput.
-  native.pragma('wal_autocheckpoint = 250');
-  // 32 MiB of page cache rather than 2: at a million licenses the lookups otherwise read most
-  // index pages back from the operating system.
-  native.pragma('cache_size = -32768');
-  native.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+  try {
+    native.pragma('journal_mode = WAL');
+    // FULL: COMMIT returns only once the WAL is flushed to disk (fsync), so a lease answered is
+    // never lost to a power cut. A group commit (below) shares one flush among its writes. NORMAL
+    // flushes only at checkpoints: faster, but the last commits before a power cut may be lost.
+    native.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    native.pragma('foreign_keys = ON');
+    // A checkpoint runs inside the commit that fills the WAL past this many pages and holds the
+    // event loop while it copies them: 250 pages rather than SQLite's 1,000 cut the p99 of a
+    // write-heavy licensing mix from 10 to 6 ms (bench/), for 14 to 24% of write throughput.
+    native.pragma('wal_autocheckpoint = 250');
+    // 32 MiB of page cache rather than 2: at a million licenses the lookups otherwise read most
+    // index pages back from the operating system.
+    native.pragma('cache_size = -32768');
+    native.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+  } catch (err) {
+    native.close();
+    throw err;
+  }
+  return native;
+}
+
+/** Opens (and creates when missing) an SQLite database file with the settings Leasehold relies on. */
+export function openSqlite(path: string, busyTimeoutMs = 5000, synchronous: SqliteSynchronous = 'full'): Db {
+  const handle: SqliteHandle = { native: openNative(path, busyTimeoutMs, synchronous), prepared: new Map(), faulted: false };
+  // Replaces the connection; only ever called while the connection is held and idle (see groupCommit).
+  const reopen = () => {
+    if (path === ':memory:') return;
+    const fresh = openNative(path, busyTimeoutMs, synchronous);
+    const old = handle.native;
+    handle.native = fresh;
+    handle.prepared.clear();
+    handle.faulted = false;
+    try {
+      old.close();
+    } catch {
+      // Already unusable: nothing to release.
+    }
+  };
   const statements = { count: 0 };
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(native, statements) }) });
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(handle, statements) }) });
   return {
     dialect: 'sqlite',
     kysely,
@@ -238,7 +322,7 @@ export function openSqlite(path: string, busyTimeoutMs = 5000): Db {
     exclusively: async (fn) => {
       for (let waited = 0; ; waited += 1) {
         try {
-          native.exec('BEGIN IMMEDIATE');
+          handle.native.exec('BEGIN IMMEDIATE');
           break;
         } catch (err) {
           // Another process migrates (busy_timeout already waited); it finishes within milliseconds.
@@ -247,10 +331,10 @@ export function openSqlite(path: string, busyTimeoutMs = 5000): Db {
       }
       try {
         const result = await fn();
-        native.exec('COMMIT');
+        handle.native.exec('COMMIT');
         return result;
       } catch (err) {
-        if (native.inTransaction) native.exec('ROLLBACK');
+        if (handle.native.inTransaction) handle.native.exec('ROLLBACK');
         throw err;
       }
     },
@@ -259,10 +343,10 @@ export function openSqlite(path: string, busyTimeoutMs = 5000): Db {
     forgetFreedContent: async () => {
       // VACUUM writes every live page anew (through the WAL); TRUNCATE then empties the WAL file,
       // whose old frames would otherwise keep the pages as they were.
-      native.exec('VACUUM');
-      native.pragma('wal_checkpoint(TRUNCATE)');
+      handle.native.exec('VACUUM');
+      handle.native.pragma('wal_checkpoint(TRUNCATE)');
     },
-    writeTransaction: groupCommit(kysely, native),
+    writeTransaction: groupCommit(kysely, handle, reopen),
     close: () => kysely.destroy(),
   };
 }
@@ -447,11 +531,25 @@ export function isForeignKeyViolation(err: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
 }
 
-/** True when `err` means the database cannot serve now (locked too long, I/O failure), not that the request was wrong. */
+/**
+ * True when `err` is the storage failing rather than the request: a full disk, a file or mount that
+ * is read-only, an I/O error, a damaged file. It lasts until someone acts (frees space, fixes the
+ * mount), so the instance answers 503 and its readiness check fails meanwhile; it resumes by itself
+ * once writes work again. PostgreSQL's disk_full (53100), read_only_sql_transaction (25006, a
+ * primary that became a standby) and io_error (58030) are the same.
+ */
+export function isStorageFault(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|CORRUPT|NOTADB)/.test(code) || ['53100', '25006', '58030', '58000'].includes(code);
+}
+
+/** True when `err` means the database cannot serve now (locked too long, unreachable, a storage fault), not that the request was wrong. */
 export function isUnavailable(err: unknown): boolean {
+  if (isStorageFault(err)) return true;
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string') {
-    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_LOCKED') || code === 'SQLITE_CANTOPEN') return true;
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return true;
     // Sockets that cannot reach the server, and PostgreSQL's classes 08 (connection exception),
     // 53 (insufficient resources), 57P (operator intervention: shutdown, cannot connect now), 40001/40P01
     // (serialization failure, deadlock: retrying later succeeds).

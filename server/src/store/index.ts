@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { SecretBox } from '../keys/secret-box.js';
-import { isUnavailable, migrate, openPostgres, openSqlite, type Db, type Dialect } from './db.js';
+import { isUnavailable, migrate, openPostgres, openSqlite, type Db, type Dialect, type SqliteSynchronous } from './db.js';
 import { CustomerStore } from './customers.js';
 import { LeaseStore } from './leases.js';
 import { LicenseStore } from './licenses.js';
@@ -16,7 +16,7 @@ import { ensureSealed, resealSecrets, type SecretsSource } from './sealing.js';
 import { LicensingThrottleStore } from './licensing-throttle.js';
 
 export { ConflictError, NotFoundError } from './errors.js';
-export { isForeignKeyViolation, isUnavailable } from './db.js';
+export { isForeignKeyViolation, isStorageFault, isUnavailable, type SqliteSynchronous } from './db.js';
 export { SealingKeyMismatch, type SecretsSource } from './sealing.js';
 export type { Page, PageRequest } from './page.js';
 export type { FailureCount, FailurePolicy } from './licensing-throttle.js';
@@ -28,6 +28,8 @@ export type DatabaseConfig =
       path: string;
       /** How long a write waits for another process's write lock before the request answers 503. */
       busyTimeoutMs?: number;
+      /** `full` (default): every commit is flushed to disk before it is answered; `normal`: only at checkpoints. */
+      synchronous?: SqliteSynchronous;
     }
   | {
       kind: 'postgres';
@@ -101,6 +103,22 @@ export class Store {
     return resealSecrets(this.db, this.secrets, to, now);
   }
 
+  /**
+   * Writes, as any change does, and leaves everything as it was: answers when the write commits
+   * (flushed like every other), throws the storage fault otherwise. Used by the readiness check.
+   * The row is the migrator's lock row, which Kysely's migrator creates in every migrated database
+   * and which neither dialect's migration lock uses (PostgreSQL locks with an advisory lock, SQLite
+   * with the write lock). It is flipped and flipped back: SQLite writes nothing for an update that
+   * leaves a row's bytes as they were, but a page changed twice is written at the commit.
+   */
+  async probeWrite(): Promise<void> {
+    const flip = sql`update leasehold_migration_lock set is_locked = 1 - is_locked where id = 'migration_lock'`;
+    await this.db.writeTransaction(async (trx) => {
+      await flip.execute(trx);
+      await flip.execute(trx);
+    });
+  }
+
   async close(): Promise<void> {
     await this.db.close();
   }
@@ -123,7 +141,7 @@ export interface OpenOptions {
 export async function openStore(config: DatabaseConfig, options: OpenOptions): Promise<Store> {
   const db =
     config.kind === 'sqlite'
-      ? openSqlite(config.path, config.busyTimeoutMs)
+      ? openSqlite(config.path, config.busyTimeoutMs, config.synchronous)
       : openPostgres(config.url, { poolSize: config.poolSize, connectTimeoutMs: config.connectTimeoutMs, onIdleError: options.onIdleError });
   let secrets: SecretBox;
   try {
