@@ -3,14 +3,13 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { LEASE_CODE_BUDGET } from '../src/keys/lease-code.js';
 import { createTestSchema, REQUIRE_PG, skipWithoutPostgres, type TestSchema } from './pg.js';
-import { BIN, createLicenseOver, serve, type ServerProcess } from './processes.js';
+import { BIN, createLicenseOver, freePort, serve, type ServerProcess } from './processes.js';
 
 const NGINX = '/usr/sbin/nginx';
 const EXAMPLE = fileURLToPath(new URL('../../docs/deploy/nginx.conf', import.meta.url));
@@ -24,14 +23,6 @@ async function skipReason(): Promise<string | false> {
   return reason;
 }
 const skip = await skipReason();
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const portOf = (url: string) => Number(new URL(url).port);
 

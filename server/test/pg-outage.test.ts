@@ -2,12 +2,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REQUIRE_PG } from './pg.js';
-import { BIN, call, createLicenseOver, serve, type ServerProcess } from './processes.js';
+import { BIN, call, createLicenseOver, freePort, serve, type ServerProcess } from './processes.js';
 
 // A private cluster, so that stopping it disturbs no other test; the shared one keeps running.
 const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -18,14 +17,6 @@ if (skip && REQUIRE_PG) throw new Error(`cannot run the PostgreSQL outage test: 
 function asPostgres(command: string, args: string[]): void {
   const result = spawnSync('runuser', ['-u', 'postgres', '--', `${PG_BIN}/${command}`, ...args], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`${command} failed: ${result.stdout}${result.stderr}`);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('PostgreSQL stops and starts again under a running server', { skip }, () => {

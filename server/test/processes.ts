@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../bin/leasehold.js', import.meta.url));
@@ -78,4 +79,13 @@ export async function createLicenseOver(url: string, token: string, leaseLimit: 
   const customer = await ok('/customers', { name: `Customer ${suffix}` });
   const license = await ok('/licenses', { customerId: customer.id, featureIds: [feature.id], leaseLimit });
   return { id: license.id, key: license.keys[0]! };
+}
+
+/** A loopback port free right now, for a process that must be told its port before it starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
