@@ -3,7 +3,7 @@ import { createHash, createPrivateKey, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError, resolveConfig } from '../src/config.js';
 import { generateSigningKey } from '../src/keys/algorithms.js';
-import { LEASE_CODE_BUDGET, signLeaseWithin } from '../src/keys/lease-code.js';
+import { clientIdClaim, LEASE_CODE_BUDGET, signLeaseWithin } from '../src/keys/lease-code.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
 type ValidFor = { product: string; productDescription: string | null; features: { feature: string; featureDescription: string | null }[] }[];
@@ -133,8 +133,10 @@ describe('the issuer claim is bounded', () => {
   it('keeps the digest form within the budget with the longest issuer and client id, exactly as estimated', () => {
     const pair = generateSigningKey('RS256');
     const signer = { kid: randomUUID(), algorithm: 'RS256' as const, privateKey: createPrivateKey(pair.privateKeyPem) };
-    // 256 control characters, each written as a six-character JSON escape.
-    const claims = { iss: `https://licenses.example.test/${'a'.repeat(994)}/licensing/${randomUUID()}`, sub: randomUUID(), jti: randomUUID(), iat: 1, exp: 2, cid: '\u0001'.repeat(256) };
+    // The longest client id claim: 1,100 bytes of JSON (1,098 ASCII characters and the quotes).
+    const cid = clientIdClaim('c'.repeat(1098));
+    assert.equal(cid.length, 1098, 'a client id this long is carried as it is');
+    const claims = { iss: `https://licenses.example.test/${'a'.repeat(994)}/licensing/${randomUUID()}`, sub: randomUUID(), jti: randomUUID(), iat: 1, exp: 2, cid };
     const huge = [{ product: 'p', productDescription: null, features: Array.from({ length: 1000 }, (_, i) => ({ feature: `f${i}`.padEnd(100, 'x'), featureDescription: null })) }];
     const code = signLeaseWithin(signer, claims, huge);
     assert.ok(code.length <= LEASE_CODE_BUDGET, `${code.length}`);

@@ -33,16 +33,14 @@ describe('bad input to the licensing API', () => {
       ['/lease/obtain', { key: ['a', 'b'] }],
       ['/lease/obtain', { key: { $ne: '' } }],
       ['/lease/obtain', { key: 42 }],
-      ['/lease/obtain', { key: license.key, expiry: 0 }],
       ['/lease/obtain', { key: license.key, expiry: -5 }],
-      ['/lease/obtain', { key: license.key, expiry: 1.5 }],
       ['/lease/obtain', { key: license.key, expiry: '10s' }],
       ['/lease/obtain', { key: license.key, expiry: true }],
       ['/lease/obtain', { key: license.key, clientId: ['holder'] }],
       ['/lease/obtain', { key: license.key, clientId: { a: 1 } }],
-      ['/lease/obtain', { key: license.key, clientId: 'x'.repeat(257) }],
-      ['/lease/obtain', { key: '' }],
-      ['/lease/obtain', { key: 'k'.repeat(257) }],
+      ['/lease/obtain', { key: license.key, clientId: 'x'.repeat(1025) }],
+      ['/lease/obtain', { key: license.key, expiry: 1e13 }],
+      ['/lease/obtain', { key: 'k'.repeat(4097) }],
       ['/lease/renew', { lease: [lease] }],
       ['/lease/renew', { lease, expiry: [60] }],
       ['/lease/release', { lease: { value: lease } }],
@@ -60,17 +58,18 @@ describe('bad input to the licensing API', () => {
     await assertUnchanged();
   });
 
-  it('answers 400 INVALID_REQUEST for a missing required parameter', async () => {
+  it('answers a missing key KEY_INVALID and a missing lease LEASE_INVALID, as the original server did', async () => {
     for (const path of ['/lease/obtain', '/lease/renew', '/lease/release']) {
       const res = await post(path, {});
-      assert.equal(res.statusCode, 400);
-      assert.match(res.json().message, /required/);
+      assert.equal(res.statusCode, 404, `${path}: ${res.body}`);
+      assert.equal(res.json().errorCode, path === '/lease/obtain' ? 'KEY_INVALID' : 'LEASE_INVALID');
     }
     for (const path of ['/key/validate', '/lease/validate']) {
       const res = await server.app.inject({ method: 'GET', url: `${server.licensingPath}${path}` });
-      assert.equal(res.statusCode, 400);
-      assert.deepEqual([res.json().isValid, res.json().errorCode], [false, 'INVALID_REQUEST']);
+      assert.equal(res.statusCode, 404);
+      assert.deepEqual([res.json().isValid, res.json().errorCode], [false, path === '/key/validate' ? 'KEY_INVALID' : 'LEASE_INVALID']);
     }
+    await assertUnchanged();
   });
 
   it('refuses repeated query parameters (arrays) and malformed expiry in the query string', async () => {
@@ -83,7 +82,7 @@ describe('bad input to the licensing API', () => {
       assert.equal(res.statusCode, 400, url);
       assert.equal(res.json().errorCode, 'INVALID_REQUEST');
     }
-    for (const expiry of ['0', '-1', '1e3', 'abc', '', '1.5', '99999999999999']) {
+    for (const expiry of ['-1', '1e3', 'abc', '1.5.5', ' 60', '99999999999999']) {
       const res = await server.app.inject({ method: 'POST', url: `${server.licensingPath}/lease/obtain?key=${license.key}&expiry=${encodeURIComponent(expiry)}` });
       assert.equal(res.statusCode, 400, `expiry=${expiry}: ${res.body}`);
     }

@@ -77,9 +77,22 @@ export function signLeaseWithin(signer: Signer, claims: Omit<LeaseClaims, 'valid
   if (!fits(chosen)) chosen = { ...claims, validFor: names() };
   if (!fits(chosen)) chosen = { ...claims, vfd: validForDigest(validFor) };
   const code = signLeaseCode(signer, chosen);
-  // The digest form is bounded by the public URL (at most 1024 characters) and the client id (256): well within.
+  // The digest form is bounded by the public URL (at most 1024 characters) and the client id claim (CID_BYTES): within.
   if (code.length > LEASE_CODE_BUDGET) throw new Error(`a lease code of ${code.length} characters exceeds the budget of ${LEASE_CODE_BUDGET}`);
   return code;
+}
+
+/** The most bytes the client id may take in a lease code's claims (a 1024-character ASCII id fits). */
+const CID_BYTES = 1100;
+
+/**
+ * The `cid` claim for a client id: the id itself, or, when its JSON form would take more than
+ * CID_BYTES (a long id of non-ASCII or control characters), `sha256:` and the base64url SHA-256 of
+ * its UTF-8, so that the code stays within its budget whatever the id.
+ */
+export function clientIdClaim(clientId: string): string {
+  if (Buffer.byteLength(JSON.stringify(clientId)) <= CID_BYTES) return clientId;
+  return `sha256:${createHash('sha256').update(clientId).digest('base64url')}`;
 }
 
 /** Signature length in base64url characters: 64 bytes for ES256 and EdDSA, the modulus (2048 bits) for RS256. */

@@ -7,6 +7,7 @@ import type { Keychain } from '../keys/keychain.js';
 import { isStorageFault, isUnavailable } from '../store/index.js';
 import type { LicensingErrorCode } from './error-codes.js';
 import { MESSAGE_OF, STATUS_OF } from './error-codes.js';
+import { clientIdOf, expiryOf, keyOf, leaseOf, type RawParameters } from './parameters.js';
 import type { Licensing, LicensingContext } from './rules.js';
 import { addressKey, type LookupThrottle } from './throttle.js';
 import {
@@ -47,16 +48,11 @@ export const BODY_LIMIT = 32 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const tags = ['licensing'];
 
-type Raw = { key?: string; lease?: string; expiry?: number | string | null; clientId?: string | null };
 
 /** Parameters of a POST: the body wins over the query string, which both passed the schema. */
-function merged(request: FastifyRequest): Raw {
-  const body = request.body && typeof request.body === 'object' ? (request.body as Raw) : {};
-  return { ...(request.query as Raw), ...body };
-}
-
-function seconds(value: number | string | null | undefined): number | undefined {
-  return value === null || value === undefined ? undefined : Number(value);
+function merged(request: FastifyRequest): RawParameters {
+  const body = request.body && typeof request.body === 'object' ? (request.body as RawParameters) : {};
+  return { ...(request.query as RawParameters), ...body };
 }
 
 function iso(ms: number | null | undefined): string | null {
@@ -64,10 +60,10 @@ function iso(ms: number | null | undefined): string | null {
 }
 
 const EXPECTED: Record<string, string> = {
-  key: 'a license key: a string of 1 to 256 characters',
-  lease: 'a lease code: a string of 1 to 16384 characters',
-  expiry: 'a positive whole number of seconds, or null',
-  clientId: 'a string of at most 256 characters without NUL, or null',
+  key: 'a license key: a string of at most 4096 characters, or null',
+  lease: 'a lease code: a string of at most 32768 characters, or null',
+  expiry: 'a number of seconds from 0 to 1000000000000, or null',
+  clientId: 'a string of at most 1024 characters without NUL, a number, a boolean, or null',
 };
 
 /** One plain sentence about the first parameter that failed its schema. */
@@ -76,15 +72,6 @@ function describeInvalid(err: FastifyError): string {
   const name = first?.instancePath.split('/')[1];
   if (name && EXPECTED[name]) return `parameter "${name}" must be ${EXPECTED[name]}`;
   return `the ${err.validationContext === 'body' ? 'request body must be a JSON or form object of parameters' : `request ${err.validationContext ?? ''} is malformed`}`;
-}
-
-class InvalidRequest extends Error {
-  readonly statusCode = 400;
-}
-
-function required<T>(value: T | undefined, name: string): T {
-  if (value === undefined) throw new InvalidRequest(`parameter "${name}" is required`);
-  return value;
 }
 
 function fail(reply: FastifyReply, code: Exclude<LicensingErrorCode, 'INVALID_REQUEST'>, body: Record<string, unknown>) {
@@ -198,8 +185,10 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       },
     },
     async (request, reply) => {
-      const key = required((request.query as Raw).key, 'key');
       const unknown = { isValid: false, expiry: null, leaseLimit: null, leasesUsed: null, validFor: [] };
+      // No key, or one longer than any key: unknown without a lookup, and no guess to count.
+      const key = keyOf(request.query as RawParameters);
+      if (key === undefined) return fail(reply, 'KEY_INVALID', unknown);
       const refused = keyRefused(request, key);
       if (refused) return tooMany(reply, refused, unknown);
       const result = await licensing.validateKey(ctx(request), key);
@@ -237,11 +226,12 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
     },
     async (request, reply) => {
       const p = merged(request);
-      const key = required(p.key, 'key');
       const none = { success: false, lease: null, expiry: null, validFor: null };
+      const key = keyOf(p);
+      if (key === undefined) return fail(reply, 'KEY_INVALID', none);
       const refused = keyRefused(request, key);
       if (refused) return tooMany(reply, refused, none);
-      const result = await licensing.obtainLease(ctx(request), key, seconds(p.expiry), p.clientId ?? undefined);
+      const result = await licensing.obtainLease(ctx(request), key, expiryOf(p), clientIdOf(p));
       if (result.ok || result.errorCode !== 'KEY_INVALID') throttle.keySucceeded(client(request), ctx(request).organizationId, key);
       if (result.ok) return { success: true, errorCode: null, lease: result.lease, expiry: iso(result.expiry), validFor: result.validFor };
       if (result.errorCode === 'KEY_INVALID') {
@@ -265,7 +255,8 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       },
     },
     async (request, reply) => {
-      const lease = required((request.query as Raw).lease, 'lease');
+      const lease = leaseOf(request.query as RawParameters);
+      if (lease === undefined) return fail(reply, 'LEASE_INVALID', { isValid: false, expiry: null, validFor: null });
       const result = await licensing.validateLease(ctx(request), lease);
       if (result.ok) return { isValid: true, errorCode: null, expiry: iso(result.expiry), validFor: result.validFor };
       const blocked = result.errorCode === 'LEASE_INVALID' ? await throttle.failed(client(request)) : 0;
@@ -288,8 +279,9 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
     },
     async (request, reply) => {
       const p = merged(request);
-      const lease = required(p.lease, 'lease');
-      const result = await licensing.renewLease(ctx(request), lease, seconds(p.expiry));
+      const lease = leaseOf(p);
+      if (lease === undefined) return fail(reply, 'LEASE_INVALID', { success: false, expiry: null, lease: null, validFor: null });
+      const result = await licensing.renewLease(ctx(request), lease, expiryOf(p));
       if (result.ok) return { success: true, errorCode: null, expiry: iso(result.expiry), lease: result.lease, validFor: result.validFor };
       const blocked = result.errorCode === 'LEASE_INVALID' ? await throttle.failed(client(request)) : 0;
       if (blocked) return tooMany(reply, blocked, { success: false, expiry: null, lease: null, validFor: null });
@@ -310,7 +302,8 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       },
     },
     async (request, reply) => {
-      const lease = required(merged(request).lease, 'lease');
+      const lease = leaseOf(merged(request));
+      if (lease === undefined) return fail(reply, 'LEASE_INVALID', { success: false });
       const result = await licensing.releaseLease(ctx(request), lease);
       if (result.ok) return { success: true, errorCode: null };
       const blocked = await throttle.failed(client(request));

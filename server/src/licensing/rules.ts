@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { CurrentKey } from '../keys/keychain.js';
-import { claimedLeaseId, hashLeaseCode, leaseCodeMatches, signLeaseWithin } from '../keys/lease-code.js';
+import { claimedLeaseId, clientIdClaim, hashLeaseCode, leaseCodeMatches, signLeaseWithin } from '../keys/lease-code.js';
 import type { Store } from '../store/index.js';
 import type { LeaseWithGrant, LeaseWithLicense, NewLease } from '../store/leases.js';
 import type { ValidForProduct } from '../store/licenses.js';
@@ -193,7 +193,7 @@ export class Licensing {
     const id = randomUUID();
     const code = signLeaseWithin(
       ctx.signer,
-      { iss: ctx.endpoint, sub: p.licenseId, jti: id, iat, exp, ...(p.clientId !== null ? { cid: p.clientId } : {}) },
+      { iss: ctx.endpoint, sub: p.licenseId, jti: id, iat, exp, ...(p.clientId !== null ? { cid: clientIdClaim(p.clientId) } : {}) },
       p.validFor,
     );
     return {

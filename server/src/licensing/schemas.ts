@@ -1,14 +1,27 @@
 import { Type } from 'typebox';
 
-/** Request parameters of the licensing API. Bounded, and never coerced: a wrong type is a 400. */
-const key = Type.String({ minLength: 1, maxLength: 256, description: 'License key code.' });
-const lease = Type.String({ minLength: 1, maxLength: 16384, description: 'Lease code (a compact JWS) as returned by lease/obtain or lease/renew.' });
-const expiry = Type.Union([Type.Integer({ minimum: 1, maximum: 1e12 }), Type.String({ pattern: '^[1-9][0-9]{0,11}$' }), Type.Null()], {
-  description: 'Requested lease lifetime in seconds, a positive integer (default 600); longer than the server maximum is shortened to it. null means not given.',
+/**
+ * Request parameters of the licensing API. Bounded, and never coerced: an object or an array is a
+ * 400. Within that, they take what the original ExaLicense server took (see parameters.ts for how
+ * each is read): null or empty for "not given", a client id as a number, a fractional expiry.
+ */
+const key = Type.Union([Type.String({ maxLength: 4096 }), Type.Null()], {
+  description: 'License key code. Missing, null, empty or unknown (any text no key has, however long up to 4096 characters): KEY_INVALID.',
 });
+const lease = Type.Union([Type.String({ maxLength: 32_768 }), Type.Null()], {
+  description: 'Lease code (a compact JWS) as returned by lease/obtain or lease/renew. Missing, null, empty or unknown: LEASE_INVALID.',
+});
+const expiry = Type.Union(
+  [Type.Number({ minimum: 0, maximum: 1e12 }), Type.String({ pattern: '^([0-9]{1,12}(\\.[0-9]{1,20})?)?$' }), Type.Null()],
+  {
+    description:
+      'Requested lease lifetime in seconds (default 600). A fraction is cut to whole seconds; 0, null or empty is the default; longer than the server maximum is shortened to it.',
+  },
+);
 // NUL is refused here: PostgreSQL cannot store it in text, and no client needs it.
-const clientId = Type.Union([Type.String({ maxLength: 256, pattern: '^[^\\u0000]*$' }), Type.Null()], {
-  description: 'Identifier of the client taking the lease, without NUL characters. A client that already holds a lease on the license gets its seat back. null means not given.',
+const clientId = Type.Union([Type.String({ maxLength: 1024, pattern: '^[^\\u0000]*$' }), Type.Number(), Type.Boolean(), Type.Null()], {
+  description:
+    'Identifier of the client taking the lease: up to 1024 characters without NUL, or a number or boolean (taken as its text). A client that already holds a lease on the license gets its seat back. null or empty means no client id.',
 });
 
 export const KeyParams = Type.Object({ key: Type.Optional(key) });
