@@ -8,7 +8,7 @@ const expiry = Type.Union([Type.Integer({ minimum: 1, maximum: 1e12 }), Type.Str
 });
 // NUL is refused here: PostgreSQL cannot store it in text, and no client needs it.
 const clientId = Type.Union([Type.String({ maxLength: 256, pattern: '^[^\\u0000]*$' }), Type.Null()], {
-  description: 'Identifier of the client taking the lease, without NUL characters. A client that already holds a lease on the license gets its seat back. null means not given.',
+  description: 'Identifier of the client taking the lease, without NUL characters. Leases of one license with the same client id share one seat: a client that already holds a lease on the license gets another lease on that seat. null means not given: the lease is a seat of its own.',
 });
 
 export const KeyParams = Type.Object({ key: Type.Optional(key) });
@@ -47,7 +47,7 @@ export const KeyValidateReply = Type.Object({
   message,
   expiry: date,
   leaseLimit: nullable<number>('integer', { description: 'Most leases held at once; null is unlimited.' }),
-  leasesUsed: nullable<number>('integer', { description: 'Active leases now.' }),
+  leasesUsed: nullable<number>('integer', { description: 'Seats in use now: active, unexpired leases, those with one client id counting once.' }),
   validFor: ValidFor,
 });
 
