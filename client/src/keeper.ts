@@ -3,6 +3,7 @@ import { MAX_TIMER_MS } from './clock.js';
 import { Emitter } from './emitter.js';
 import { decodeLease, grantOf } from './lease.js';
 import { nodeProcess } from './node.js';
+import { webCrypto } from './webcrypto.js';
 import { hasFeature, type Denied, type LicensingErrorCode, type Unavailable, type ValidFor } from './types.js';
 
 export interface SeatKeeperOptions {
@@ -122,6 +123,7 @@ export class SeatKeeper extends Emitter<SeatKeeperEvents> {
   private stopping: Promise<{ released: boolean }> | undefined;
   private abort: AbortController | undefined;
   private signalHandlers: Array<[string, () => void]> = [];
+  private clientIdValue: Promise<string> | undefined;
 
   constructor(client: LicenseClient, options: SeatKeeperOptions = {}) {
     super();
@@ -201,9 +203,25 @@ export class SeatKeeper extends Emitter<SeatKeeperEvents> {
 
   // --- steps ------------------------------------------------------------------------------------
 
+  /**
+   * The client id every obtain of this keeper sends: the client's (by default the machine's), or,
+   * when it has none, one made up once for this keeper. The server gives all leases of one client
+   * id one seat, so the keeper that obtains again after an answer it never heard (a renewal whose
+   * reply was lost) gets another lease on the seat it holds rather than a second seat.
+   */
+  private clientId(): Promise<string> {
+    this.clientIdValue ??= this.client.getClientId().then(async (id) => {
+      if (id) return id;
+      const bytes = (await webCrypto()).getRandomValues(new Uint8Array(16));
+      return `keeper-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+    });
+    return this.clientIdValue;
+  }
+
   private async acquire(gen: number, replaced: LicensingErrorCode | null): Promise<void> {
     const sentAt = this.now();
-    const r = await this.client.obtainLease({ leaseSeconds: this.options.leaseSeconds, signal: this.abort?.signal });
+    const clientId = await this.clientId().catch(() => undefined);
+    const r = await this.client.obtainLease({ leaseSeconds: this.options.leaseSeconds, clientId, signal: this.abort?.signal });
     if (r.ok) {
       this.take(r.lease, r.expiry, await granted(r.lease, r.validFor), sentAt);
       if (gen !== this.generation) return;

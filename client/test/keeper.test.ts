@@ -182,6 +182,55 @@ describe('SeatKeeper against a real server, on a clock the test moves', () => {
     await keeper.stop();
   });
 
+  it('gets its seat back, not a second one, when the reply to a renewal is lost, with a client id of its own when the application gave none', async () => {
+    const license = await createLicense(live.server, { leaseLimit: 1 });
+    const clock = new TestClock(live.server.clock);
+    let dropRenewReply = false;
+    // The renewal reaches the server, which renews; its reply never reaches the keeper.
+    const fetchDroppingOneRenewal = async (url: string, init: RequestInit) => {
+      const res = await fetch(url, init);
+      if (dropRenewReply && url.endsWith('/lease/renew')) {
+        dropRenewReply = false;
+        await res.arrayBuffer();
+        throw new TypeError('fetch failed', { cause: new Error('socket hang up') });
+      }
+      return res;
+    };
+    const client = new LicenseClient({ endpoint: live.endpoint, licenseKey: license.key, clientId: null, clock, fetch: fetchDroppingOneRenewal, leaseSeconds: 600 });
+    const keeper = client.keeper({ random: () => 0.5, handleSignals: false });
+    const log = record(keeper);
+    const advance = (seconds: number) => clock.advance(seconds * 1000, () => keeper.whenIdle());
+    const seats = () => seatsUsed(live.server, license.licenseId);
+
+    const first = await keeper.start();
+    const clientId = decodeLease(first.lease!)!.claims.cid;
+    assert.match(String(clientId), /^keeper-[0-9a-f]{32}$/, 'the keeper sends a client id of its own');
+
+    dropRenewReply = true;
+    await advance(400);
+    assert.deepEqual(names(log), ['acquired', 'offline']);
+    assert.equal(await seats(), 1, 'the server renewed: the renewed lease, whose code the keeper never got, holds the seat');
+
+    await advance(1);
+    // The retry meets LEASE_RELEASED (the old code was renewed away); the keeper obtains again under
+    // the same client id and gets another lease on its own seat, though the license is full.
+    assert.deepEqual(names(log), ['acquired', 'offline', 'online', 'acquired']);
+    assert.equal(log[3]![1].replaced, 'LEASE_RELEASED');
+    assert.equal(keeper.held, true);
+    assert.equal(decodeLease(keeper.state.lease!)!.claims.cid, clientId);
+    assert.equal(await seats(), 1, 'no second seat');
+    const other = await new LicenseClient({ endpoint: live.endpoint, licenseKey: license.key, clientId: 'other-machine' }).obtainLease();
+    assert.ok(other.kind === 'denied' && other.errorCode === 'LEASE_LIMIT_REACHED');
+
+    // Renewals go on from the new lease.
+    await advance(400);
+    assert.deepEqual(names(log), ['acquired', 'offline', 'online', 'acquired', 'renewed']);
+    assert.deepEqual(await keeper.stop(), { released: true });
+    // The lease whose code never arrived expires on its own.
+    await advance(600);
+    assert.equal(await seats(), 0);
+  });
+
   it('reports the seat lost when the server ended the lease and no seat is left, then waits for one', async () => {
     const { keeper, log, advance, license } = await setup({ leaseLimit: 1 });
     const state = await keeper.start();

@@ -60,12 +60,16 @@ describe('a network that drops mid-way (a TCP proxy the test cuts)', () => {
     await proxy.restore();
     await advance(1);
     // The server renewed (superseding the lease the keeper holds) but the keeper never heard: its
-    // retry meets LEASE_RELEASED and it obtains again under the same client id.
+    // retry meets LEASE_RELEASED and it obtains again under the same client id, which gets it
+    // another lease on the seat that the renewed lease it never heard of holds.
     assert.deepEqual(names(log), ['acquired', 'offline', 'online', 'acquired']);
     assert.equal(log[3]![1].replaced, 'LEASE_RELEASED');
     assert.equal(keeper.held, true);
     assert.equal(await seatsUsed(live.server, license.licenseId), 1, 'no seat leaked');
     assert.deepEqual(await keeper.stop(), { released: true });
+    // The lease whose code never arrived cannot be released: it holds the seat until it expires.
+    assert.equal(await seatsUsed(live.server, license.licenseId), 1);
+    await advance(600);
     assert.equal(await seatsUsed(live.server, license.licenseId), 0);
   });
 

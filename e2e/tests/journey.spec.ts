@@ -114,7 +114,7 @@ test('an admin licenses a customer, sees the lease an application takes and rele
   await test.step('release the lease from the license page', async () => {
     // Releasing takes effect at once (the app asks no confirmation).
     await page.getByRole('button', { name: `Release lease of ${clientId}` }).click();
-    await expect(page.getByText(`Released the lease of ${clientId}`)).toBeVisible();
+    await expect(page.getByText(`Released the seat of ${clientId}`)).toBeVisible();
     const leases = page.getByRole('table', { name: 'Leases' });
     await expect(leases.getByText('No active leases.')).toBeVisible();
     await expect(page.getByText('0 / 2')).toBeVisible();

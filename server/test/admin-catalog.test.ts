@@ -664,21 +664,22 @@ describe('admin API: leases', () => {
       [
         [leaseIdOf(third), null, 'released'],
         [leaseIdOf(second), 'host-a', 'active'],
-        [leaseIdOf(first), 'host-a', 'superseded'],
+        [leaseIdOf(first), 'host-a', 'active'],
       ],
     );
     const [t, , f] = listed.items;
     assert.equal(f.licenseId, license.licenseId);
     assert.equal(f.issuedAt, new Date(firstIssued).toISOString());
     assert.equal(f.expiry, new Date(firstIssued + 300_000).toISOString());
-    assert.equal(f.endedAt, new Date(firstIssued + 10_000).toISOString());
+    assert.equal(f.endedAt, null, 'the same client obtaining again shares the seat and ends nothing');
     assert.equal(t.issuedAt, new Date(thirdIssued).toISOString());
     assert.equal(t.expiry, new Date(thirdIssued + 120_000).toISOString());
     assert.equal(t.endedAt, new Date(server.clock.now()).toISOString());
 
     const active = ok(await server.admin('GET', `/api/v1/licenses/${license.licenseId}/leases?state=active`));
-    assert.deepEqual(active.items.map((l: Json) => l.id), [leaseIdOf(second)]);
-    assert.equal(active.total, 1);
+    assert.deepEqual(active.items.map((l: Json) => l.id), [leaseIdOf(second), leaseIdOf(first)]);
+    assert.equal(active.total, 2);
+    assert.equal(ok(await server.admin('GET', `/api/v1/licenses/${license.licenseId}`)).leasesUsed, 1, 'two leases of one client id are one seat');
     const paged = ok(await server.admin('GET', `/api/v1/licenses/${license.licenseId}/leases?limit=1&offset=2`));
     assert.deepEqual({ ids: paged.items.map((l: Json) => l.id), total: paged.total }, { ids: [leaseIdOf(first)], total: 3 });
     assertValidationFailed(await server.admin('GET', `/api/v1/licenses/${license.licenseId}/leases?state=gone`), 'querystring.state');

@@ -115,7 +115,9 @@ describe('audit log: what is recorded', () => {
     server.clock.advance(5);
     const released = ok(await server.admin('POST', `/api/v1/leases/${leaseId}/release`));
     assert.equal(released.state, 'released');
-    const event = await assertLatest({ action: 'release', resourceType: 'lease', resourceId: leaseId, before: { ...released, state: 'active', endedAt: null }, after: released });
+    assert.equal(released.leasesEnded, 1, 'a lease without a client id is a seat of its own');
+    const { leasesEnded: _, ...lease } = released;
+    const event = await assertLatest({ action: 'release', resourceType: 'lease', resourceId: leaseId, before: { ...lease, state: 'active', endedAt: null }, after: released });
     assert.equal(event.after.endedAt, new Date(server.clock.now()).toISOString());
     assert.equal(await total(), eventsBefore + 1);
     ok(await server.admin('POST', `/api/v1/leases/${leaseId}/release`));

@@ -162,6 +162,26 @@ describe('usage history: how active leases are sampled', () => {
     assert.equal(await peakOf(unlimited.licenseId), 3);
   });
 
+  it('counts seats, not leases: leases with one client id are one seat in the peaks an obtain counts and in the samples', async () => {
+    const limited = await createLicense(server, { leaseLimit: 3 });
+    const unlimited = await createLicense(server, { leaseLimit: null });
+    const client = licensingClient(server);
+    for (const made of [limited, unlimited]) {
+      for (let i = 0; i < 3; i++) assert.equal((await client.obtain(made.key, { clientId: 'one-machine', expiry: 7200 })).statusCode, 200);
+      assert.equal((await client.obtain(made.key, { expiry: 7200 })).statusCode, 200);
+    }
+    for (const made of [limited, unlimited]) {
+      assert.equal(ok(await server.admin('GET', `/api/v1/licenses/${made.licenseId}/leases?state=active`)).total, 4, 'four live leases on two seats');
+    }
+    await server.app.usage.flush();
+    assert.equal(await peakOf(limited.licenseId), 2, 'counted at the claims');
+    assert.equal(await peakOf(unlimited.licenseId), 2, 'sampled after the claims');
+    server.clock.advance(3600);
+    await server.app.usage.flush();
+    assert.equal(await peakOf(limited.licenseId), 2, "sampled at the next hour's first flush");
+    assert.equal(await peakOf(unlimited.licenseId), 2);
+  });
+
   it('samples every license when the active leases take several chunks, and keeps the larger peak', async () => {
     const licenses = [];
     for (let i = 0; i < 5; i++) {

@@ -16,8 +16,16 @@ const LeaseReply = Type.Object({
   clientId: Type.Union([Type.String(), Type.Null()]),
   issuedAt: Timestamp,
   expiry: Timestamp,
-  state: Type.String({ enum: STATES, description: 'active, released, superseded (by a renewal or the same client obtaining again) or revoked (its license or key was removed).' }),
+  state: Type.String({ enum: STATES, description: 'active, released, superseded (by its renewal) or revoked (its license or key was removed).' }),
   endedAt: Type.Union([Timestamp, Type.Null()], { description: 'When the lease was released or superseded.' }),
+});
+
+const ReleaseReply = Type.Object({
+  ...LeaseReply.properties,
+  leasesEnded: Type.Integer({
+    minimum: 0,
+    description: "How many leases the release ended: the lease and its seat's other active leases (the license's leases with the same client id); 0 when it was no longer active.",
+  }),
 });
 
 function leaseReply(l: Lease) {
@@ -51,16 +59,26 @@ export const leaseRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
 
   app.post(
     '/leases/:id/release',
-    { schema: { summary: 'Release a lease: its seat is free at once and its code answers LEASE_RELEASED', tags, params: IdParams, response: { 200: LeaseReply } } },
+    {
+      schema: {
+        summary: "Release a lease's seat: the lease and every other active lease of its license with the same client id end at once, and their codes answer LEASE_RELEASED",
+        tags,
+        params: IdParams,
+        response: { 200: ReleaseReply },
+      },
+    },
     async (request) => {
       const organizationId = request.principal!.organizationId;
       const id = (request.params as { id: string }).id;
       const before = await store.leases.find(organizationId, id);
       if (!before) throw notFound('lease');
-      if (!(await store.leases.release(organizationId, id, clock.now()))) return leaseReply(before);
+      // Ending one lease of a seat would leave the seat taken by its others: the seat ends whole.
+      const leasesEnded = await store.leases.releaseSeat(organizationId, id, clock.now());
+      if (leasesEnded === 0) return { ...leaseReply(before), leasesEnded };
       const lease = (await store.leases.find(organizationId, id))!;
-      await recordChange(deps, request, { action: 'release', resourceType: 'lease', resourceId: id, before: leaseReply(before), after: leaseReply(lease) });
-      return leaseReply(lease);
+      const after = { ...leaseReply(lease), leasesEnded };
+      await recordChange(deps, request, { action: 'release', resourceType: 'lease', resourceId: id, before: leaseReply(before), after });
+      return after;
     },
   );
 };

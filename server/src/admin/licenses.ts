@@ -17,7 +17,7 @@ export const LicenseReply = Type.Object({
   leaseLimit: Type.Union([Type.Integer(), Type.Null()], { description: 'Most leases held at once; null is unlimited.' }),
   expiry: Type.Union([Timestamp, Type.Null()], { description: 'When the license ends; null is never.' }),
   keys: Type.Array(Type.String(), { description: 'Key codes that unlock this license.' }),
-  leasesUsed: Type.Integer({ description: 'Active leases now.' }),
+  leasesUsed: Type.Integer({ description: 'Seats in use now: active, unexpired leases, those with one client id counting once.' }),
   comment: Type.Union([Type.String(), Type.Null()]),
   createdAt: Timestamp,
   updatedAt: Timestamp,

@@ -294,7 +294,7 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
     {
       schema: {
         summary: 'Release a lease',
-        description: 'Gives the seat back to the pool at once. Releasing a lease again succeeds and changes nothing.',
+        description: 'Ends the lease at once; its seat goes back to the pool when no other live lease of the same client id holds it. Releasing a lease again succeeds and changes nothing.',
         tags,
         params: OrganizationParams,
         ...postBody(LeaseParams),

@@ -21,7 +21,7 @@ const expiry = Type.Union(
 // NUL is refused here: PostgreSQL cannot store it in text, and no client needs it.
 const clientId = Type.Union([Type.String({ maxLength: 1024, pattern: '^[^\\u0000]*$' }), Type.Number(), Type.Boolean(), Type.Null()], {
   description:
-    'Identifier of the client taking the lease: up to 1024 characters without NUL, or a number or boolean (taken as its text). A client that already holds a lease on the license gets its seat back. null or empty means no client id.',
+    'Identifier of the client taking the lease: up to 1024 characters without NUL, or a number or boolean (taken as its text). Leases of one license with the same client id share one seat: a client that already holds a lease on the license gets another lease on that seat. null or empty means no client id: the lease is a seat of its own.',
 });
 
 export const KeyParams = Type.Object({ key: Type.Optional(key) });
@@ -60,7 +60,7 @@ export const KeyValidateReply = Type.Object({
   message,
   expiry: date,
   leaseLimit: nullable<number>('integer', { description: 'Most leases held at once; null is unlimited.' }),
-  leasesUsed: nullable<number>('integer', { description: 'Active leases now.' }),
+  leasesUsed: nullable<number>('integer', { description: 'Seats in use now: active, unexpired leases, those with one client id counting once.' }),
   validFor: ValidFor,
 });
 

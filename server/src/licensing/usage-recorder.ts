@@ -9,9 +9,9 @@ const SAMPLE_PAUSE_MS = 25;
 
 /**
  * Collects usage on the licensing path in memory (a map update, no I/O) and writes it to the store
- * in the background, every flush. An hour's peak of a license is the larger of its active leases
- * when the hour began and its active leases after each obtain in the hour (nothing else adds a
- * seat), so a flush writes:
+ * in the background, every flush. An hour's peak of a license is the larger of its seats in use
+ * when the hour began and its seats in use after each obtain in the hour (nothing else adds a
+ * seat; leases with the same client id share one, see `store/seats.ts`), so a flush writes:
  * - the peaks counted when obtains claimed a seat, and the refusals;
  * - the active leases now of the licenses obtained on without a count (no limit, nothing to count
  *   against);
@@ -46,7 +46,7 @@ export class UsageRecorder {
     return sample;
   }
 
-  /** A lease was granted and `active` leases of the license are active now (when known). */
+  /** A lease was granted and `active` seats of the license are in use now (when known; leases with one client id share a seat). */
   obtained(organizationId: string, licenseId: string, active: number | undefined): void {
     if (active === undefined) {
       this.uncounted.add(licenseId);

@@ -3,6 +3,7 @@ import type { SecretBox } from '../keys/secret-box.js';
 import { prepared, type Db } from './db.js';
 import { groupValidFor, type ValidForProduct, type ValidForRow } from './licenses.js';
 import type { Page, PageRequest } from './page.js';
+import { countSeats } from './seats.js';
 import type { Database, LeaseState, LeaseTable, RevokedReason } from './schema.js';
 
 /** What the licensing API needs to know about a license key code: its license and what it grants. */
@@ -52,8 +53,8 @@ export interface NewLease {
   codeHash: string;
 }
 
-/** `active`: the license's active leases after the claim, when the claim had to count them. */
-export type ClaimOutcome = { kind: 'claimed'; superseded: number; active?: number } | { kind: 'limit_reached' } | { kind: 'license_gone' };
+/** `active`: the license's seats in use after the claim, when the claim had to count them. */
+export type ClaimOutcome = { kind: 'claimed'; active?: number } | { kind: 'limit_reached' } | { kind: 'license_gone' };
 
 /**
  * The partial indexes on leases hold active rows only, and a database can use one only when the
@@ -139,7 +140,7 @@ function licensingQueries(db: Db) {
       .select((eb) =>
         eb
           .selectFrom('lease as s')
-          .select((c) => c.fn.countAll<number>().as('n'))
+          .select(countSeats('s').as('n'))
           .whereRef('s.license_id', '=', 'l.id')
           .where('s.state', '=', ACTIVE)
           .where('s.expires_at', '>', now)
@@ -183,19 +184,17 @@ function licensingQueries(db: Db) {
     return db.dialect === 'postgres' ? query.forUpdate('l') : query;
   });
 
-  const supersedeClientQuery = prepared(db, (replacedBy: string, now: number, licenseId: string, clientId: string) =>
-    db.kysely
-      .updateTable('lease')
-      .set({ state: 'superseded', replaced_by: replacedBy, ended_at: now })
-      .where('license_id', '=', licenseId)
-      .where('client_id', '=', clientId)
-      .where('state', '=', ACTIVE),
-  );
-
-  const countActiveQuery = prepared(db, (licenseId: string, now: number) =>
+  /**
+   * Seats in use on a license, and whether `clientId` holds one of them (a live lease): one
+   * statement. A null client id compares as unknown, so `held` is 0 for it.
+   */
+  const countSeatsQuery = prepared(db, (licenseId: string, now: number, clientId: string | null) =>
     db.kysely
       .selectFrom('lease')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .select([
+        countSeats().as('n'),
+        sql<number>`coalesce(max(case when ${sql.ref('client_id')} = ${clientId} then 1 else 0 end), 0)`.as('held'),
+      ])
       .where('license_id', '=', licenseId)
       .where('state', '=', ACTIVE)
       .where('expires_at', '>', now),
@@ -279,7 +278,7 @@ function licensingQueries(db: Db) {
       .where('state', '=', ACTIVE),
   );
 
-  return { findKeyQuery, findKeyWithUsageQuery, findQuery, findWithGrantQuery, claimLicenseQuery, supersedeClientQuery, countActiveQuery, insertQuery, supersedeQuery, renewQuery, releaseQuery };
+  return { findKeyQuery, findKeyWithUsageQuery, findQuery, findWithGrantQuery, claimLicenseQuery, countSeatsQuery, insertQuery, supersedeQuery, renewQuery, releaseQuery };
 }
 
 /**
@@ -326,44 +325,58 @@ export class LeaseStore {
     return rows[0] && { ...toGrant(rows[0], rows), leasesUsed: Number(rows[0].leasesUsed) };
   }
 
-  /** Seats in use: active leases that have not expired. */
-  async countActive(licenseId: string, now: number): Promise<number> {
-    const { rows } = await this.q.countActiveQuery(undefined, licenseId, now);
-    return Number(rows[0]!.n);
-  }
-
   /**
-   * Takes a seat for `lease`, in one write transaction: a client that already holds a seat on the
-   * license gets it back (its old lease is superseded), anyone else only while a seat is free.
-   * The limit is read inside the transaction, so a change made by an admin a moment ago counts.
+   * Takes a seat for `lease`, in one write transaction. Leases with the same client id share one
+   * seat: a client that already holds a live lease on the license gets another lease on that seat,
+   * without counting and without ending the leases it holds (two copies of an application on one
+   * machine send the same id). Anyone else gets a seat only while one is free. The limit is read
+   * inside the transaction, so a change made by an admin a moment ago counts.
    */
   async claimSeat(lease: NewLease, now: number): Promise<ClaimOutcome> {
     return this.db.writeTransaction<ClaimOutcome>(async (trx) => {
       const license = (await this.q.claimLicenseQuery(trx, lease.licenseId, lease.keyId)).rows[0];
       if (!license) return { kind: 'license_gone' };
 
-      let superseded = 0;
-      if (lease.clientId !== null) {
-        const result = await this.q.supersedeClientQuery(trx, lease.id, now, lease.licenseId, lease.clientId);
-        superseded = Number(result.numAffectedRows ?? 0);
-      }
-
       let active: number | undefined;
       if (license.leaseLimit !== null) {
-        const used = Number((await this.q.countActiveQuery(trx, lease.licenseId, now)).rows[0]!.n);
-        if (used >= Number(license.leaseLimit)) {
-          // Nothing was taken, so nothing the client held is given up either.
-          if (superseded > 0) throw new RollbackSignal();
-          return { kind: 'limit_reached' };
-        }
-        active = used + 1;
+        const seats = (await this.q.countSeatsQuery(trx, lease.licenseId, now, lease.clientId)).rows[0]!;
+        const used = Number(seats.n);
+        if (Number(seats.held) > 0) active = used;
+        else if (used >= Number(license.leaseLimit)) return { kind: 'limit_reached' };
+        else active = used + 1;
       }
 
       await this.insert(trx, lease);
-      return { kind: 'claimed', superseded, active };
-    }).catch((err: unknown) => {
-      if (err instanceof RollbackSignal) return { kind: 'limit_reached' } satisfies ClaimOutcome;
-      throw err;
+      return { kind: 'claimed', active };
+    });
+  }
+
+  /**
+   * Ends the seat of an active lease, for an admin: that lease and every other active lease of
+   * its license with the same client id, in one write transaction. Returns how many leases ended
+   * (0 when the lease was not active).
+   */
+  async releaseSeat(organizationId: string, leaseId: string, now: number): Promise<number> {
+    return this.db.writeTransaction(async (trx) => {
+      const ended = await trx
+        .updateTable('lease')
+        .set({ state: 'released', ended_at: now })
+        .where('organization_id', '=', organizationId)
+        .where('id', '=', leaseId)
+        .where('state', '=', ACTIVE)
+        .returning(['license_id', 'client_id'])
+        .executeTakeFirst();
+      if (!ended) return 0;
+      if (ended.client_id === null) return 1;
+      const others = await trx
+        .updateTable('lease')
+        .set({ state: 'released', ended_at: now })
+        .where('organization_id', '=', organizationId)
+        .where('license_id', '=', ended.license_id)
+        .where('client_id', '=', ended.client_id)
+        .where('state', '=', ACTIVE)
+        .executeTakeFirst();
+      return 1 + Number(others.numUpdatedRows);
     });
   }
 
@@ -460,6 +473,3 @@ export class LeaseStore {
     return { items: rows.map(toLease), total: Number(count.n) };
   }
 }
-
-/** Aborts a write transaction without it being a fault. */
-class RollbackSignal extends Error {}

@@ -5,6 +5,7 @@ import { isUniqueViolation } from './db.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import { contains, type Page, type PageRequest } from './page.js';
 import type { Database, LicenseTable } from './schema.js';
+import { countSeats } from './seats.js';
 
 export interface LicenseKey {
   id: string;
@@ -112,7 +113,7 @@ export class LicenseStore {
         eb(
           eb
             .selectFrom('lease')
-            .select((c) => c.fn.countAll<number>().as('n'))
+            .select(countSeats('lease').as('n'))
             .whereRef('lease.license_id', '=', 'license.id')
             .where('lease.state', '=', 'active')
             .where('lease.expires_at', '>', now),
@@ -164,7 +165,7 @@ export class LicenseStore {
       db.selectFrom('license_key').select(['id', 'license_id', 'code_sealed', 'created_at']).where('license_id', 'in', ids).execute(),
       db
         .selectFrom('lease')
-        .select(['license_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .select(['license_id', countSeats().as('n')])
         .where('license_id', 'in', ids)
         .where('state', '=', 'active')
         .where('expires_at', '>', now)

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './db.js';
+import { countSeats } from './seats.js';
 
 /** A constant, so that the partial indexes of active leases serve (see leases.ts). */
 const ACTIVE = sql.lit('active' as const);
@@ -22,7 +23,7 @@ export interface UsageRow {
 
 export const HOUR_MS = 3_600_000;
 
-/** Hourly usage per license: the peak of concurrent active leases and the refused obtains. */
+/** Hourly usage per license: the peak of seats in use (see `countSeats`) and the refused obtains. */
 export class UsageStore {
   constructor(private readonly db: Db) {}
 
@@ -47,11 +48,11 @@ export class UsageStore {
     }
   }
 
-  /** Active, unexpired leases now, per license that has any. */
+  /** Seats in use now (active, unexpired leases; one per client id), per license that has any. */
   async activeNow(now: number): Promise<{ organizationId: string; licenseId: string; active: number }[]> {
     const rows = await this.db.kysely
       .selectFrom('lease')
-      .select(['organization_id', 'license_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .select(['organization_id', 'license_id', countSeats().as('n')])
       .where('state', '=', ACTIVE)
       .where('expires_at', '>', now)
       .groupBy(['organization_id', 'license_id'])
@@ -60,7 +61,7 @@ export class UsageStore {
   }
 
   /**
-   * Merges active leases at `now` into the rows of `hour`, as a sample: peaks keep the larger value.
+   * Merges the seats in use at `now` into the rows of `hour`, as a sample: peaks keep the larger value.
    * It all happens in the database, nothing is read back, and a row is written only when its peak
    * grows. Either the licenses `licenseIds`, or those after `after` (in id order) that hold the
    * next `chunk` active leases; then it returns the last license id of the chunk, or undefined
@@ -88,7 +89,7 @@ export class UsageStore {
             'license_id',
             // In INSERT ... SELECT a parameter has no column to take its type from.
             eb.cast<number>(eb.val(hour), 'bigint').as('hour'),
-            eb.fn.countAll<number>().as('peak_leases'),
+            countSeats().as('peak_leases'),
             sql.lit(0).as('refused'),
           ])
           .groupBy(['organization_id', 'license_id']),

@@ -7,6 +7,7 @@ import type {
   Dashboard,
   Feature,
   Lease,
+  LeaseRelease,
   LeaseState,
   License,
   LicenseInput,
@@ -121,7 +122,7 @@ export const api = {
   },
 
   leases: {
-    release: (leaseId: string) => http.post<Lease | undefined>(`/leases/${id(leaseId)}/release`),
+    release: (leaseId: string) => http.post<LeaseRelease | undefined>(`/leases/${id(leaseId)}/release`),
   },
 
   dashboard: {

@@ -104,6 +104,11 @@ export interface Lease {
   endedAt: string | null;
 }
 
+/** The answer to releasing a lease: the lease, and how many leases of its seat ended with it. */
+export interface LeaseRelease extends Lease {
+  leasesEnded: number;
+}
+
 export type UsageRange = '24h' | '30d';
 
 export interface LicenseUsage {

@@ -47,7 +47,7 @@ export function LeaseUsage({ license, width = 120 }: { license: Pick<License, 'l
           </Badge>
         )}
       </Group>
-      {leaseLimit !== null && <Progress value={ratio * 100} color={color} size="sm" aria-label={`${leasesUsed} of ${leaseLimit} leases in use`} />}
+      {leaseLimit !== null && <Progress value={ratio * 100} color={color} size="sm" aria-label={`${leasesUsed} of ${leaseLimit} seats in use`} />}
     </Stack>
   );
 }

@@ -107,13 +107,13 @@ describe('LicensePage', () => {
     expect(within(row).queryByRole('button', { name: /Release/ })).not.toBeInTheDocument();
   });
 
-  it('releases a lease with POST /leases/{id}/release and reloads', async () => {
+  it('releases the seat of a lease with POST /leases/{id}/release and reloads', async () => {
     let releasedNow = false;
     const fake = mockApi(
       routes({
         'POST /leases/lease-1/release': () => {
           releasedNow = true;
-          return ok({ ...active, state: 'released', endedAt: new Date().toISOString() });
+          return ok({ ...active, state: 'released', endedAt: new Date().toISOString(), leasesEnded: 1 });
         },
         'GET /licenses/lic-1/leases': (req) => ok(page(releasedNow && req.query.get('state') === 'active' ? [anonymous] : [active, anonymous])),
       }),
@@ -121,7 +121,7 @@ describe('LicensePage', () => {
     const { user } = renderLicense();
     await user.click(await screen.findByRole('button', { name: 'Release lease of workstation-17' }));
 
-    expect(await screen.findByText('Released the lease of workstation-17')).toBeInTheDocument();
+    expect(await screen.findByText('Released the seat of workstation-17')).toBeInTheDocument();
     const [post] = fake.calls('POST /leases/lease-1/release');
     expect(post!.url).toBe('/api/v1/leases/lease-1/release');
     expect(post!.headers['x-csrf-token']).toBe('csrf-admin-token');
@@ -131,11 +131,25 @@ describe('LicensePage', () => {
     expect(screen.getByRole('button', { name: 'Release lease of lease-2' })).toBeInTheDocument();
   });
 
+  it('says how many leases ended when the seat held several (one client id obtained more than once)', async () => {
+    mockApi(routes({ 'POST /leases/lease-1/release': () => ok({ ...active, state: 'released', endedAt: new Date().toISOString(), leasesEnded: 3 }) }));
+    const { user } = renderLicense();
+    await user.click(await screen.findByRole('button', { name: 'Release lease of workstation-17' }));
+    expect(await screen.findByText('Released the seat of workstation-17 (3 leases ended)')).toBeInTheDocument();
+  });
+
+  it('names an anonymous lease as a lease when releasing it', async () => {
+    mockApi(routes({ 'POST /leases/lease-2/release': () => ok({ ...anonymous, state: 'released', endedAt: new Date().toISOString(), leasesEnded: 1 }) }));
+    const { user } = renderLicense();
+    await user.click(await screen.findByRole('button', { name: 'Release lease of lease-2' }));
+    expect(await screen.findByText('Released the lease of an anonymous client')).toBeInTheDocument();
+  });
+
   it('tells when a release fails', async () => {
     mockApi(routes({ 'POST /leases/lease-1/release': apiError(404, 'NOT_FOUND', 'lease not found') }));
     const { user } = renderLicense();
     await user.click(await screen.findByRole('button', { name: 'Release lease of workstation-17' }));
-    expect(await screen.findByText('Could not release the lease')).toBeInTheDocument();
+    expect(await screen.findByText('Could not release the seat')).toBeInTheDocument();
     expect(screen.getByText('lease not found')).toBeInTheDocument();
   });
 

@@ -81,12 +81,18 @@ export function LicensePage() {
   const release = async (lease: Lease) => {
     setReleasing(lease.id);
     try {
-      await api.leases.release(lease.id);
-      notifySuccess(`Released the lease of ${lease.clientId ?? 'an anonymous client'}`);
+      const released = await api.leases.release(lease.id);
+      // Leases with one client id share a seat, and releasing one ends them all: say so.
+      const ended = released?.leasesEnded ?? 1;
+      notifySuccess(
+        lease.clientId === null
+          ? 'Released the lease of an anonymous client'
+          : `Released the seat of ${lease.clientId}${ended > 1 ? ` (${ended} leases ended)` : ''}`,
+      );
       leases.reload();
       license.reload();
     } catch (error) {
-      notifyError(error, 'Could not release the lease');
+      notifyError(error, lease.clientId === null ? 'Could not release the lease' : 'Could not release the seat');
     } finally {
       setReleasing(null);
     }
