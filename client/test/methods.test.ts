@@ -52,11 +52,15 @@ describe('LicenseClient against a real server', () => {
       assert.equal(expired.validFor.length, 1);
     });
 
-    it('answers INVALID_REQUEST for a malformed key, and without a key refuses locally', async () => {
+    it('answers KEY_INVALID for a key longer than any key, INVALID_REQUEST for one beyond the bound, and without a key refuses locally', async () => {
       const long = await client().validateKey('x'.repeat(257));
       assert.ok(long.kind === 'denied');
-      assert.equal(long.errorCode, 'INVALID_REQUEST');
-      assert.equal(long.status, 400);
+      assert.equal(long.errorCode, 'KEY_INVALID');
+      assert.equal(long.status, 404);
+      const huge = await client().validateKey('x'.repeat(4097));
+      assert.ok(huge.kind === 'denied');
+      assert.equal(huge.errorCode, 'INVALID_REQUEST');
+      assert.equal(huge.status, 400);
       const none = await client().validateKey();
       assert.ok(none.kind === 'denied');
       assert.equal(none.errorCode, 'INVALID_REQUEST');
@@ -123,7 +127,7 @@ describe('LicenseClient against a real server', () => {
       assert.equal(expired.errorCode, 'KEY_EXPIRED');
       assert.equal(expired.status, 403);
 
-      const bad = await client({ licenseKey: license.key }).obtainLease({ leaseSeconds: 0 });
+      const bad = await client({ licenseKey: license.key }).obtainLease({ leaseSeconds: -1 });
       assert.ok(bad.kind === 'denied');
       assert.equal(bad.errorCode, 'INVALID_REQUEST');
       const none = await client().obtainLease();
