@@ -113,6 +113,23 @@ describe('the published ExaLicense client, unmodified', () => {
     for (const app of [numeric, long, empty]) assert.equal((await app.releaseLease()).success, true);
   });
 
+  it('two copies of an application with one client id share one seat, and neither ends the other', async () => {
+    const one = await createLicense(server, { leaseLimit: 1 });
+    const first = new ExaLicense(endpoint, { licenseKey: one.key, clientId: 'machine-7' });
+    const second = new ExaLicense(endpoint, { licenseKey: one.key, clientId: 'machine-7' });
+    assert.equal((await first.obtainLease()).success, true);
+    assert.equal((await second.obtainLease()).success, true, 'the same client gets another lease on its seat');
+    for (const copy of [first, second]) assert.equal((await copy.validateLease()).isValid, true);
+    assert.equal((await new ExaLicense(endpoint, { licenseKey: one.key }).validateKey()).leasesUsed, 1);
+    const other = new ExaLicense(endpoint, { licenseKey: one.key, clientId: 'machine-8' });
+    assert.deepEqual(await other.obtainLease(), { success: false, errorCode: 'LEASE_LIMIT_REACHED' });
+    assert.equal((await first.releaseLease()).success, true);
+    assert.equal((await second.validateLease()).isValid, true, 'the seat stays with its last lease');
+    assert.equal((await second.releaseLease()).success, true);
+    assert.equal((await other.obtainLease()).success, true, 'free once its last lease ended');
+    await other.releaseLease();
+  });
+
   it('an expiry of 0 is the default, and 90.5 is 90 seconds', async () => {
     const zero = client({ leaseExpiry: 0 });
     const defaulted = await zero.obtainLease(0);
