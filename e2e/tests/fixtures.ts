@@ -12,7 +12,14 @@ export interface ServerState {
 }
 
 const STATE_FILE = fileURLToPath(new URL('../.server.json', import.meta.url));
-export const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/**
+ * Where screenshots go: the documentation's own copies only when asked (`npm run screenshots`, which
+ * sets LEASEHOLD_UPDATE_SCREENSHOTS=1), so that running the tests never changes a tracked file;
+ * otherwise the ignored test-results folder, where they can still be looked at.
+ */
+export const SCREENSHOTS = fileURLToPath(
+  new URL(process.env.LEASEHOLD_UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../test-results/screenshots/', import.meta.url),
+);
 
 /** The admin API under /api/v1 with the first API token (owner): for arranging data, never for what a test checks in the UI. */
 export class AdminApi {
