@@ -6,6 +6,7 @@ import { adminApi } from './admin/index.js';
 import { PasswordHashing } from './password-hashing.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { EventDispatcher } from './events/dispatcher.js';
 import { Housekeeping } from './housekeeping.js';
 import { healthRoutes } from './http/health.js';
 import { lazySerializers } from './http/lazy-compile.js';
@@ -39,6 +40,8 @@ declare module 'fastify' {
     housekeeping: Housekeeping;
     /** The bounded queue every password hash of a request goes through. */
     passwordHashing: PasswordHashing;
+    /** Delivers the outbox's events to the subscribers registered on it (webhooks, metrics). */
+    events: EventDispatcher;
   }
 }
 
@@ -134,7 +137,11 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
       sweeping.unref();
     });
   }
+  const events = new EventDispatcher(store, clock, { onError: (err, subscriber) => app.log.warn({ err, subscriber }, 'event delivery failed; it is retried') });
+  app.decorate('events', events);
+  app.addHook('onReady', async () => events.start());
   app.addHook('onClose', async () => {
+    await events.stop();
     clearInterval(flushing);
     clearInterval(sweeping);
     await sweep;

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { auditId } from '../services/change-log.js';
 import type { AdminDeps } from './deps.js';
 
 /**
@@ -7,8 +7,6 @@ import type { AdminDeps } from './deps.js';
  * millisecond keep their order. `before` and `after` are the resource as the API shows it, never
  * secrets (password hashes and token secrets are not part of any reply).
  */
-let sequence = 0;
-
 export async function recordChange(
   deps: Pick<AdminDeps, 'store' | 'clock'>,
   request: FastifyRequest,
@@ -17,7 +15,7 @@ export async function recordChange(
   const principal = request.principal!;
   const at = deps.clock.now();
   await deps.store.audit.record(principal.organizationId, {
-    id: `${at.toString(36).padStart(10, '0')}-${(sequence++ % 1_679_616).toString(36).padStart(4, '0')}-${randomBytes(6).toString('hex')}`,
+    id: auditId(at),
     at,
     actor: principal.actor,
     action: change.action,

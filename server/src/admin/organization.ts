@@ -1,9 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { callerOf, valueOf } from '../http/outcome.js';
+import { StringEnum } from '../http/schemas.js';
 import { SIGNING_ALGORITHMS } from '../keys/algorithms.js';
-import { notFound } from '../http/errors.js';
-import type { SigningAlgorithm } from '../store/schema.js';
-import { recordChange } from './audit-trail.js';
+import { OrganizationService } from '../services/organization-service.js';
 import type { AdminDeps } from './deps.js';
 
 const tags = ['organization'];
@@ -12,44 +12,30 @@ const OrganizationReply = Type.Object({
   id: Type.String(),
   name: Type.String(),
   licensingEndpoint: Type.String({ description: 'The URL applications call: {public URL}/licensing/{id}.' }),
-  signingAlgorithm: Type.String({ enum: [...SIGNING_ALGORITHMS] }),
+  signingAlgorithm: StringEnum(SIGNING_ALGORITHMS),
   publicKey: Type.String({ description: 'SPKI PEM of the key that signs new leases.' }),
 });
 
 const OrganizationPatch = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    signingAlgorithm: Type.Optional(Type.String({ enum: [...SIGNING_ALGORITHMS], description: 'Choosing another algorithm rotates to a new key of it.' })),
+    signingAlgorithm: Type.Optional(StringEnum(SIGNING_ALGORITHMS, { description: 'Choosing another algorithm rotates to a new key of it.' })),
   },
   { additionalProperties: false },
 );
 
 /** The caller's organization: its name, licensing endpoint and signing key. */
-export const organizationRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
-  const { store, keychain, endpointOf } = deps;
-  const describe = async (organizationId: string) => {
-    const [org, key] = await Promise.all([store.organizations.get(organizationId), store.signingKeys.current(organizationId)]);
-    if (!org || !key) throw notFound('organization');
-    return { id: org.id, name: org.name, licensingEndpoint: endpointOf(org.id), signingAlgorithm: key.algorithm, publicKey: key.publicKeyPem };
-  };
+export const organizationRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, deps) => {
+  const organizations = new OrganizationService(deps);
 
-  app.get('/organization', { schema: { summary: 'Get the organization', tags, response: { 200: OrganizationReply } } }, async (request) =>
-    describe(request.principal!.organizationId),
+  app.get('/organization', { schema: { summary: 'Get the organization', tags, response: { 200: OrganizationReply } } }, async (request, reply) =>
+    valueOf(await organizations.get(callerOf(request)), reply),
   );
 
   app.patch(
     '/organization',
     { schema: { summary: 'Rename the organization or choose its signing algorithm', tags, body: OrganizationPatch, response: { 200: OrganizationReply } } },
-    async (request) => {
-      const organizationId = request.principal!.organizationId;
-      const body = request.body as { name?: string; signingAlgorithm?: SigningAlgorithm };
-      const before = await describe(organizationId);
-      if (body.name !== undefined) await store.organizations.rename(organizationId, body.name);
-      if (body.signingAlgorithm !== undefined && before.signingAlgorithm !== body.signingAlgorithm) await keychain.rotate(organizationId, body.signingAlgorithm);
-      const after = await describe(organizationId);
-      await recordChange(deps, request, { action: 'update', resourceType: 'organization', resourceId: organizationId, before, after });
-      return after;
-    },
+    async (request, reply) => valueOf(await organizations.update(callerOf(request), request.body), reply),
   );
 
   app.post(
@@ -62,13 +48,6 @@ export const organizationRoutes: FastifyPluginAsync<AdminDeps> = async (app, dep
         response: { 200: OrganizationReply },
       },
     },
-    async (request) => {
-      const organizationId = request.principal!.organizationId;
-      const before = await describe(organizationId);
-      await keychain.rotate(organizationId, before.signingAlgorithm);
-      const after = await describe(organizationId);
-      await recordChange(deps, request, { action: 'rotate', resourceType: 'signing_key', resourceId: organizationId, before, after });
-      return after;
-    },
+    async (request, reply) => valueOf(await organizations.rotateSigningKey(callerOf(request)), reply),
   );
 };

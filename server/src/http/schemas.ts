@@ -1,4 +1,4 @@
-import { Type, type TSchema } from 'typebox';
+import { Type, type TSchema, type TUnsafe } from 'typebox';
 
 /** Shared pieces of the admin API's schemas. */
 export const IdParams = Type.Object({ id: Type.String({ maxLength: 64, description: 'Resource id.' }) });
@@ -18,6 +18,14 @@ export function PageOf<T extends TSchema>(item: T) {
     limit: Type.Integer(),
     offset: Type.Integer(),
   });
+}
+
+/**
+ * A string that is one of `values`, typed as their union. The schema stays `{ type: 'string',
+ * enum }`, as the OpenAPI document and the validation messages have always had it.
+ */
+export function StringEnum<T extends string>(values: readonly T[], options: { description?: string } = {}): TUnsafe<T> {
+  return Type.Unsafe<T>(Type.String({ ...options, enum: [...values] }));
 }
 
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 UTC.' });

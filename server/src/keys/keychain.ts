@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, randomUUID, type JsonWebKey } from '
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/index.js';
 import type { SigningAlgorithm } from '../store/schema.js';
+import type { NewSigningKey } from '../store/signing-keys.js';
 import { TtlCache } from '../ttl-cache.js';
 import { generateSigningKey } from './algorithms.js';
 import type { Signer } from './lease-code.js';
@@ -52,10 +53,23 @@ export class Keychain {
     };
   }
 
+  /**
+   * A new key pair of `algorithm` for `organizationId`, to be stored by `store.signingKeys.rotate`
+   * in the caller's transaction. Generated before that transaction: an RSA key takes long enough
+   * that no lock should wait for it.
+   */
+  newKey(organizationId: string, algorithm: SigningAlgorithm): NewSigningKey {
+    return { id: randomUUID(), organizationId, algorithm, ...generateSigningKey(algorithm), createdAt: this.clock.now() };
+  }
+
+  /** Forgets the cached current key of `organizationId`, once a rotation committed: this instance signs with the new key at once. */
+  forget(organizationId: string): void {
+    this.cache.delete(organizationId);
+  }
+
   /** Retires the current key and starts signing with a new one of `algorithm`. */
   async rotate(organizationId: string, algorithm: SigningAlgorithm): Promise<void> {
-    const pair = generateSigningKey(algorithm);
-    await this.store.signingKeys.rotate({ id: randomUUID(), organizationId, algorithm, ...pair, createdAt: this.clock.now() });
-    this.cache.delete(organizationId);
+    await this.store.signingKeys.rotate(this.newKey(organizationId, algorithm));
+    this.forget(organizationId);
   }
 }

@@ -22,6 +22,7 @@ import * as housekeeping from './migrations/003_lease_housekeeping.js';
 import * as secretsAtRest from './migrations/004_secrets_at_rest.js';
 import * as accountSafety from './migrations/005_account_safety.js';
 import * as licensingThrottle from './migrations/006_licensing_throttle.js';
+import { domainEvents } from './migrations/007_domain_events.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -33,6 +34,11 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Db {
   readonly dialect: Dialect;
   readonly kysely: Kysely<Database>;
+  /**
+   * True for the handle of one transaction (see `transactionDb`): its `kysely` is the transaction
+   * and `writeTransaction` joins it. Domain events are only ever appended through such a handle.
+   */
+  readonly inTransaction: boolean;
   /**
    * Runs `fn` in a transaction that holds the write lock from its first statement, so that a
    * read-then-write decision (the lease limit) cannot interleave with another writer, in this
@@ -61,18 +67,18 @@ export interface Db {
   close(): Promise<void>;
 }
 
-const migrations: Record<string, Migration> = {
-  '001_initial': initial,
-  '002_accounts_audit_usage': accounts,
-  '003_lease_housekeeping': housekeeping,
-  '004_secrets_at_rest': secretsAtRest,
-  '005_account_safety': accountSafety,
-  '006_licensing_throttle': licensingThrottle,
-};
-
-const provider: MigrationProvider = {
-  getMigrations: async () => migrations,
-};
+/** Every migration, by name; a migration whose tables differ between dialects is made for one. */
+function migrationsFor(dialect: Dialect): Record<string, Migration> {
+  return {
+    '001_initial': initial,
+    '002_accounts_audit_usage': accounts,
+    '003_lease_housekeeping': housekeeping,
+    '004_secrets_at_rest': secretsAtRest,
+    '005_account_safety': accountSafety,
+    '006_licensing_throttle': licensingThrottle,
+    '007_domain_events': domainEvents(dialect),
+  };
+}
 
 /** Statements kept prepared per SQLite database: every query the server runs, with room to spare for the admin API's variants. */
 const PREPARED_STATEMENTS = 500;
@@ -315,6 +321,7 @@ export function openSqlite(path: string, busyTimeoutMs = 5000, synchronous: Sqli
   return {
     dialect: 'sqlite',
     kysely,
+    inTransaction: false,
     // Kysely neither locks nor wraps migrations in a transaction on SQLite, so two processes
     // starting on a new file would both create the tables. The migrations run instead inside one
     // BEGIN IMMEDIATE transaction on this (only) connection: the file's write lock serialises
@@ -434,6 +441,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
   return {
     dialect: 'postgres',
     kysely,
+    inTransaction: false,
     statements,
     keepPrepared: (text) => {
       if (!names.has(text)) names.set(text, `leasehold_${names.size + 1}`);
@@ -489,6 +497,7 @@ async function migrateOnce(db: Db): Promise<void> {
   const schema = db.dialect === 'postgres' ? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db.kysely)).rows[0]?.schema : undefined;
   if (db.dialect === 'postgres' && !schema) throw new Error('the PostgreSQL search_path names no schema that exists');
   if (await upToDate(db, schema ?? undefined)) return;
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(db.dialect) };
   const migrator = new Migrator({
     db: db.kysely,
     provider,
@@ -513,7 +522,7 @@ async function upToDate(db: Db, schema: string | undefined): Promise<boolean> {
     const table = schema ? sql.id(schema, 'leasehold_migration') : sql.id('leasehold_migration');
     const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(db.kysely);
     const done = new Set(rows.map((row) => row.name));
-    return Object.keys(migrations).every((name) => done.has(name));
+    return Object.keys(migrationsFor(db.dialect)).every((name) => done.has(name));
   } catch {
     return false;
   }

@@ -14,12 +14,16 @@ import { UserStore } from './users.js';
 import { LoginThrottleStore } from './login-throttle.js';
 import { ensureSealed, resealSecrets, type SecretsSource } from './sealing.js';
 import { LicensingThrottleStore } from './licensing-throttle.js';
+import { EventStore } from './events.js';
+import { EventSubscriptionStore } from './event-subscriptions.js';
+import { transactionDb } from './transaction.js';
 
 export { ConflictError, NotFoundError } from './errors.js';
 export { isForeignKeyViolation, isStorageFault, isUnavailable, type SqliteSynchronous } from './db.js';
 export { SealingKeyMismatch, type SecretsSource } from './sealing.js';
 export type { Page, PageRequest } from './page.js';
 export type { FailureCount, FailurePolicy } from './licensing-throttle.js';
+export type { DomainEvent, EventCursor, NewDomainEvent } from './events.js';
 
 /** Where the data lives. */
 export type DatabaseConfig =
@@ -64,6 +68,9 @@ export class Store {
   readonly audit: AuditStore;
   readonly usage: UsageStore;
   readonly licensingThrottle: LicensingThrottleStore;
+  /** The outbox: every change's events, appended in its transaction. */
+  readonly events: EventStore;
+  readonly eventSubscriptions: EventSubscriptionStore;
 
   constructor(
     private readonly db: Db,
@@ -82,6 +89,20 @@ export class Store {
     this.audit = new AuditStore(db);
     this.usage = new UsageStore(db);
     this.licensingThrottle = new LicensingThrottleStore(db);
+    this.events = new EventStore(db);
+    this.eventSubscriptions = new EventSubscriptionStore(db);
+  }
+
+  /**
+   * Runs `fn` in one write transaction with a store bound to it: every call on `tx` is part of the
+   * transaction, which commits when `fn` resolves and rolls back when it throws. The services make
+   * each change, its audit entry and its events this way. Inside `fn`, use only `tx`: on SQLite the
+   * transaction holds the one connection, so a call on the outer store would wait for it forever.
+   * Called on a store that is already bound to a transaction, `fn` joins it.
+   */
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.db.inTransaction) return fn(this);
+    return this.db.writeTransaction((trx) => fn(new Store(transactionDb(this.db, trx), this.secrets)));
   }
 
   get dialect(): Dialect {

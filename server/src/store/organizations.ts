@@ -85,6 +85,14 @@ export class OrganizationStore {
     return Number(row.n);
   }
 
+  /**
+   * Locks the organization's row until the transaction ends (PostgreSQL; SQLite's write lock
+   * already serialises writers), so that changes to it are made one after the other.
+   */
+  async lock(id: string): Promise<void> {
+    if (this.db.dialect === 'postgres') await this.db.kysely.selectFrom('organization').select('id').where('id', '=', id).forUpdate().execute();
+  }
+
   async rename(id: string, name: string): Promise<void> {
     await this.db.kysely.updateTable('organization').set({ name }).where('id', '=', id).execute();
   }

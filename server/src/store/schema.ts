@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * The database tables as Kysely sees them. Times are integer milliseconds since the epoch (UTC) in
  * every dialect, so comparisons and arithmetic are the same SQL everywhere.
@@ -180,6 +182,34 @@ export interface LicensingThrottleTable {
   blocked_until: number;
 }
 
+/** One change, in the outbox (migration 007). */
+export interface DomainEventTable {
+  /** Assigned by the database: autoincrement on SQLite, an identity column on PostgreSQL. */
+  id: Generated<number>;
+  /** PostgreSQL: the writing transaction's id (xid8, read as text); SQLite: 0. */
+  tx: Generated<number | string>;
+  organization_id: string;
+  type: string;
+  at: number;
+  subject_type: string | null;
+  subject_id: string | null;
+  actor_type: string | null;
+  actor_id: string | null;
+  actor_name: string | null;
+  /** JSON. */
+  data: string;
+}
+
+/** Where one subscriber of the outbox has got to, and which instance delivers to it until when. */
+export interface EventSubscriptionTable {
+  name: string;
+  cursor_tx: number;
+  cursor_id: number;
+  holder: string | null;
+  held_until: number;
+  updated_at: number;
+}
+
 export interface Database {
   organization: OrganizationTable;
   signing_key: SigningKeyTable;
@@ -198,4 +228,6 @@ export interface Database {
   usage_hourly: UsageHourlyTable;
   sealing_key: SealingKeyTable;
   licensing_throttle: LicensingThrottleTable;
+  domain_event: DomainEventTable;
+  event_subscription: EventSubscriptionTable;
 }
