@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Db } from '../db.js';
 import type { Database } from '../schema.js';
+import { StatementPool } from './statement-pool.js';
 
 /*
  * The PostgreSQL side of `Db`: a pool of connections that survives the database going away and
@@ -43,26 +44,13 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
   // An idle connection that the server closes (restart, failover) emits 'error' on the pool;
   // unhandled, that would end the process.
   pool.on('error', (err) => options.onIdleError?.(err));
-  const statements = { count: 0 };
-  // The texts to send as named prepared statements, and their names (the same on every connection).
-  const names = new Map<string, string>();
-  pool.on('connect', (client) => {
-    // Kysely's driver sends every statement, BEGIN and COMMIT included, as client.query(text, values).
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    client.query = ((...args: unknown[]) => {
-      statements.count++;
-      const name = typeof args[0] === 'string' ? names.get(args[0]) : undefined;
-      return name ? query({ name, text: args[0], values: args[1] }) : query(...args);
-    }) as typeof client.query;
-  });
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const statementPool = new StatementPool(pool);
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: statementPool }) });
   return {
     dialect: 'postgres',
     kysely,
-    statements,
-    keepPrepared: (text) => {
-      if (!names.has(text)) names.set(text, `leasehold_${names.size + 1}`);
-    },
+    statements: statementPool.statements,
+    keepPrepared: (text) => statementPool.keepPrepared(text),
     // READ COMMITTED; the decisions that must hold under concurrency take row locks (the license row
     // for a seat claim) or are single conditional updates (renew), which PostgreSQL re-checks after
     // waiting for a concurrent writer of the same row.
