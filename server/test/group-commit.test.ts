@@ -1,11 +1,12 @@
-// @sqlite-only: how SQLite write transactions share commits (store/db.ts, groupCommit).
+// @sqlite-only: how SQLite write transactions share commits (store/sqlite/group-commit.ts).
 import assert from 'node:assert/strict';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { openSqlite, type Db } from '../src/store/db.js';
+import type { Db } from '../src/store/db.js';
+import { openSqlite } from '../src/store/sqlite/open-sqlite.js';
 import { tempDir } from './helpers.js';
 
 /*

@@ -1,5 +1,5 @@
+import SerializerSelector from '@fastify/fast-json-stringify-compiler';
 import type { FastifySchemaCompiler, FastifySchemaValidationError, FastifyServerOptions } from 'fastify';
-import { createRequire } from 'node:module';
 
 /*
  * Schemas compiled at their first use rather than at start. Fastify compiles every route's
@@ -33,12 +33,13 @@ type BuildSerializer = NonNullable<NonNullable<NonNullable<FastifyServerOptions[
 type SerializerCompiler = ReturnType<BuildSerializer>;
 
 /**
- * Fastify's own serializer factory (fast-json-stringify, from Fastify's dependencies, so that
- * replies are written exactly as before), with each serializer built at its first reply.
+ * Fastify's own serializer factory, with each serializer built at its first reply. The compiler is
+ * a dependency of ours at the version Fastify depends on, so that it is the one copy Fastify would
+ * use itself and replies are written exactly as Fastify writes them (test/serializer-compiler.test.ts
+ * fails when the two versions part).
  */
 export function lazySerializers(): BuildSerializer {
-  const fromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'));
-  const factory = (fromFastify('@fastify/fast-json-stringify-compiler') as { SerializerSelector: () => BuildSerializer }).SerializerSelector();
+  const factory: BuildSerializer = SerializerSelector();
   return (externalSchemas, options) => {
     const compile = factory(externalSchemas, options);
     const lazy: SerializerCompiler = (route) => {

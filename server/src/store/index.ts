@@ -1,6 +1,10 @@
 import { sql } from 'kysely';
 import type { SecretBox } from '../keys/secret-box.js';
-import { isUnavailable, migrate, openPostgres, openSqlite, type Db, type Dialect, type SqliteSynchronous } from './db.js';
+import type { Db, Dialect } from './db.js';
+import { isUnavailable } from './db-errors.js';
+import { migrate } from './migrate.js';
+import { openPostgres } from './postgres/open-postgres.js';
+import { openSqlite, type SqliteSynchronous } from './sqlite/open-sqlite.js';
 import { CustomerStore } from './customers.js';
 import { LeaseStore } from './leases.js';
 import { LicenseStore } from './licenses.js';
@@ -19,7 +23,8 @@ import { EventSubscriptionStore } from './event-subscriptions.js';
 import { transactionDb } from './transaction.js';
 
 export { ConflictError, NotFoundError } from './errors.js';
-export { isForeignKeyViolation, isStorageFault, isUnavailable, type SqliteSynchronous } from './db.js';
+export { isForeignKeyViolation, isStorageFault, isUnavailable } from './db-errors.js';
+export type { SqliteSynchronous } from './sqlite/open-sqlite.js';
 export { SealingKeyMismatch, type SecretsSource } from './sealing.js';
 export type { Page, PageRequest } from './page.js';
 export type { FailureCount, FailurePolicy } from './licensing-throttle.js';

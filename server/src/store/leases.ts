@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { SecretBox } from '../keys/secret-box.js';
-import { prepared, type Db } from './db.js';
+import type { Db } from './db.js';
+import { prepared } from './prepared-query.js';
 import { groupValidFor, type ValidForProduct, type ValidForRow } from './licenses.js';
 import type { Page, PageRequest } from './page.js';
 import { countSeats } from './seats.js';

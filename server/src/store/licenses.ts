@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../keys/secret-box.js';
 import type { Db } from './db.js';
-import { isUniqueViolation } from './db.js';
+import { isUniqueViolation } from './db-errors.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import { contains, type Page, type PageRequest } from './page.js';
 import type { Database, LicenseTable } from './schema.js';

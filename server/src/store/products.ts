@@ -1,6 +1,6 @@
 import type { Db } from './db.js';
 import { ConflictError, NotFoundError } from './errors.js';
-import { isUniqueViolation } from './db.js';
+import { isUniqueViolation } from './db-errors.js';
 import { contains, type Page, type PageRequest } from './page.js';
 import type { FeatureTable, ProductTable } from './schema.js';
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { usernameKey } from '../usernames.js';
 import type { Db } from './db.js';
-import { isUniqueViolation } from './db.js';
+import { isUniqueViolation } from './db-errors.js';
 import { ConflictError } from './errors.js';
 import type { Page, PageRequest } from './page.js';
 import type { AdminUserTable, Role } from './schema.js';
