@@ -1,6 +1,8 @@
 import formbody from '@fastify/formbody';
 import { Ajv } from 'ajv';
-import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Static, TSchema } from 'typebox';
 import { STORAGE_RETRY_AFTER } from '../http/errors.js';
 import { lazyValidator } from '../http/lazy-compile.js';
 import type { Keychain } from '../keys/keychain.js';
@@ -49,10 +51,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const tags = ['licensing'];
 
 
-/** Parameters of a POST: the body wins over the query string, which both passed the schema. */
-function merged(request: FastifyRequest): RawParameters {
-  const body = request.body && typeof request.body === 'object' ? (request.body as RawParameters) : {};
-  return { ...(request.query as RawParameters), ...body };
+/**
+ * Parameters of a POST: the body wins over the query string, which both passed the schema. The
+ * body may be absent (a POST with its parameters in the query string alone, see the validator).
+ */
+function merged(query: RawParameters, body: RawParameters | undefined | null): RawParameters {
+  return body && typeof body === 'object' ? { ...query, ...body } : query;
 }
 
 function iso(ms: number | null | undefined): string | null {
@@ -83,7 +87,7 @@ function fail(reply: FastifyReply, code: Exclude<LicensingErrorCode, 'INVALID_RE
  * the rules out, mapped to the seed's reply fields and a status for each error code (400..409, and
  * 429 for an address blocked after too many failed lookups, see throttle.ts).
  */
-export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async (app, opts) => {
+export const licensingRoutes: FastifyPluginAsyncTypebox<LicensingRoutesOptions> = async (app, opts) => {
   const { licensing, keychain, throttle, endpointOf } = opts;
 
   // Types are checked exactly as sent: no coercion, so an array or object where a string belongs is
@@ -142,8 +146,8 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
   });
 
   // Every route resolves the organization first; an unknown one is a 404 before any lookup of keys or leases.
-  app.addHook('preHandler', async (request, reply) => {
-    const { organizationId } = request.params as { organizationId: string };
+  app.addHook<{ Params: Static<typeof OrganizationParams> }>('preHandler', async (request, reply) => {
+    const { organizationId } = request.params;
     const signer = UUID.test(organizationId) ? await keychain.current(organizationId) : undefined;
     if (!signer) {
       return reply
@@ -187,7 +191,7 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
     async (request, reply) => {
       const unknown = { isValid: false, expiry: null, leaseLimit: null, leasesUsed: null, validFor: [] };
       // No key, or one longer than any key: unknown without a lookup, and no guess to count.
-      const key = keyOf(request.query as RawParameters);
+      const key = keyOf(request.query);
       if (key === undefined) return fail(reply, 'KEY_INVALID', unknown);
       const refused = keyRefused(request, key);
       if (refused) return tooMany(reply, refused, unknown);
@@ -210,7 +214,7 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
     },
   );
 
-  const postBody = (params: object) => ({ querystring: params, body: params });
+  const postBody = <T extends TSchema>(params: T) => ({ querystring: params, body: params });
 
   app.post(
     '/lease/obtain',
@@ -225,7 +229,7 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       },
     },
     async (request, reply) => {
-      const p = merged(request);
+      const p = merged(request.query, request.body);
       const none = { success: false, lease: null, expiry: null, validFor: null };
       const key = keyOf(p);
       if (key === undefined) return fail(reply, 'KEY_INVALID', none);
@@ -255,7 +259,7 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       },
     },
     async (request, reply) => {
-      const lease = leaseOf(request.query as RawParameters);
+      const lease = leaseOf(request.query);
       if (lease === undefined) return fail(reply, 'LEASE_INVALID', { isValid: false, expiry: null, validFor: null });
       const result = await licensing.validateLease(ctx(request), lease);
       if (result.ok) return { isValid: true, errorCode: null, expiry: iso(result.expiry), validFor: result.validFor };
@@ -278,7 +282,7 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       },
     },
     async (request, reply) => {
-      const p = merged(request);
+      const p = merged(request.query, request.body);
       const lease = leaseOf(p);
       if (lease === undefined) return fail(reply, 'LEASE_INVALID', { success: false, expiry: null, lease: null, validFor: null });
       const result = await licensing.renewLease(ctx(request), lease, expiryOf(p));
@@ -302,7 +306,7 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
       },
     },
     async (request, reply) => {
-      const lease = leaseOf(merged(request));
+      const lease = leaseOf(merged(request.query, request.body));
       if (lease === undefined) return fail(reply, 'LEASE_INVALID', { success: false });
       const result = await licensing.releaseLease(ctx(request), lease);
       if (result.ok) return { success: true, errorCode: null };
