@@ -1,5 +1,6 @@
 import formbody from '@fastify/formbody';
 import { Ajv } from 'ajv';
+import { Type } from 'typebox';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { STORAGE_RETRY_AFTER } from '../http/errors.js';
 import { lazyValidator } from '../http/lazy-compile.js';
@@ -11,6 +12,7 @@ import { clientIdOf, expiryOf, keyOf, leaseOf, type RawParameters } from './para
 import type { Licensing, LicensingContext } from './rules.js';
 import { addressKey, type LookupThrottle } from './throttle.js';
 import {
+  JwksReply,
   KeyParams,
   KeyValidateReply,
   LeaseParams,
@@ -146,10 +148,9 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
     const { organizationId } = request.params as { organizationId: string };
     const signer = UUID.test(organizationId) ? await keychain.current(organizationId) : undefined;
     if (!signer) {
-      return reply
-        .code(404)
-        .type('application/json')
-        .send(JSON.stringify({ errorCode: 'LICENSING_ENDPOINT_INVALID', message: 'No organization has this licensing endpoint.' }));
+      // Pre-serialized: this answer is not the route's reply shape (no success flag).
+      const code = 'LICENSING_ENDPOINT_INVALID';
+      return reply.code(STATUS_OF[code]).type('application/json').send(JSON.stringify({ errorCode: code, message: MESSAGE_OF[code] }));
     }
     request.licensingContext = { organizationId, signer, endpoint: endpointOf(organizationId) };
   });
@@ -321,6 +322,7 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
         tags,
         params: OrganizationParams,
         produces: ['application/x-pem-file'],
+        response: { 200: Type.String({ description: 'SPKI PEM.' }) },
       },
     },
     async (request, reply) => reply.type('application/x-pem-file').send(ctx(request).signer.publicKeyPem),
@@ -333,6 +335,7 @@ export const licensingRoutes: FastifyPluginAsync<LicensingRoutesOptions> = async
         summary: 'Every public key that may still verify an unexpired lease, as a JWK set',
         tags,
         params: OrganizationParams,
+        response: { 200: JwksReply },
       },
     },
     async (request, reply) => reply.type('application/json').send(JSON.stringify(await keychain.jwks(ctx(request).organizationId))),
