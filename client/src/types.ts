@@ -1,50 +1,58 @@
-/** The error codes of the licensing API: the ExaLicense seed's six, and the three Leasehold adds. */
-export type LicensingErrorCode =
-  | 'KEY_INVALID'
-  | 'KEY_EXPIRED'
-  | 'LEASE_LIMIT_REACHED'
-  | 'LEASE_INVALID'
-  | 'LEASE_RELEASED'
-  | 'LEASE_EXPIRED'
-  /** Malformed parameters (a 400), or a call made without the key or lease it needs. */
-  | 'INVALID_REQUEST'
-  /** No organization has this licensing endpoint (a 404 before anything else is looked up). */
-  | 'LICENSING_ENDPOINT_INVALID'
-  /**
-   * Too many failed key or lease lookups from this address (a 429 with Retry-After). The client
-   * reports it as `unavailable` with `retryAfterMs`, never as a verdict on the license.
-   */
-  | 'TOO_MANY_REQUESTS';
+import type { components } from './generated/api.js';
 
-export const LICENSING_ERROR_CODES: readonly LicensingErrorCode[] = [
-  'KEY_INVALID',
-  'KEY_EXPIRED',
-  'LEASE_LIMIT_REACHED',
-  'LEASE_INVALID',
-  'LEASE_RELEASED',
-  'LEASE_EXPIRED',
-  'INVALID_REQUEST',
-  'LICENSING_ENDPOINT_INVALID',
-  'TOO_MANY_REQUESTS',
-];
+/*
+ * Types of what the licensing API answers come from the server's route schemas, through its
+ * OpenAPI document (generated/api.ts, made by `npm run generate:api-types`); the rest of this file
+ * is the client's own: outcomes, claims, options.
+ */
+type Wire = components['schemas'];
+type Reply = Wire['KeyValidateReply'] | Wire['LeaseObtainReply'] | Wire['LeaseValidateReply'] | Wire['LeaseRenewReply'] | Wire['LeaseReleaseReply'];
 
-/** Lease signing algorithms a Leasehold server uses. */
-export type SigningAlgorithm = 'ES256' | 'EdDSA' | 'RS256';
-export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['ES256', 'EdDSA', 'RS256'];
+/**
+ * The error codes of the licensing API, as the server's replies list them: the ExaLicense seed's
+ * six (KEY_INVALID, KEY_EXPIRED, LEASE_LIMIT_REACHED, LEASE_INVALID, LEASE_RELEASED,
+ * LEASE_EXPIRED), and the three Leasehold adds:
+ * - `INVALID_REQUEST`: malformed parameters (a 400), or a call made without the key or lease it needs;
+ * - `LICENSING_ENDPOINT_INVALID`: no organization has this licensing endpoint (a 404 before anything
+ *   else is looked up);
+ * - `TOO_MANY_REQUESTS`: too many failed key or lease lookups from this address (a 429 with
+ *   Retry-After). The client reports it as `unavailable` with `retryAfterMs`, never as a verdict
+ *   on the license.
+ */
+export type LicensingErrorCode = NonNullable<(Reply | Wire['LicensingEndpointError'])['errorCode']>;
 
-export interface ValidForFeature {
-  feature: string;
-  featureDescription: string | null;
-}
+/** Every code once: a code the API adds or drops fails to compile here until the list follows. */
+const ERROR_CODES: Record<LicensingErrorCode, true> = {
+  KEY_INVALID: true,
+  KEY_EXPIRED: true,
+  LEASE_LIMIT_REACHED: true,
+  LEASE_INVALID: true,
+  LEASE_RELEASED: true,
+  LEASE_EXPIRED: true,
+  INVALID_REQUEST: true,
+  LICENSING_ENDPOINT_INVALID: true,
+  TOO_MANY_REQUESTS: true,
+};
+export const LICENSING_ERROR_CODES: readonly LicensingErrorCode[] = Object.keys(ERROR_CODES) as LicensingErrorCode[];
+
+/** Lease signing algorithms a Leasehold server uses: those of the keys in its jwks.json. */
+export type SigningAlgorithm = Wire['JsonWebKeySet']['keys'][number]['alg'];
+/** Every algorithm once, as the error codes above. */
+const ALGORITHMS: Record<SigningAlgorithm, true> = { ES256: true, EdDSA: true, RS256: true };
+export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = Object.keys(ALGORITHMS) as SigningAlgorithm[];
+
+export type ValidForFeature = Wire['ValidForFeature'];
 
 /** A product a key or lease grants, by name, with the granted features. */
-export interface ValidForProduct {
-  product: string;
-  productDescription: string | null;
-  features: ValidForFeature[];
-}
+export type ValidForProduct = Wire['ValidForProduct'];
 
 export type ValidFor = ValidForProduct[];
+
+/**
+ * The codes a call can be denied with: those its reply lists, and the unknown endpoint's.
+ * TOO_MANY_REQUESTS is not a verdict: it is Unavailable.
+ */
+type DeniedCode<R extends Reply> = Exclude<NonNullable<(R | Wire['LicensingEndpointError'])['errorCode']>, 'TOO_MANY_REQUESTS'>;
 
 /** The server answered with a licensing error code: a real answer about the key or lease. */
 export interface Denied<C extends LicensingErrorCode = LicensingErrorCode> {
@@ -74,41 +82,39 @@ export interface Unavailable {
   cause?: unknown;
 }
 
-type Common = 'INVALID_REQUEST' | 'LICENSING_ENDPOINT_INVALID';
-
 export interface KeyInfo {
   /** When the license expires, or null for never. */
   expiry: Date | null;
   /** Most leases held at once; null is unlimited. */
-  leaseLimit: number | null;
-  /** Active, unexpired leases now. */
-  leasesUsed: number | null;
+  leaseLimit: Wire['KeyValidateReply']['leaseLimit'];
+  /** Seats in use now: active, unexpired leases, those with one client id counting once. */
+  leasesUsed: Wire['KeyValidateReply']['leasesUsed'];
   validFor: ValidFor;
 }
 
 export type KeyValidation =
   | ({ ok: true; kind: 'ok' } & KeyInfo)
   /** KEY_EXPIRED still reports expiry, leaseLimit, leasesUsed and validFor; KEY_INVALID reports nulls and []. */
-  | (Denied<'KEY_INVALID' | 'KEY_EXPIRED' | Common> & KeyInfo)
+  | (Denied<DeniedCode<Wire['KeyValidateReply']>> & KeyInfo)
   | Unavailable;
 
 export type LeaseObtained =
   | { ok: true; kind: 'ok'; lease: string; expiry: Date; validFor: ValidFor }
-  | Denied<'KEY_INVALID' | 'KEY_EXPIRED' | 'LEASE_LIMIT_REACHED' | Common>
+  | Denied<DeniedCode<Wire['LeaseObtainReply']>>
   | Unavailable;
 
 export type LeaseValidation =
   | { ok: true; kind: 'ok'; expiry: Date; validFor: ValidFor }
-  | (Denied<'LEASE_INVALID' | 'LEASE_RELEASED' | 'LEASE_EXPIRED' | Common> & { expiry: Date | null })
+  | (Denied<DeniedCode<Wire['LeaseValidateReply']>> & { expiry: Date | null })
   | Unavailable;
 
 export type LeaseRenewed =
   /** `validFor`: what the new lease grants; null from a server whose renew reply does not say. */
   | { ok: true; kind: 'ok'; lease: string; expiry: Date; validFor: ValidFor | null }
-  | (Denied<'LEASE_EXPIRED' | 'LEASE_RELEASED' | 'LEASE_INVALID' | 'KEY_EXPIRED' | 'KEY_INVALID' | Common> & { expiry: Date | null })
+  | (Denied<DeniedCode<Wire['LeaseRenewReply']>> & { expiry: Date | null })
   | Unavailable;
 
-export type LeaseReleased = { ok: true; kind: 'ok' } | Denied<'LEASE_INVALID' | Common> | Unavailable;
+export type LeaseReleased = { ok: true; kind: 'ok' } | Denied<DeniedCode<Wire['LeaseReleaseReply']>> | Unavailable;
 
 /** The claims of a lease code (a compact JWS). */
 export interface LeaseClaims {

@@ -14,6 +14,7 @@ import { securityHeaders } from './http/security-headers.js';
 import { logRequests } from './http/request-log.js';
 import { Keychain } from './keys/keychain.js';
 import { createLogs } from './logging.js';
+import { documentRoute, nameSchemas } from './openapi.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -159,10 +160,8 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
       },
       components: { securitySchemes: { apiToken: { type: 'http', scheme: 'bearer' } } },
     },
-    transform: ({ schema, url }) => ({
-      schema: url.startsWith('/api/') ? { ...(schema as object), security: [{ apiToken: [] }] } : schema,
-      url,
-    }),
+    transform: documentRoute,
+    transformObject: (document) => ('openapiObject' in document ? nameSchemas(document.openapiObject) : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

@@ -46,10 +46,14 @@ export class Keychain {
   }
 
   /** Every public key that may still verify an unexpired lease of the organization, as a JWK set. */
-  async jwks(organizationId: string): Promise<{ keys: JsonWebKey[] }> {
+  async jwks(organizationId: string): Promise<{ keys: (JsonWebKey & { kty: string; kid: string; alg: SigningAlgorithm; use: 'sig' })[] }> {
     const records = await this.store.signingKeys.verifying(organizationId, this.clock.now());
     return {
-      keys: records.map((r) => ({ ...createPublicKey(r.publicKeyPem).export({ format: 'jwk' }), kid: r.id, alg: r.algorithm, use: 'sig' })),
+      keys: records.map((r) => {
+        const jwk = createPublicKey(r.publicKeyPem).export({ format: 'jwk' });
+        // Every public key node exports as a JWK names its type; kty keeps its place in the object.
+        return { ...jwk, kty: String(jwk.kty), kid: r.id, alg: r.algorithm, use: 'sig' as const };
+      }),
     };
   }
 

@@ -1,6 +1,7 @@
 /**
- * The error codes of the licensing API: the seed's six, plus INVALID_REQUEST for malformed input and
- * TOO_MANY_REQUESTS for an address blocked after too many failed lookups.
+ * The error codes of the licensing API: the seed's six, plus INVALID_REQUEST for malformed input,
+ * LICENSING_ENDPOINT_INVALID for a URL that names no organization (answered before anything is
+ * looked up) and TOO_MANY_REQUESTS for an address blocked after too many failed lookups.
  */
 export type LicensingErrorCode =
   | 'KEY_INVALID'
@@ -10,6 +11,7 @@ export type LicensingErrorCode =
   | 'LEASE_RELEASED'
   | 'LEASE_EXPIRED'
   | 'INVALID_REQUEST'
+  | 'LICENSING_ENDPOINT_INVALID'
   | 'TOO_MANY_REQUESTS';
 
 /**
@@ -23,6 +25,7 @@ export const STATUS_OF: Record<LicensingErrorCode, number> = {
   LEASE_EXPIRED: 403,
   KEY_INVALID: 404,
   LEASE_INVALID: 404,
+  LICENSING_ENDPOINT_INVALID: 404,
   LEASE_LIMIT_REACHED: 409,
   LEASE_RELEASED: 409,
   TOO_MANY_REQUESTS: 429,
@@ -35,5 +38,6 @@ export const MESSAGE_OF: Record<Exclude<LicensingErrorCode, 'INVALID_REQUEST'>, 
   LEASE_INVALID: 'The lease code is invalid or unknown.',
   LEASE_RELEASED: 'The lease has been released or replaced by a renewal.',
   LEASE_EXPIRED: 'The lease has expired.',
+  LICENSING_ENDPOINT_INVALID: 'No organization has this licensing endpoint.',
   TOO_MANY_REQUESTS: 'Too many failed key or lease lookups from this address; retry after the time given in Retry-After.',
 };

@@ -2,7 +2,7 @@ import formbody from '@fastify/formbody';
 import { Ajv } from 'ajv';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { Static, TSchema } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { STORAGE_RETRY_AFTER } from '../http/errors.js';
 import { lazyValidator } from '../http/lazy-compile.js';
 import type { Keychain } from '../keys/keychain.js';
@@ -13,6 +13,7 @@ import { clientIdOf, expiryOf, keyOf, leaseOf, type RawParameters } from './para
 import type { Licensing, LicensingContext } from './rules.js';
 import { addressKey, type LookupThrottle } from './throttle.js';
 import {
+  JwksReply,
   KeyParams,
   KeyValidateReply,
   LeaseParams,
@@ -150,10 +151,9 @@ export const licensingRoutes: FastifyPluginAsyncTypebox<LicensingRoutesOptions> 
     const { organizationId } = request.params;
     const signer = UUID.test(organizationId) ? await keychain.current(organizationId) : undefined;
     if (!signer) {
-      return reply
-        .code(404)
-        .type('application/json')
-        .send(JSON.stringify({ errorCode: 'LICENSING_ENDPOINT_INVALID', message: 'No organization has this licensing endpoint.' }));
+      // Pre-serialized: this answer is not the route's reply shape (no success flag).
+      const code = 'LICENSING_ENDPOINT_INVALID';
+      return reply.code(STATUS_OF[code]).type('application/json').send(JSON.stringify({ errorCode: code, message: MESSAGE_OF[code] }));
     }
     request.licensingContext = { organizationId, signer, endpoint: endpointOf(organizationId) };
   });
@@ -325,6 +325,7 @@ export const licensingRoutes: FastifyPluginAsyncTypebox<LicensingRoutesOptions> 
         tags,
         params: OrganizationParams,
         produces: ['application/x-pem-file'],
+        response: { 200: Type.String({ description: 'SPKI PEM.' }) },
       },
     },
     async (request, reply) => reply.type('application/x-pem-file').send(ctx(request).signer.publicKeyPem),
@@ -337,8 +338,10 @@ export const licensingRoutes: FastifyPluginAsyncTypebox<LicensingRoutesOptions> 
         summary: 'Every public key that may still verify an unexpired lease, as a JWK set',
         tags,
         params: OrganizationParams,
+        response: { 200: JwksReply },
       },
     },
-    async (request, reply) => reply.type('application/json').send(JSON.stringify(await keychain.jwks(ctx(request).organizationId))),
+    // Written as node exports the keys, every JWK parameter included, rather than through the schema.
+    async (request, reply) => reply.type('application/json').serializer(JSON.stringify).send(await keychain.jwks(ctx(request).organizationId)),
   );
 };

@@ -1,4 +1,6 @@
 import { Type } from 'typebox';
+import { SIGNING_ALGORITHMS } from '../keys/algorithms.js';
+import type { LicensingErrorCode } from './error-codes.js';
 
 /**
  * Request parameters of the licensing API. Bounded, and never coerced: an object or an array is a
@@ -40,7 +42,7 @@ export const OrganizationParams = Type.Object({ organizationId: Type.String({ ma
  */
 type Json = Record<string, unknown>;
 const nullable = <T>(type: string, schema: Json = {}) => Type.Unsafe<T | null>({ ...schema, type: [type, 'null'] });
-const errorCode = (codes: string[]) =>
+const errorCode = (codes: LicensingErrorCode[]) =>
   nullable<string>('string', { enum: [...codes, null], description: `Why the call failed (${codes.join(', ')}), or null.` });
 const date = nullable<string>('string', { format: 'date-time', description: 'ISO 8601 UTC timestamp, or null.' });
 const message = Type.Optional(Type.String({ description: 'Human-readable explanation of the error code.' }));
@@ -96,4 +98,29 @@ export const ReleaseReply = Type.Object({
   message,
 });
 
-export const EndpointErrorReply = Type.Object({ errorCode: Type.Literal('LICENSING_ENDPOINT_INVALID'), message: Type.String() });
+/**
+ * What every licensing route answers, with 404, for a URL that names no organization, before
+ * anything else is looked up. Sent pre-serialized, so it is documentation only (see openapi.ts).
+ */
+export const EndpointErrorReply = Type.Object({
+  errorCode: Type.Literal('LICENSING_ENDPOINT_INVALID' satisfies LicensingErrorCode),
+  message: Type.String({ description: 'Human-readable explanation of the error code.' }),
+});
+
+/**
+ * The reply of jwks.json (RFC 7517). Sent pre-serialized, so this schema documents it and never
+ * filters it: a key carries the members of its type (crv and x, y for EC and OKP; n and e for RSA).
+ */
+export const JwksReply = Type.Object({
+  keys: Type.Array(
+    Type.Object(
+      {
+        kty: Type.String({ description: 'Key type: EC, OKP or RSA.' }),
+        kid: Type.String({ description: 'The key id, which a lease code names in its header.' }),
+        alg: Type.String({ enum: [...SIGNING_ALGORITHMS], description: 'The JWS algorithm the key signs with.' }),
+        use: Type.Literal('sig'),
+      },
+      { additionalProperties: true },
+    ),
+  ),
+});

@@ -1,153 +1,73 @@
-/** The admin API's resources, as the server answers them (dates are ISO 8601 strings). */
+/**
+ * The admin API's resources, as the server answers them (dates are ISO 8601 strings). They come
+ * from the server's route schemas, through its OpenAPI document (generated/api.ts, made by
+ * `npm run generate:api-types`); only the names are given here.
+ */
+import type { components, paths } from './generated/api';
 
-export type Role = 'owner' | 'admin' | 'viewer';
-export const ROLES: Role[] = ['owner', 'admin', 'viewer'];
+type Wire = components['schemas'];
 
-export type SigningAlgorithm = 'ES256' | 'EdDSA' | 'RS256';
-export const SIGNING_ALGORITHMS: SigningAlgorithm[] = ['ES256', 'EdDSA', 'RS256'];
+/** What `method path` answers as JSON with `status`. */
+type Reply<P extends keyof paths, M extends keyof paths[P], S extends number = 200> = paths[P][M] extends {
+  responses: Record<S, { content: { 'application/json': infer T } }>;
+}
+  ? T
+  : never;
 
-export interface Page<T> {
+/** What `method path` takes as its JSON body. */
+type Body<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { requestBody: { content: { 'application/json': infer T } } } ? T : never;
+
+export type Role = Wire['User']['role'];
+/** Every role once, highest first: a role the API adds or drops fails to compile here. */
+const ROLE_SET: Record<Role, true> = { owner: true, admin: true, viewer: true };
+export const ROLES = Object.keys(ROLE_SET) as Role[];
+
+export type SigningAlgorithm = Wire['Organization']['signingAlgorithm'];
+const ALGORITHM_SET: Record<SigningAlgorithm, true> = { ES256: true, EdDSA: true, RS256: true };
+export const SIGNING_ALGORITHMS = Object.keys(ALGORITHM_SET) as SigningAlgorithm[];
+
+/** A page of a list: the items, and where they are in the whole. Every list route answers one. */
+export interface Page<T> extends Omit<Reply<'/api/v1/products', 'get'>, 'items'> {
   items: T[];
-  total: number;
-  limit: number;
-  offset: number;
 }
 
-export interface PageParams {
-  limit?: number;
-  offset?: number;
-}
+export type PageParams = Pick<NonNullable<paths['/api/v1/products']['get']['parameters']['query']>, 'limit' | 'offset'>;
 
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  email: string | null;
-  role: Role;
-  createdAt: string;
-}
+export type User = Wire['User'];
+export type Session = Wire['Session'];
+export type Organization = Wire['Organization'];
+export type Product = Wire['Product'];
+export type Feature = Wire['Feature'];
+export type Customer = Wire['Customer'];
+export type License = Wire['License'];
 
-export interface Session {
-  user: User;
-  organization: { id: string; name: string };
-  csrfToken: string;
-}
+/** The body of POST /licenses (PATCH /licenses/{id} takes any part of it). */
+export type LicenseInput = Body<'/api/v1/licenses', 'post'>;
 
-export interface Organization {
-  id: string;
-  name: string;
-  licensingEndpoint: string;
-  signingAlgorithm: SigningAlgorithm;
-  publicKey: string;
-}
+export type LeaseState = Wire['Lease']['state'];
+const LEASE_STATE_SET: Record<LeaseState, true> = { active: true, released: true, superseded: true, revoked: true };
+export const LEASE_STATES = Object.keys(LEASE_STATE_SET) as LeaseState[];
 
-export interface Product {
-  id: string;
-  name: string;
-  description: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Feature {
-  id: string;
-  productId: string;
-  name: string;
-  description: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Customer {
-  id: string;
-  name: string;
-  contactName: string | null;
-  contactEmail: string | null;
-  phone: string | null;
-  comment: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface License {
-  id: string;
-  customerId: string;
-  featureIds: string[];
-  leaseLimit: number | null;
-  expiry: string | null;
-  keys: string[];
-  leasesUsed: number;
-  comment: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface LicenseInput {
-  customerId: string;
-  featureIds: string[];
-  leaseLimit: number | null;
-  expiry: string | null;
-  keys?: string[];
-  comment?: string | null;
-}
-
-export type LeaseState = 'active' | 'released' | 'superseded' | 'revoked';
-export const LEASE_STATES: LeaseState[] = ['active', 'released', 'superseded', 'revoked'];
-
-export interface Lease {
-  id: string;
-  licenseId: string;
-  clientId: string | null;
-  issuedAt: string;
-  expiry: string;
-  state: LeaseState;
-  endedAt: string | null;
-}
+export type Lease = Wire['Lease'];
 
 /** The answer to releasing a lease: the lease, and how many leases of its seat ended with it. */
-export interface LeaseRelease extends Lease {
-  leasesEnded: number;
-}
+export type LeaseRelease = Wire['LeaseRelease'];
 
-export type UsageRange = '24h' | '30d';
+export type UsageRange = NonNullable<NonNullable<paths['/api/v1/usage']['get']['parameters']['query']>['range']>;
 
-export interface LicenseUsage {
-  points: { at: string; peakLeases: number; refused: number }[];
-}
+export type LicenseUsage = Wire['LicenseUsage'];
+export type OrganizationUsage = Wire['OrganizationUsage'];
+export type Dashboard = Wire['Dashboard'];
 
-export interface OrganizationUsage {
-  products: string[];
-  points: { at: string; refused: number; peaks: Record<string, number> }[];
-}
+/** `createdBy`: the user the token acts for (never with more rights than they have now); null: made by the operator with the CLI. */
+export type ApiToken = Wire['ApiToken'];
+export type CreatedApiToken = Wire['CreatedApiToken'];
 
-export interface Dashboard {
-  activeLeases: number;
-  refusedLast24h: number;
-  expiringSoon: License[];
-  atLimit: License[];
-}
-
-export interface ApiToken {
-  id: string;
-  name: string;
-  role: Role;
-  createdAt: string;
-  lastUsedAt: string | null;
-  /** The user the token acts for (never with more rights than they have now); null: made by the operator with the CLI. */
-  createdBy: { id: string; username: string } | null;
-}
-
-export interface CreatedApiToken extends ApiToken {
-  token: string;
-}
-
-export interface AuditEvent {
-  id: string;
-  at: string;
-  actor: { type: 'user' | 'token'; id: string; name: string };
-  action: string;
-  resourceType: string;
-  resourceId: string | null;
+/**
+ * An audit event. The API documents `before` and `after` as any JSON; they are the resource as
+ * the API showed it before and after the change, or null.
+ */
+export interface AuditEvent extends Omit<Wire['AuditEvent'], 'before' | 'after'> {
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
 }
