@@ -1,8 +1,8 @@
 /*
  * Programs that tests run as child processes: the CLI server (`serve`), any other program
  * (`startProcess`), and a free port for a process that must be told its port. The server's, the
- * client's and the browser tests all start servers through this file, so it imports nothing from
- * src/: loading it must not load the server.
+ * client's and the browser tests all use this file, so it imports nothing from src/: loading it
+ * must not load the server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
@@ -110,7 +110,7 @@ export class TestProcess {
 
   /** Everything it printed so far, stdout and stderr in the order they arrived. */
   output(): string {
-    return this.unread ? '(its output is left unread)' : this.out;
+    return this.unread ? `${this.out}(its output is left unread)` : this.out;
   }
 
   stdout(): string {
