@@ -6,8 +6,10 @@ import { defineConfig } from '@playwright/test';
  */
 export default defineConfig({
   testDir: './tests',
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  // Bounds on a failing test or wait, not paces: a sign-in alone costs about two seconds of
+  // password hashing on an idle machine, several times that on busy shared cores.
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
   fullyParallel: false,
   workers: 1,
   retries: 0,

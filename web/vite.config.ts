@@ -32,7 +32,8 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
-    testTimeout: 20_000,
+    // Above asyncUtilTimeout (src/test/setup.ts), so that a failing wait reports what it waited for.
+    testTimeout: 60_000,
     restoreMocks: true,
   },
 });

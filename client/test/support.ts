@@ -1,6 +1,7 @@
 import { createServer, Socket, type Server } from 'node:net';
 import type { Clock, FetchLike, SeatKeeper, SeatKeeperEvents } from '../src/index.js';
 import { createLicense, startTestServer, type ManualClock, type TestLicense, type TestServer } from '../../server/test/helpers.js';
+import { within } from '../../server/test/wait.js';
 
 export { createLicense, type TestLicense, type TestServer };
 
@@ -112,7 +113,9 @@ export const names = (log: Array<[string, unknown]>) => log.map(([name]) => name
  */
 export class TcpProxy {
   mode: 'pass' | 'refuse' | 'hang' | 'drop-response' = 'pass';
-  private readonly sockets = new Set<Socket>();
+  /** Connections from clients, and the proxy's own to the server. */
+  private readonly clients = new Set<Socket>();
+  private readonly upstreams = new Set<Socket>();
   private server: Server | undefined;
   url = '';
 
@@ -120,15 +123,15 @@ export class TcpProxy {
 
   async start(): Promise<string> {
     this.server = createServer((client) => {
-      this.sockets.add(client);
-      client.on('close', () => this.sockets.delete(client));
+      this.clients.add(client);
+      client.on('close', () => this.clients.delete(client));
       client.on('error', () => {});
       if (this.mode === 'refuse') return void client.destroy();
       if (this.mode === 'hang') return;
       const mode = this.mode;
       const upstream = new Socket();
-      this.sockets.add(upstream);
-      upstream.on('close', () => this.sockets.delete(upstream));
+      this.upstreams.add(upstream);
+      upstream.on('close', () => this.upstreams.delete(upstream));
       upstream.on('error', () => client.destroy());
       upstream.connect(Number(this.target.port), this.target.hostname);
       client.pipe(upstream);
@@ -143,12 +146,22 @@ export class TcpProxy {
 
   /**
    * Cuts every open connection (a network that drops mid-way) and sets the mode for new ones.
-   * Waits a moment so that clients have seen their kept-alive connections close.
+   * Resolves once every client closed its end too: a client that did has seen its kept-alive
+   * connection go, and will not send its next request on it.
    */
   async cut(mode: 'refuse' | 'hang' | 'drop-response' = 'refuse'): Promise<void> {
     this.mode = mode;
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const upstream of this.upstreams) upstream.destroy();
+    const closing = [...this.clients].map((client) => {
+      const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+      // Half-closes: the socket closes once the client answers with its own end, which is seen only
+      // if the socket is read (one whose upstream went, or that hangs, is read by nobody).
+      client.unpipe();
+      client.resume();
+      client.end();
+      return closed;
+    });
+    await within('the clients to close their cut connections', Promise.all(closing));
   }
 
   async restore(): Promise<void> {
@@ -157,7 +170,7 @@ export class TcpProxy {
   }
 
   async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
+    for (const socket of [...this.clients, ...this.upstreams]) socket.destroy();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 }

@@ -61,7 +61,7 @@ test.describe('screenshots of the main screens', () => {
   test.use({ storageState: async ({ ownerSession }, use) => use(ownerSession) });
 
   test('dashboard, customers, products, licenses, settings and audit log', async ({ page, admin, licensing }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(180_000);
     await seed(admin, licensing);
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     await page.goto('/customers');
@@ -102,14 +102,15 @@ test.describe('screenshots of the main screens', () => {
 
     await test.step('dashboard', async () => {
       // Usage reaches the charts within 30 seconds (the server writes it in the background): last,
-      // so that the other screenshots are taken meanwhile.
+      // so that the other screenshots are taken meanwhile. The wait allows two flushes, in case a
+      // busy machine makes the first one late.
       await expect
         .poll(
           async () => {
             const usage = await admin.get<{ products: string[]; points: { refused: number }[] }>('/usage?range=24h');
             return usage.products.includes('render-farm') && usage.points.some((p) => p.refused > 0);
           },
-          { timeout: 40_000, intervals: [1_000] },
+          { timeout: 75_000, intervals: [1_000] },
         )
         .toBe(true);
       await nav.getByRole('link', { name: 'Dashboard' }).click();

@@ -1,6 +1,5 @@
 // @sqlite-only: exercises the default single-machine SQLite deployment (files, processes, locks).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -9,24 +8,16 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { VERSION } from '../src/app.js';
 import { tempDir } from './helpers.js';
+import { BIN, environmentWithoutServerSettings, killAll, serve as serveProcess, startProcess, type ServerProcess } from './processes.js';
+import { HANG_MS } from './wait.js';
 
 // The CLI as users run it: real child processes of bin/leasehold.js, nothing imported from src/cli.
-const BIN = fileURLToPath(new URL('../bin/leasehold.js', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** Longest any single wait may take, so that a broken CLI fails a test instead of hanging it. */
-// Generous: a loaded two-core machine starts a process in seconds, and this only guards against hangs.
-const WAIT_MS = 60_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const STACK_FRAME = /^\s+at .+[:(]/m;
 
 /** The environment of a child: none of the settings the runner may happen to have, quiet logs. */
-function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of Object.keys(env)) {
-    if (['PORT', 'HOST', 'PUBLIC_URL', 'DATABASE_URL', 'LOG_LEVEL'].includes(name) || name.startsWith('LEASEHOLD_')) delete env[name];
-  }
-  return { ...env, LOG_LEVEL: 'warn', ...extra };
-}
+const childEnv = (extra: Record<string, string> = {}) => environmentWithoutServerSettings({ LOG_LEVEL: 'warn', ...extra });
 
 interface Finished {
   status: number | null;
@@ -35,34 +26,19 @@ interface Finished {
 }
 
 const dir = tempDir();
-const children = new Set<ChildProcess>();
 
 after(async () => {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-  }
+  await killAll();
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs one command to its end (killed after WAIT_MS) in the temporary directory. */
-function run(args: string[], env: Record<string, string> = {}, command = process.execPath, prefix: string[] = [BIN], cwd = dir): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, [...prefix, ...args], { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'], timeout: WAIT_MS, killSignal: 'SIGKILL' });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (status, signal) => {
-      children.delete(child);
-      if (signal) reject(new Error(`leasehold ${args.join(' ')} was ended by ${signal}\nstdout: ${stdout}\nstderr: ${stderr}`));
-      else resolve({ status, stdout, stderr });
-    });
-  });
+/** Runs one command to its end (killed after HANG_MS) in the temporary directory. */
+async function run(args: string[], env: Record<string, string> = {}, command = process.execPath, prefix: string[] = [BIN], cwd = dir): Promise<Finished> {
+  const child = startProcess(command, [...prefix, ...args], { cwd, env: childEnv(env) });
+  const exit = await child.exitWithin(HANG_MS);
+  if (!exit) await child.kill();
+  if (!exit || exit.signal) throw new Error(`leasehold ${args.join(' ')} was ended by ${exit?.signal ?? 'SIGKILL'}\nstdout: ${child.stdout()}\nstderr: ${child.stderr()}`);
+  return { status: exit.code, stdout: child.stdout(), stderr: child.stderr() };
 }
 
 /** Runs a command that must succeed and returns what it printed. */
@@ -72,61 +48,14 @@ async function ok(args: string[], env: Record<string, string> = {}): Promise<str
   return result.stdout;
 }
 
-interface Served {
-  child: ChildProcess;
-  url: string;
-  /** Everything printed to stdout up to and including the listening line. */
-  banner: string;
-  output(): string;
-  /** Sends a signal and resolves with the exit code once the process ended (rejects after WAIT_MS). */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
-
-/** Starts `leasehold serve --port 0` and resolves once it printed its listening line. */
-async function serve(database: string, args: string[] = [], env: Record<string, string> = {}): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--database', database, '--port', '0', ...args], { cwd: dir, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const { url, banner } = await new Promise<{ url: string; banner: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start within ${WAIT_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`)), WAIT_MS);
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const m = new RegExp(`^Leasehold ${VERSION.replace(/\./g, '\\.')} listening on (http://127\\.0\\.0\\.1:(\\d+)) .*$`, 'm').exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ url: m[1]!, banner: stdout });
-      }
-    });
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code} before listening\nstdout: ${stdout}\nstderr: ${stderr}`));
-    });
-  }).catch((err: unknown) => {
-    child.kill('SIGKILL');
-    throw err;
-  });
-  return {
-    child,
-    url,
-    banner,
-    output: () => `stdout: ${stdout}\nstderr: ${stderr}`,
-    stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        return await Promise.race([
-          exited,
-          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`serve did not exit within ${WAIT_MS} ms of ${signal}`)), WAIT_MS))),
-        ]);
-      } finally {
-        clearTimeout(timer);
-        children.delete(child);
-      }
-    },
-  };
+/**
+ * Starts `leasehold serve --port 0` on `database` with the CLI's own defaults (no --log-level flag,
+ * nothing from the runner's environment) and resolves once it printed its listening line.
+ */
+async function serve(database: string, args: string[] = [], env: Record<string, string> = {}): Promise<ServerProcess> {
+  const server = await serveProcess(['--database', database, ...args], { cwd: dir, withoutServerSettings: true, env: { LOG_LEVEL: 'warn', ...env }, logLevel: null });
+  assert.match(server.banner, new RegExp(`^Leasehold ${VERSION.replace(/\./g, '\\.')} listening on http://127\\.0\\.0\\.1:\\d+ `, 'm'), 'the start line names this version');
+  return server;
 }
 
 /** The credentials `serve` prints when it creates the first organization. */
@@ -144,7 +73,7 @@ function credentialsIn(text: string) {
 }
 
 async function getOrganization(url: string, token: string): Promise<{ status: number; body: { id?: string; name?: string; licensingEndpoint?: string } }> {
-  const res = await fetch(`${url}/api/v1/organization`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(WAIT_MS) });
+  const res = await fetch(`${url}/api/v1/organization`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(HANG_MS) });
   return { status: res.status, body: (await res.json()) as { id?: string; name?: string } };
 }
 
@@ -183,7 +112,7 @@ describe('leasehold init', { concurrency: 4 }, () => {
       assert.equal((await getOrganization(server.url, second.apiToken)).body.name, 'Second');
       assert.doesNotMatch(server.banner, /admin password/, 'the database has organizations: serve creates none');
     } finally {
-      assert.equal(await server.stop(), 0);
+      assert.deepEqual(await server.stop(), { code: 0, signal: null }, server.output());
     }
   });
 
@@ -219,7 +148,7 @@ describe('leasehold init', { concurrency: 4 }, () => {
       assert.equal(res.body.licensingEndpoint, `https://licenses.example/licensing/${created.organizationId}`);
       assert.equal((await getOrganization(server.url, `${created.apiToken}x`)).status, 401, 'and a wrong token does not');
     } finally {
-      assert.equal(await server.stop(), 0);
+      assert.deepEqual(await server.stop(), { code: 0, signal: null }, server.output());
     }
   });
 });
@@ -240,7 +169,7 @@ describe('leasehold token create', () => {
       assert.equal(res.status, 200);
       assert.equal(res.body.id, org.organizationId);
     } finally {
-      assert.equal(await server.stop(), 0);
+      assert.deepEqual(await server.stop(), { code: 0, signal: null }, server.output());
     }
   });
 
@@ -321,12 +250,12 @@ describe('leasehold serve', { concurrency: 4 }, () => {
       assert.match(created.apiToken ?? '', /^\S{20,}$/);
       assert.match(first.banner, /listening on http:\/\/127\.0\.0\.1:\d+ \(public URL http:\/\/127\.0\.0\.1:\d+, database .*leasehold\.db\)\n$/, 'the listening line comes last');
 
-      const health = await fetch(`${first.url}/healthz`, { signal: AbortSignal.timeout(WAIT_MS) });
+      const health = await fetch(`${first.url}/healthz`, { signal: AbortSignal.timeout(HANG_MS) });
       assert.equal(health.status, 200);
       assert.deepEqual(await health.json(), { status: 'ok' });
       assert.equal((await getOrganization(first.url, created.apiToken!)).body.id, created.organizationId);
     } finally {
-      assert.equal(await first.stop(), 0, first.output());
+      assert.deepEqual(await first.stop(), { code: 0, signal: null }, first.output());
     }
 
     const second = await serve(database, ['--org-name', 'Another']);
@@ -337,7 +266,7 @@ describe('leasehold serve', { concurrency: 4 }, () => {
       assert.equal(org.body.id, created.organizationId);
       assert.equal(org.body.name, 'Bootstrapped');
     } finally {
-      assert.equal(await second.stop(), 0, second.output());
+      assert.deepEqual(await second.stop(), { code: 0, signal: null }, second.output());
     }
   });
 
@@ -346,22 +275,22 @@ describe('leasehold serve', { concurrency: 4 }, () => {
     const bare = await serve(database, ['--no-bootstrap']);
     try {
       assert.doesNotMatch(bare.banner, /admin password|created your first organization/);
-      assert.equal((await fetch(`${bare.url}/healthz`, { signal: AbortSignal.timeout(WAIT_MS) })).status, 200);
+      assert.equal((await fetch(`${bare.url}/healthz`, { signal: AbortSignal.timeout(HANG_MS) })).status, 200);
     } finally {
-      assert.equal(await bare.stop(), 0, bare.output());
+      assert.deepEqual(await bare.stop(), { code: 0, signal: null }, bare.output());
     }
     // The database still has no organization: the next start without the flag creates the first one.
     const next = await serve(database);
     try {
       assert.match(next.banner, /created your first organization/);
     } finally {
-      assert.equal(await next.stop(), 0, next.output());
+      assert.deepEqual(await next.stop(), { code: 0, signal: null }, next.output());
     }
   });
 
   it('exits 0 on SIGINT as on SIGTERM', async () => {
     const server = await serve(newDatabase(), ['--no-bootstrap']);
-    assert.equal(await server.stop('SIGINT'), 0, server.output());
+    assert.deepEqual(await server.stop('SIGINT'), { code: 0, signal: null }, server.output());
   });
 
   it('fails with a clear message when the port is taken, and creates no organization whose secrets nobody saw', async () => {
@@ -383,7 +312,7 @@ describe('leasehold serve', { concurrency: 4 }, () => {
     try {
       assert.match(next.banner, /created your first organization/, 'the failed start left the database without an organization');
     } finally {
-      assert.equal(await next.stop(), 0, next.output());
+      assert.deepEqual(await next.stop(), { code: 0, signal: null }, next.output());
     }
   });
 
@@ -394,7 +323,7 @@ describe('leasehold serve', { concurrency: 4 }, () => {
       assert.match(server.banner, /\(public URL https:\/\/env\.example, database .*leasehold\.db\)/, 'the flag wins over DATABASE_URL');
       assert.equal(existsSync(join(dir, 'ignored.db')), false);
     } finally {
-      assert.equal(await server.stop(), 0, server.output());
+      assert.deepEqual(await server.stop(), { code: 0, signal: null }, server.output());
     }
   });
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createLicense, licensingClient, startTestServer, tempDir } from './helpers.js';
 import { BIN, createLicenseOver, serve } from './processes.js';
+import { waitUntil } from './wait.js';
 
 const STRACE = '/usr/bin/strace';
 const skip = existsSync(STRACE) ? false : 'needs strace (apt-get install strace)';
@@ -21,18 +22,17 @@ async function tracedServer(env: Record<string, string>) {
   const org = JSON.parse(init.stdout) as { organizationId: string; apiToken: string };
   const trace = join(dir, 'flushes.txt');
   // strace writes each line as the call happens, so the file can be counted while the server runs.
-  const server = await serve(['--database', database, '--no-bootstrap'], env, 60_000, [STRACE, '-f', '-qq', '-e', 'trace=fsync,fdatasync', '-o', trace]);
+  // A group of its own: killing strace alone would leave the server running untraced, so the end
+  // kills both at once.
+  const server = await serve(['--database', database, '--no-bootstrap'], { env, wrapper: [STRACE, '-f', '-qq', '-e', 'trace=fsync,fdatasync', '-o', trace], ownGroup: true });
   const flushes = () => countFlushes(trace);
   const license = await createLicenseOver(server.url, org.apiToken, null);
   const obtain = async (clientId: string) => {
     const res = await fetch(`${server.url}/licensing/${org.organizationId}/lease/obtain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: license.key, clientId }) });
     return res.status;
   };
-  // Killing strace would leave the server running untraced: end the server, and strace with it.
   const stop = async () => {
-    const pid = Number(readFileSync(`/proc/${server.child.pid}/task/${server.child.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
-    if (pid > 0) process.kill(pid, 'SIGKILL');
-    await server.stop('SIGKILL');
+    await server.kill();
   };
   return { dir, server, stop, flushes, obtain };
 }
@@ -48,11 +48,10 @@ async function traceThisProcess(dir: string) {
   const strace = spawn(STRACE, ['-qq', '-e', 'trace=fsync,fdatasync', '-o', trace, '-p', String(process.pid)], { stdio: 'ignore' });
   const marker = openSync(join(dir, 'marker'), 'w');
   try {
-    for (let attempt = 0; !(existsSync(trace) && countFlushes(trace) > 0); attempt++) {
-      assert.ok(attempt < 200, 'strace attached');
+    await waitUntil('strace to attach', () => {
       fsyncSync(marker);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+      return existsSync(trace) && countFlushes(trace) > 0;
+    });
   } finally {
     closeSync(marker);
   }

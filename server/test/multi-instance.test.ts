@@ -22,7 +22,7 @@ describe('four instances on one PostgreSQL database', { skip }, () => {
   before(async () => {
     schema = await createTestSchema();
     // Ten instances start at once on an empty database; the advisory lock lets one of them migrate.
-    const starting = await Promise.allSettled(Array.from({ length: 10 }, () => serve(['--database', schema.url, '--no-bootstrap'], {}, 180_000)));
+    const starting = await Promise.allSettled(Array.from({ length: 10 }, () => serve(['--database', schema.url, '--no-bootstrap'], { startMs: 180_000 })));
     const started = starting.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failures = starting.flatMap((s) => (s.status === 'rejected' ? [String(s.reason)] : []));
     for (const extra of started.slice(4)) await extra.stop();

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { tempDir } from './helpers.js';
 import { BIN, serve as serveProcess, type ServerProcess } from './processes.js';
 
-const serve = (database: string) => serveProcess(['--database', database, '--no-bootstrap'], {}, 120_000);
+const serve = (database: string) => serveProcess(['--database', database, '--no-bootstrap']);
 
 describe('several server processes on one SQLite database', () => {
   const dir = tempDir();

@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { LEASE_CODE_BUDGET } from '../src/keys/lease-code.js';
 import { createTestSchema, REQUIRE_PG, skipWithoutPostgres, type TestSchema } from './pg.js';
-import { BIN, createLicenseOver, freePort, serve, type ServerProcess } from './processes.js';
+import { BIN, createLicenseOver, freePort, serve, STOP_MS, type ServerProcess } from './processes.js';
+import { HANG_MS, waitUntil } from './wait.js';
 
 const NGINX = '/usr/sbin/nginx';
 const EXAMPLE = fileURLToPath(new URL('../../docs/deploy/nginx.conf', import.meta.url));
@@ -94,12 +95,12 @@ describe('two instances behind nginx with docs/deploy/nginx.conf', { skip }, () 
     const nginxPort = await freePort();
     nginxUrl = `http://127.0.0.1:${nginxPort}`;
 
-    const init = spawnSync(process.execPath, [BIN, 'init', '--database', schema.url, '--org-name', 'Behind nginx', '--public-url', nginxUrl, '--json'], { encoding: 'utf8', timeout: 60_000 });
+    const init = spawnSync(process.execPath, [BIN, 'init', '--database', schema.url, '--org-name', 'Behind nginx', '--public-url', nginxUrl, '--json'], { encoding: 'utf8', timeout: HANG_MS });
     assert.equal(init.status, 0, init.stderr);
     org = JSON.parse(init.stdout);
     endpoint = `${nginxUrl}/licensing/${org.organizationId}`;
 
-    const started = await Promise.allSettled([1, 2].map(() => serve(['--database', schema!.url, '--no-bootstrap', '--public-url', nginxUrl], {}, 120_000)));
+    const started = await Promise.allSettled([1, 2].map(() => serve(['--database', schema!.url, '--no-bootstrap', '--public-url', nginxUrl])));
     for (const s of started) if (s.status === 'fulfilled') instances.push(s.value);
     const failed = started.flatMap((s) => (s.status === 'rejected' ? [String(s.reason)] : []));
     assert.deepEqual(failed, [], 'both instances start');
@@ -132,17 +133,16 @@ describe('two instances behind nginx with docs/deploy/nginx.conf', { skip }, () 
     }
     const child = nginx!;
 
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      assert.equal(child.exitCode, null, `nginx exited: ${nginxOutput()}`);
-      const health = await request(`${nginxUrl}/healthz`).catch(() => undefined);
-      if (health?.status === 200) {
-        assert.deepEqual(health.body, { status: 'ok' });
-        break;
-      }
-      assert.ok(Date.now() < deadline, `nginx did not answer /healthz within 15 s${diagnostics()}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const health = await waitUntil(
+      'nginx to answer /healthz',
+      async () => {
+        assert.equal(child.exitCode, null, `nginx exited: ${nginxOutput()}`);
+        const answer = await request(`${nginxUrl}/healthz`).catch(() => undefined);
+        return answer?.status === 200 ? answer : undefined;
+      },
+      { diagnostics },
+    );
+    assert.deepEqual(health.body, { status: 'ok' });
   });
 
   after(async () => {
@@ -244,7 +244,7 @@ describe('two instances behind nginx with docs/deploy/nginx.conf', { skip }, () 
     assert.equal(admin.body.error.code, 'UNAVAILABLE');
 
     nginx!.kill('SIGQUIT');
-    const deadline = setTimeout(() => nginx!.kill('SIGKILL'), 15_000);
+    const deadline = setTimeout(() => nginx!.kill('SIGKILL'), STOP_MS);
     const [code, signal] = (await nginxExited) as [number | null, NodeJS.Signals | null];
     clearTimeout(deadline);
     assert.deepEqual({ code, signal }, { code: 0, signal: null }, `nginx shuts down gracefully${diagnostics()}`);

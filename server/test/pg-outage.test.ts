@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REQUIRE_PG } from './pg.js';
 import { BIN, call, createLicenseOver, freePort, serve, type ServerProcess } from './processes.js';
+import { waitUntil } from './wait.js';
 
 // A private cluster, so that stopping it disturbs no other test; the shared one keeps running.
 const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -52,7 +53,7 @@ describe('PostgreSQL stops and starts again under a running server', { skip }, (
     const init = spawnSync(process.execPath, [BIN, 'init', '--database', url, '--org-name', 'Outage', '--json'], { encoding: 'utf8' });
     assert.equal(init.status, 0, init.stderr);
     const org = JSON.parse(init.stdout) as { organizationId: string; apiToken: string };
-    server = await serve(['--database', url, '--no-bootstrap'], { LEASEHOLD_PG_CONNECT_TIMEOUT_MS: '1000' });
+    server = await serve(['--database', url, '--no-bootstrap'], { env: { LEASEHOLD_PG_CONNECT_TIMEOUT_MS: '1000' } });
     const endpoint = `${server.url}/licensing/${org.organizationId}`;
     const license = await createLicenseOver(server.url, org.apiToken, 2);
     const held = await call(`${endpoint}/lease/obtain`, 'POST', { key: license.key, clientId: 'before' });
@@ -72,11 +73,9 @@ describe('PostgreSQL stops and starts again under a running server', { skip }, (
     assert.equal(server.child.exitCode, null, 'the server keeps running');
 
     pgCtl('start');
-    const deadline = Date.now() + 30_000;
-    while ((await call(`${server.url}/healthz`)).status !== 200) {
-      assert.ok(Date.now() < deadline, 'the server finds the database again');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const healthy = (running: ServerProcess) =>
+      waitUntil('the server to find the database again', async () => (await call(`${running.url}/healthz`)).status === 200, { intervalMs: 100, diagnostics: () => running.output() });
+    await healthy(server);
     assert.equal((await call(`${endpoint}/lease/validate?lease=${encodeURIComponent(held.body.lease)}`)).body.isValid, true, 'the lease from before the outage is intact');
     const after = await call(`${endpoint}/lease/obtain`, 'POST', { key: license.key, clientId: 'after' });
     assert.equal(after.status, 200, JSON.stringify(after.body));
@@ -88,11 +87,7 @@ describe('PostgreSQL stops and starts again under a running server', { skip }, (
     const restart = async (settings: string) => {
       pgCtl('stop');
       pgCtl('start', settings);
-      const until = Date.now() + 30_000;
-      while ((await call(`${server!.url}/healthz`)).status !== 200) {
-        assert.ok(Date.now() < until, 'the server finds the database again');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await healthy(server!);
     };
     await restart('-c default_transaction_read_only=on');
     const readOnly = await fetch(`${endpoint}/lease/obtain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: license.key, clientId: 'read-only' }) });

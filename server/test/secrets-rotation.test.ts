@@ -13,6 +13,7 @@ import { openConfiguredStore } from '../src/server.js';
 import { ManualClock, PUBLIC_URL, tempDir } from './helpers.js';
 import { createTestSchema, TEST_DATABASE, type TestSchema } from './pg.js';
 import { BIN } from './processes.js';
+import { HANG_MS } from './wait.js';
 import { copyOfDatabase, readColumn } from './secrets-copy.js';
 
 describe('leasehold secrets rotate', () => {
@@ -24,7 +25,7 @@ describe('leasehold secrets rotate', () => {
   });
 
   const cli = (args: string[], keyFile: string) =>
-    spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, LEASEHOLD_SECRET_KEY: '', LEASEHOLD_SECRET_KEY_FILE: keyFile } });
+    spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: HANG_MS, env: { ...process.env, LEASEHOLD_SECRET_KEY: '', LEASEHOLD_SECRET_KEY_FILE: keyFile } });
 
   it('reseals every secret under the new key: the old key opens nothing, keys, leases and the signing key go on working', async () => {
     schema = TEST_DATABASE === 'postgres' ? await createTestSchema() : undefined;

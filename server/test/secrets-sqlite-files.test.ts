@@ -11,6 +11,7 @@ import { resolveConfig } from '../src/config.js';
 import { openConfiguredStore } from '../src/server.js';
 import { createLicense, ManualClock, startTestServer, tempDir, type TestServer } from './helpers.js';
 import { BIN } from './processes.js';
+import { HANG_MS } from './wait.js';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
@@ -49,7 +50,7 @@ describe('the key-encryption key of an SQLite database', () => {
     const dir = tempDir();
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
     const run = (env: Record<string, string>) =>
-      spawnSync(process.execPath, [BIN, 'init', '--database', join(dir, 'x.db'), '--org-name', 'X'], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+      spawnSync(process.execPath, [BIN, 'init', '--database', join(dir, 'x.db'), '--org-name', 'X'], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: HANG_MS });
     const short = run({ LEASEHOLD_SECRET_KEY: 'c2hvcnQta2V5' });
     assert.equal(short.status, 1);
     assert.match(short.stderr, /LEASEHOLD_SECRET_KEY must be a key of 32 bytes in base64 or base64url/);

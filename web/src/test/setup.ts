@@ -10,8 +10,9 @@ import { afterEach, vi } from 'vitest';
 import { setCsrfRefresher, setCsrfToken, setUnauthorizedHandler } from '../api/client';
 import { forgetCustomer } from '../api/endpoints';
 
-// Role queries over a whole Mantine page are slow in jsdom: give findBy*/waitFor room on slow machines.
-configure({ asyncUtilTimeout: 5000 });
+// Role queries over a whole Mantine page are slow in jsdom: give findBy*/waitFor room on slow or
+// busy machines. Only a bound on a wait that fails: a passing wait ends as soon as its element is there.
+configure({ asyncUtilTimeout: 15_000 });
 
 // Mantine's color scheme and media queries.
 if (!window.matchMedia) {
