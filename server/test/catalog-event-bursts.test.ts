@@ -98,7 +98,7 @@ describe(`bursts of catalog changes on ${TEST_DATABASE}`, () => {
     assert.ok(final && codes.includes(final));
 
     const keyEvents = await events({ types: ['license_key.added', 'license_key.removed'] });
-    const mine = keyEvents.map((e) => ({ type: e.type, ...(e.data as Json) })).filter((d) => d.licenseId === license.id);
+    const mine = keyEvents.map((e): Json => ({ ...(e.data as Json), type: e.type })).filter((d) => d.licenseId === license.id);
     const added = mine.filter((d) => d.type === 'license_key.added').map((d) => d.code as string);
     const removed = mine.filter((d) => d.type === 'license_key.removed');
     assert.deepEqual([...added].sort(), codes.map((c) => `…${c.slice(-4)}`).sort(), 'each code added once');
