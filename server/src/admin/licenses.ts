@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { generateKeyCode, maskKeyCode } from '../credentials.js';
-import { ApiError, notFound } from '../http/errors.js';
-import { IdParams, NullableText, PageOf, PageQuery, SearchQuery, Timestamp, iso, pageOf } from '../http/schemas.js';
-import type { License, LicenseFilter, LicensePatch } from '../store/licenses.js';
-import { recordChange } from './audit-trail.js';
+import { callerOf, valueOf } from '../http/outcome.js';
+import { IdParams, NullableText, PageOf, PageQuery, SearchQuery, Timestamp, pageOf } from '../http/schemas.js';
+import { MIN_NEW_KEY_LENGTH } from '../services/key-codes.js';
+import { LicenseService, licenseView } from '../services/license-service.js';
 import type { AdminDeps } from './deps.js';
 
 const tags = ['licenses'];
@@ -24,12 +22,9 @@ export const LicenseReply = Type.Object({
 });
 
 /**
- * Key codes are the only secret a licensing call needs, so one an admin chooses must be long
- * enough not to be guessed: at least MIN_NEW_KEY_LENGTH characters. Shorter codes made before
- * that rule keep working and may be kept when a license's keys are changed, so the schema admits
- * them and `checkNewKeys` refuses only new ones.
+ * The schema admits key codes shorter than MIN_NEW_KEY_LENGTH: codes made before that rule keep
+ * working and may be kept when a license's keys are changed, so the service refuses only new ones.
  */
-export const MIN_NEW_KEY_LENGTH = 12;
 const KeyCode = Type.String({
   minLength: 1,
   maxLength: 128,
@@ -66,50 +61,13 @@ const LicensePatchBody = Type.Object(
   { additionalProperties: false, description: '`keys` replaces the set of key codes; leases obtained with a removed code become invalid.' },
 );
 
-type Body = { customerId?: string; featureIds?: string[]; leaseLimit?: number | null; expiry?: string | null; keys?: string[]; comment?: string | null };
-
-export function licenseReply(l: License) {
-  return {
-    id: l.id,
-    customerId: l.customerId,
-    featureIds: l.featureIds,
-    leaseLimit: l.leaseLimit,
-    expiry: iso(l.expiry),
-    keys: l.keys.map((k) => k.code),
-    leasesUsed: l.leasesUsed,
-    comment: l.comment,
-    createdAt: iso(l.createdAt),
-    updatedAt: iso(l.updatedAt),
-  };
-}
-
-/** A license as the audit log keeps it: key codes masked, as the database holds no plain code. */
-function audited(l: License) {
-  return { ...licenseReply(l), keys: l.keys.map((k) => maskKeyCode(k.code)) };
-}
-
-function expiryOf(text: string | null | undefined): number | null | undefined {
-  if (text === null || text === undefined) return text;
-  const ms = Date.parse(text);
-  if (!Number.isFinite(ms)) throw new ApiError(400, 'VALIDATION_FAILED', 'body.expiry is not a valid date-time');
-  return ms;
-}
-
-/** Refuses key codes shorter than the minimum, except those the license already has. */
-function checkNewKeys(codes: string[] | undefined, existing: readonly string[] = []): void {
-  const details = (codes ?? []).flatMap((code, i) =>
-    code.length < MIN_NEW_KEY_LENGTH && !existing.includes(code)
-      ? [{ field: `body.keys.${i}`, message: `must have at least ${MIN_NEW_KEY_LENGTH} characters` }]
-      : [],
-  );
-  if (details.length > 0) throw new ApiError(400, 'VALIDATION_FAILED', `a new key code must have at least ${MIN_NEW_KEY_LENGTH} characters`, details);
-}
-
-const withIds = (codes: string[]) => codes.map((code) => ({ id: randomUUID(), code }));
+/** A license as the admin API answers with it; the dashboard lists licenses in this shape too. */
+export const licenseReply = licenseView;
 
 /** Licenses: grants of features to a customer, with a seat limit, an expiry and key codes. */
-export const licenseRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
-  const { store, clock } = deps;
+export const licenseRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, deps) => {
+  const licenses = new LicenseService(deps);
+
   app.get(
     '/licenses',
     {
@@ -127,85 +85,33 @@ export const licenseRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) =>
         response: { 200: PageOf(LicenseReply) },
       },
     },
-    async (request) => {
-      const query = request.query as { limit?: number; offset?: number } & LicenseFilter;
-      const page = pageOf(query);
-      const result = await store.licenses.list(request.principal!.organizationId, clock.now(), {
-        ...page,
-        q: query.q,
-        customerId: query.customerId,
-        productId: query.productId,
-        expired: query.expired,
-        atLimit: query.atLimit,
-      });
-      return { items: result.items.map(licenseReply), total: result.total, ...page };
-    },
-  );
-
-  app.post(
-    '/licenses',
-    { schema: { summary: 'Create a license', tags, body: LicenseBody, response: { 201: LicenseReply } } },
     async (request, reply) => {
-      const body = request.body as Body & { customerId: string; featureIds: string[] };
-      checkNewKeys(body.keys);
-      const license = await store.licenses.create(
-        request.principal!.organizationId,
-        {
-          id: randomUUID(),
-          customerId: body.customerId,
-          featureIds: body.featureIds,
-          leaseLimit: body.leaseLimit ?? null,
-          expiry: expiryOf(body.expiry) ?? null,
-          comment: body.comment ?? null,
-          keys: withIds(body.keys ?? [generateKeyCode()]),
-        },
-        clock.now(),
-      );
-      await recordChange(deps, request, { action: 'create', resourceType: 'license', resourceId: license.id, after: audited(license) });
-      return reply.code(201).send(licenseReply(license));
+      const page = pageOf(request.query);
+      const { q, customerId, productId, expired, atLimit } = request.query;
+      return { ...valueOf(await licenses.list(callerOf(request), { ...page, q, customerId, productId, expired, atLimit }), reply), ...page };
     },
   );
 
-  app.get('/licenses/:id', { schema: { summary: 'Get a license', tags, params: IdParams, response: { 200: LicenseReply } } }, async (request) => {
-    const license = await store.licenses.get(request.principal!.organizationId, (request.params as { id: string }).id, clock.now());
-    if (!license) throw notFound('license');
-    return licenseReply(license);
+  app.post('/licenses', { schema: { summary: 'Create a license', tags, body: LicenseBody, response: { 201: LicenseReply } } }, async (request, reply) => {
+    const license = valueOf(await licenses.create(callerOf(request), request.body), reply);
+    return reply.code(201).send(license);
   });
+
+  app.get('/licenses/:id', { schema: { summary: 'Get a license', tags, params: IdParams, response: { 200: LicenseReply } } }, async (request, reply) =>
+    valueOf(await licenses.get(callerOf(request), request.params.id), reply),
+  );
 
   app.patch(
     '/licenses/:id',
     { schema: { summary: 'Change a license', tags, params: IdParams, body: LicensePatchBody, response: { 200: LicenseReply } } },
-    async (request) => {
-      const body = request.body as Body;
-      const patch: LicensePatch = {
-        customerId: body.customerId,
-        featureIds: body.featureIds,
-        leaseLimit: body.leaseLimit,
-        expiry: expiryOf(body.expiry),
-        comment: body.comment,
-        keys: body.keys && withIds(body.keys),
-      };
-      const { organizationId } = request.principal!;
-      const id = (request.params as { id: string }).id;
-      const before = await store.licenses.get(organizationId, id, clock.now());
-      if (!before) throw notFound('license');
-      checkNewKeys(body.keys, before.keys.map((k) => k.code));
-      const license = await store.licenses.update(organizationId, id, patch, clock.now());
-      if (!license) throw notFound('license');
-      await recordChange(deps, request, { action: 'update', resourceType: 'license', resourceId: id, before: audited(before), after: audited(license) });
-      return licenseReply(license);
-    },
+    async (request, reply) => valueOf(await licenses.update(callerOf(request), request.params.id, request.body), reply),
   );
 
   app.delete(
     '/licenses/:id',
     { schema: { summary: 'Delete a license; its leases become invalid at once', tags, params: IdParams } },
     async (request, reply) => {
-      const { organizationId } = request.principal!;
-      const id = (request.params as { id: string }).id;
-      const before = await store.licenses.get(organizationId, id, clock.now());
-      if (!before || !(await store.licenses.delete(organizationId, id))) throw notFound('license');
-      await recordChange(deps, request, { action: 'delete', resourceType: 'license', resourceId: id, before: audited(before) });
+      valueOf(await licenses.delete(callerOf(request), request.params.id), reply);
       return reply.code(204).send();
     },
   );

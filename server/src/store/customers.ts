@@ -63,6 +63,16 @@ export class CustomerStore {
     return row && toCustomer(row);
   }
 
+  /**
+   * As `get`, and on PostgreSQL locks the row until the transaction ends (SQLite's write lock
+   * serialises writers anyway): the copy read is the one a change in the same transaction changes.
+   */
+  async getForUpdate(organizationId: string, id: string): Promise<Customer | undefined> {
+    const query = this.db.kysely.selectFrom('customer').selectAll().where('organization_id', '=', organizationId).where('id', '=', id);
+    const row = await (this.db.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+    return row && toCustomer(row);
+  }
+
   async create(organizationId: string, id: string, fields: CustomerFields, now: number): Promise<Customer> {
     const row: CustomerTable = {
       id,

@@ -181,8 +181,10 @@ function licensingQueries(db: Db) {
       .where('l.id', '=', licenseId)
       .where('k.id', '=', keyId);
     // PostgreSQL: the row lock on the license serialises claims on it across connections and
-    // instances. SQLite: the transaction already holds the database's write lock.
-    return db.dialect === 'postgres' ? query.forUpdate('l') : query;
+    // instances; the key's row is locked too, so that a claim that waited for a change removing
+    // the key finds it gone instead of joining the copy it read before. SQLite: the transaction
+    // already holds the database's write lock.
+    return db.dialect === 'postgres' ? query.forUpdate(['l', 'k']) : query;
   });
 
   /**

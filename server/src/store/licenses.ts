@@ -69,6 +69,27 @@ export interface NewLicense {
 
 export type LicensePatch = Partial<Omit<NewLicense, 'id'>>;
 
+/** A key code that a change added to a license. */
+export interface AddedKey {
+  id: string;
+  code: string;
+}
+
+/** A key code that a change removed from a license. */
+export interface RemovedKey {
+  id: string;
+  code: string;
+  /** Leases obtained with it that were active (and unexpired) and are now revoked. */
+  revokedLeases: number;
+}
+
+/** What `LicenseStore.update` did: the license as it is now, and the key codes it added and removed. */
+export interface LicenseUpdate {
+  license: License;
+  addedKeys: AddedKey[];
+  removedKeys: RemovedKey[];
+}
+
 export interface LicenseFilter {
   customerId?: string;
   /** Licenses granting at least one feature of this product. */
@@ -144,13 +165,18 @@ export class LicenseStore {
     return this.getWith(this.db.kysely, organizationId, id, now);
   }
 
-  private async getWith(db: Kysely<Database>, organizationId: string, id: string, now: number): Promise<License | undefined> {
-    const row = await db
-      .selectFrom('license')
-      .selectAll()
-      .where('organization_id', '=', organizationId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+  /**
+   * As `get`, and on PostgreSQL locks the license's row until the transaction ends (SQLite's
+   * write lock serialises writers anyway): the copy read is the one a change in the same
+   * transaction changes, and lease claims on the license (which lock the same row) wait for it.
+   */
+  async getForUpdate(organizationId: string, id: string, now: number): Promise<License | undefined> {
+    return this.getWith(this.db.kysely, organizationId, id, now, this.db.dialect === 'postgres');
+  }
+
+  private async getWith(db: Kysely<Database>, organizationId: string, id: string, now: number, lock = false): Promise<License | undefined> {
+    const query = db.selectFrom('license').selectAll().where('organization_id', '=', organizationId).where('id', '=', id);
+    const row = await (lock ? query.forUpdate() : query).executeTakeFirst();
     if (!row) return undefined;
     const [license] = await this.hydrate(db, [row], now);
     return license;
@@ -214,11 +240,14 @@ export class LicenseStore {
 
   /**
    * Changes a license. `keys` replaces the set of key codes: codes that stay keep their identity,
-   * and leases obtained with a removed code are revoked.
+   * and leases obtained with a removed code are revoked. Returns undefined when there is no such
+   * license.
    */
-  async update(organizationId: string, id: string, patch: LicensePatch, now: number): Promise<License | undefined> {
+  async update(organizationId: string, id: string, patch: LicensePatch, now: number): Promise<LicenseUpdate | undefined> {
     return this.db.writeTransaction(async (trx) => {
-      const existing = await trx.selectFrom('license').select('id').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+      const query = trx.selectFrom('license').select('id').where('organization_id', '=', organizationId).where('id', '=', id);
+      // PostgreSQL: claims lock this row too, so none slips in between counting and revoking below.
+      const existing = await (this.db.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
       if (!existing) return undefined;
       await this.checkReferences(trx, organizationId, patch.customerId, patch.featureIds ?? []);
       const columns: Partial<LicenseTable> = { updated_at: now };
@@ -231,38 +260,68 @@ export class LicenseStore {
         await trx.deleteFrom('license_feature').where('license_id', '=', id).execute();
         await this.insertFeatures(trx, id, patch.featureIds);
       }
+      const addedKeys: AddedKey[] = [];
+      const removedKeys: RemovedKey[] = [];
       if (patch.keys !== undefined) {
         // Codes are compared by their keyed hashes, which the rows keep.
         const hashOf = (code: string) => this.secrets.keyCodeHash(organizationId, code);
-        const current = await trx.selectFrom('license_key').select(['id', 'code_hash']).where('license_id', '=', id).execute();
+        const current = await trx.selectFrom('license_key').select(['id', 'code_hash', 'code_sealed']).where('license_id', '=', id).execute();
         const wanted = new Set(patch.keys.map((k) => hashOf(k.code)));
         const kept = new Set(current.map((k) => k.code_hash));
-        const removed = current.filter((k) => !wanted.has(k.code_hash!)).map((k) => k.id);
+        const removed = current.filter((k) => !wanted.has(k.code_hash!));
         if (removed.length > 0) {
+          const ids = removed.map((k) => k.id);
+          const active = await trx
+            .selectFrom('lease')
+            .select(['key_id', (eb) => eb.fn.countAll<number>().as('n')])
+            .where('key_id', 'in', ids)
+            .where('state', '=', 'active')
+            .where('expires_at', '>', now)
+            .groupBy('key_id')
+            .execute();
           await trx
             .updateTable('lease')
             .set({ state: 'revoked', revoked_reason: 'key_removed' })
-            .where('key_id', 'in', removed)
+            .where('key_id', 'in', ids)
             .execute();
-          await trx.deleteFrom('license_key').where('id', 'in', removed).execute();
+          await trx.deleteFrom('license_key').where('id', 'in', ids).execute();
+          for (const k of removed) {
+            const revokedLeases = Number(active.find((a) => a.key_id === k.id)?.n ?? 0);
+            removedKeys.push({ id: k.id, code: this.secrets.openKeyCode(k.id, k.code_sealed), revokedLeases });
+          }
         }
-        await this.insertKeys(trx, organizationId, id, patch.keys.filter((k) => !kept.has(hashOf(k.code))), now);
+        const added = patch.keys.filter((k) => !kept.has(hashOf(k.code)));
+        await this.insertKeys(trx, organizationId, id, added, now);
+        addedKeys.push(...added.map((k) => ({ id: k.id, code: k.code })));
       }
-      return this.getWith(trx, organizationId, id, now);
+      const license = await this.getWith(trx, organizationId, id, now);
+      return license && { license, addedKeys, removedKeys };
     });
   }
 
-  /** Deletes a license. Its leases stay behind, revoked, so that they answer as invalid rather than unknown. */
-  async delete(organizationId: string, id: string): Promise<boolean> {
+  /**
+   * Deletes a license. Its leases stay behind, revoked, so that they answer as invalid rather than
+   * unknown. Returns how many of them were active (and unexpired), or undefined when there was no
+   * such license.
+   */
+  async delete(organizationId: string, id: string, now: number): Promise<{ revokedLeases: number } | undefined> {
     return this.db.writeTransaction(async (trx) => {
       const result = await trx.deleteFrom('license').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
-      if (Number(result.numDeletedRows) === 0) return false;
+      if (Number(result.numDeletedRows) === 0) return undefined;
+      // After the delete, which holds the row lock claims take: no claim can add a lease meanwhile.
+      const active = await trx
+        .selectFrom('lease')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('license_id', '=', id)
+        .where('state', '=', 'active')
+        .where('expires_at', '>', now)
+        .executeTakeFirstOrThrow();
       await trx
         .updateTable('lease')
         .set({ state: 'revoked', revoked_reason: 'license_deleted' })
         .where('license_id', '=', id)
         .execute();
-      return true;
+      return { revokedLeases: Number(active.n) };
     });
   }
 

@@ -74,6 +74,16 @@ export class ProductStore {
     return row && toProduct(row);
   }
 
+  /**
+   * As `get`, and on PostgreSQL locks the row until the transaction ends (SQLite's write lock
+   * serialises writers anyway): the copy read is the one a change in the same transaction changes.
+   */
+  async getForUpdate(organizationId: string, id: string): Promise<Product | undefined> {
+    const query = this.db.kysely.selectFrom('product').selectAll().where('organization_id', '=', organizationId).where('id', '=', id);
+    const row = await (this.db.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+    return row && toProduct(row);
+  }
+
   async create(organizationId: string, id: string, fields: NamedFields, now: number): Promise<Product> {
     const row: ProductTable = { id, organization_id: organizationId, ...fields, created_at: now, updated_at: now };
     await uniquely(`a product named "${fields.name}"`, () => this.db.kysely.insertInto('product').values(row).execute());
@@ -92,16 +102,20 @@ export class ProductStore {
     return this.get(organizationId, id);
   }
 
-  /** Deletes a product and its features; refused while a license grants one of them. */
-  async delete(organizationId: string, id: string): Promise<boolean> {
+  /**
+   * Deletes a product and its features; refused while a license grants one of them. Returns the
+   * features deleted with it, or undefined when there was no such product.
+   */
+  async delete(organizationId: string, id: string): Promise<{ features: Feature[] } | undefined> {
     return this.db.writeTransaction(async (trx) => {
       // PostgreSQL: lock the product and its features before counting their uses, so that a
       // feature or license being created meanwhile either commits first and is counted, or waits
       // and finds them gone (see LicenseStore.checkReferences and createFeature).
-      if (this.db.dialect === 'postgres') {
-        await trx.selectFrom('product').select('id').where('organization_id', '=', organizationId).where('id', '=', id).forUpdate().execute();
-        await trx.selectFrom('feature').select('id').where('organization_id', '=', organizationId).where('product_id', '=', id).orderBy('id').forUpdate().execute();
-      }
+      const productQuery = trx.selectFrom('product').select('id').where('organization_id', '=', organizationId).where('id', '=', id);
+      const featureQuery = trx.selectFrom('feature').selectAll().where('organization_id', '=', organizationId).where('product_id', '=', id).orderBy('id');
+      const locking = this.db.dialect === 'postgres';
+      if (!(await (locking ? productQuery.forUpdate() : productQuery).executeTakeFirst())) return undefined;
+      const features = await (locking ? featureQuery.forUpdate() : featureQuery).execute();
       const used = await trx
         .selectFrom('license_feature as lf')
         .innerJoin('feature as f', 'f.id', 'lf.feature_id')
@@ -114,7 +128,7 @@ export class ProductStore {
       }
       await trx.deleteFrom('feature').where('product_id', '=', id).where('organization_id', '=', organizationId).execute();
       const result = await trx.deleteFrom('product').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
+      return Number(result.numDeletedRows) > 0 ? { features: features.map(toFeature) } : undefined;
     });
   }
 
@@ -136,6 +150,13 @@ export class ProductStore {
       .where('organization_id', '=', organizationId)
       .where('id', '=', id)
       .executeTakeFirst();
+    return row && toFeature(row);
+  }
+
+  /** As `getFeature`, locking the row on PostgreSQL until the transaction ends (see `getForUpdate`). */
+  async getFeatureForUpdate(organizationId: string, id: string): Promise<Feature | undefined> {
+    const query = this.db.kysely.selectFrom('feature').selectAll().where('organization_id', '=', organizationId).where('id', '=', id);
+    const row = await (this.db.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
     return row && toFeature(row);
   }
 
