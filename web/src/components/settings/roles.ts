@@ -1,0 +1,10 @@
+import { ROLES, type Role } from '../../api/types';
+
+export const ROLE_OPTIONS = ROLES.map((r) => ({
+  value: r,
+  label: r === 'owner' ? 'Owner — everything, users and tokens' : r === 'admin' ? 'Admin — changes the catalog and licenses' : 'Viewer — reads only',
+}));
+
+export const ROLE_COLOR: Record<Role, string> = { owner: 'grape', admin: 'blue', viewer: 'gray' };
+
+export const passwordRule = (v: string) => (v.length < 10 ? 'Use at least 10 characters' : v.length > 200 ? 'Use at most 200 characters' : null);
