@@ -7,7 +7,7 @@ import { notifySuccess } from '../../lib/notify';
 import { useFormSubmit } from '../../lib/useFormSubmit';
 import { FormModal } from '../form/FormModal';
 import { ModalForm } from '../form/ModalForm';
-import { passwordRule } from './roles';
+import { passwordRule } from './passwordRule';
 
 /** An owner sets a new password for a user (asked with `resetting.ask(user)`). */
 export function ResetPasswordModal({ resetting }: { resetting: Confirmation<User> }) {

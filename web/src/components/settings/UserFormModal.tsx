@@ -6,7 +6,8 @@ import { orNull } from '../../lib/format';
 import { useFormSubmit } from '../../lib/useFormSubmit';
 import { FormModal } from '../form/FormModal';
 import { ModalForm } from '../form/ModalForm';
-import { passwordRule, ROLE_OPTIONS } from './roles';
+import { passwordRule } from './passwordRule';
+import { ROLE_OPTIONS } from './roles';
 
 interface Props {
   opened: boolean;

@@ -6,5 +6,3 @@ export const ROLE_OPTIONS = ROLES.map((r) => ({
 }));
 
 export const ROLE_COLOR: Record<Role, string> = { owner: 'grape', admin: 'blue', viewer: 'gray' };
-
-export const passwordRule = (v: string) => (v.length < 10 ? 'Use at least 10 characters' : v.length > 200 ? 'Use at most 200 characters' : null);
