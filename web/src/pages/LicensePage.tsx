@@ -12,6 +12,7 @@ import { DetailGate } from '../components/detail/DetailGate';
 import { PageHeader } from '../components/PageHeader';
 import { isPast } from '../lib/format';
 import { notifySuccess } from '../lib/notify';
+import { useNow } from '../lib/useNow';
 import { LicenseGrantsSection } from './license/LicenseGrantsSection';
 import { LicenseKeysSection } from './license/LicenseKeysSection';
 import { LicenseLeasesSection } from './license/LicenseLeasesSection';
@@ -35,7 +36,8 @@ function LicenseDetails({ license, catalog, leases, usage }: { license: License 
   const navigate = useNavigate();
   const { canWrite } = usePermissions();
   const [deleting, { open: askDelete, close: closeDelete }] = useDisclosure(false);
-  const expired = isPast(license.expiry);
+  const now = useNow();
+  const expired = isPast(license.expiry, now);
 
   return (
     <>

@@ -5,6 +5,7 @@ import { LEASE_STATE_COLOR } from '../../components/LicenseBits';
 import { ResourceList } from '../../components/list/ResourceList';
 import { actionsColumn, type Column } from '../../components/list/ResourceTable';
 import { formatDateTime, fromNow, isPast } from '../../lib/format';
+import { useNow } from '../../lib/useNow';
 import type { LeaseFilter, LeasesState } from './useLeases';
 
 const FILTERS: { value: LeaseFilter; label: string }[] = [
@@ -16,7 +17,7 @@ const FILTERS: { value: LeaseFilter; label: string }[] = [
 ];
 
 /** Active, but past its expiry: shown as expired, and there is nothing left to release. */
-const lapsed = (lease: Lease) => lease.state === 'active' && isPast(lease.expiry);
+const lapsed = (lease: Lease, now: number) => lease.state === 'active' && isPast(lease.expiry, now);
 
 function When({ at }: { at: string }) {
   return (
@@ -26,12 +27,12 @@ function When({ at }: { at: string }) {
   );
 }
 
-const COLUMNS: Column<Lease>[] = [
+const columnsAt = (now: number): Column<Lease>[] => [
   {
     header: 'State',
     cell: (lease) => (
-      <Badge variant="light" color={lapsed(lease) ? 'orange' : LEASE_STATE_COLOR[lease.state]}>
-        {lapsed(lease) ? 'expired' : lease.state}
+      <Badge variant="light" color={lapsed(lease, now) ? 'orange' : LEASE_STATE_COLOR[lease.state]}>
+        {lapsed(lease, now) ? 'expired' : lease.state}
       </Badge>
     ),
   },
@@ -51,11 +52,12 @@ const COLUMNS: Column<Lease>[] = [
 /** A license's leases by state, with Release for those who may change licenses. */
 export function LicenseLeasesSection({ state, canWrite }: { state: LeasesState; canWrite: boolean }) {
   const { leases, paging, filter, setFilter, releasing, release } = state;
+  const now = useNow();
 
   const releaseColumn = actionsColumn<Lease>(
     (lease) =>
       lease.state === 'active' &&
-      !lapsed(lease) && (
+      !lapsed(lease, now) && (
         <Button
           size="compact-sm"
           variant="light"
@@ -85,7 +87,7 @@ export function LicenseLeasesSection({ state, canWrite }: { state: LeasesState; 
         noun="leases"
         label="Leases"
         minWidth={640}
-        columns={[...COLUMNS, canWrite && releaseColumn]}
+        columns={[...columnsAt(now), canWrite && releaseColumn]}
         rowKey={(lease) => lease.id}
         empty={filter === 'active' ? 'No active leases.' : 'No leases.'}
         emptyPadding="md"

@@ -9,6 +9,7 @@ import { FeatureTree } from '../../components/FeatureTree';
 import { FormAlert } from '../../components/FormAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { endOfLocalDay } from '../../lib/format';
+import { useNow } from '../../lib/useNow';
 import { KeyCodesField } from './KeyCodesField';
 import { useLicenseForm, type LicenseFormState } from './useLicenseForm';
 
@@ -41,10 +42,11 @@ function FeaturesField({ state }: { state: LicenseFormState }) {
 /** Creates a license, or edits `license`. */
 export function LicenseForm({ license }: { license?: License }) {
   const state = useLicenseForm(license);
+  const now = useNow();
   const { form } = state;
   const title = license ? 'Edit license' : 'New license';
   const back = license ? `/licenses/${encodeURIComponent(license.id)}` : '/licenses';
-  const expiryInPast = form.values.expiry !== null && Date.parse(endOfLocalDay(form.values.expiry)) < Date.now();
+  const expiryInPast = form.values.expiry !== null && Date.parse(endOfLocalDay(form.values.expiry)) < now;
 
   return (
     <>
