@@ -1,6 +1,7 @@
-import { ActionIcon, Badge, Group, Text, Tree, type RenderTreeNodePayload } from '@mantine/core';
-import { IconChevronDown, IconChevronRight, IconPackage, IconPencil, IconPlus, IconPuzzle, IconTrash } from '@tabler/icons-react';
+import { Badge, Group, Text, Tree, type RenderTreeNodePayload } from '@mantine/core';
+import { IconPackage, IconPencil, IconPlus, IconPuzzle, IconTrash } from '@tabler/icons-react';
 import type { Feature, Product } from '../../api/types';
+import { ExpandToggle } from '../../components/ExpandToggle';
 import { RowAction, RowActions } from '../../components/RowActions';
 import { useCollapsibleTree } from '../../lib/useCollapsibleTree';
 import { PRODUCT, type ProductCatalog } from './useProductCatalog';
@@ -27,19 +28,7 @@ function ProductNode({ product, features, payload, onToggle, actions }: {
   return (
     <Group justify="space-between" wrap="nowrap" {...elementProps} py={6} px={4} style={{ ...elementProps.style, borderBottom: '1px solid var(--mantine-color-default-border)' }}>
       <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
-        <ActionIcon
-          variant="subtle"
-          color="gray"
-          size="sm"
-          aria-label={`${expanded ? 'Collapse' : 'Expand'} ${product.name}`}
-          disabled={features.length === 0}
-          onClick={(e) => {
-            e.stopPropagation();
-            onToggle();
-          }}
-        >
-          {expanded && features.length > 0 ? <IconChevronDown size={16} /> : <IconChevronRight size={16} />}
-        </ActionIcon>
+        <ExpandToggle name={product.name} expanded={expanded} pointsDown={expanded && features.length > 0} disabled={features.length === 0} onToggle={onToggle} iconSize={16} />
         <IconPackage size={18} color="var(--mantine-color-blue-6)" />
         <Text fw={600} ff="monospace">
           {product.name}
