@@ -1,7 +1,8 @@
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { errorMessage } from '../api/client';
+import { useOpenings } from '../lib/useOpenings';
 
 interface ConfirmModalProps {
   opened: boolean;
@@ -15,21 +16,20 @@ interface ConfirmModalProps {
 }
 
 export function ConfirmModal({ opened, onClose, title, children, confirmLabel, onConfirm, color = 'red' }: ConfirmModalProps) {
+  const opening = useOpenings(opened);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (opened) setError(null);
-  }, [opened]);
+  // A refusal belongs to the opening it happened in: the dialog opens again without it.
+  const [refusal, setRefusal] = useState<{ opening: number; message: string } | null>(null);
+  const error = refusal?.opening === opening ? refusal.message : null;
 
   const confirm = async () => {
     setBusy(true);
-    setError(null);
+    setRefusal(null);
     try {
       await onConfirm();
       onClose();
     } catch (err) {
-      setError(errorMessage(err));
+      setRefusal({ opening, message: errorMessage(err) });
     } finally {
       setBusy(false);
     }

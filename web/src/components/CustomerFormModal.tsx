@@ -1,11 +1,11 @@
-import { Button, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
+import { Group, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useEffect, useState } from 'react';
 import { api, rememberCustomer, type CustomerInput } from '../api/endpoints';
 import type { Customer } from '../api/types';
-import { applyServerErrors } from '../lib/forms';
 import { orNull } from '../lib/format';
-import { FormAlert } from './FormAlert';
+import { useFormSubmit } from '../lib/useFormSubmit';
+import { FormModal } from './form/FormModal';
+import { ModalForm } from './form/ModalForm';
 
 const FIELDS = ['name', 'contactName', 'contactEmail', 'phone', 'comment'] as const;
 
@@ -18,34 +18,28 @@ interface Props {
 }
 
 export function CustomerFormModal({ opened, onClose, customer, onSaved }: Props) {
-  const [formError, setFormError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-  const form = useForm({
-    initialValues: { name: '', contactName: '', contactEmail: '', phone: '', comment: '' },
-    validate: {
-      name: (v) => (v.trim() ? null : 'Enter a name'),
-      contactEmail: (v) => (!v.trim() || /^[^\s@]+@[^\s@]+$/.test(v.trim()) ? null : 'Enter a valid email address'),
-    },
-  });
+  return (
+    <FormModal opened={opened} onClose={onClose} title={customer ? `Edit ${customer.name}` : 'New customer'} size="lg">
+      <CustomerForm customer={customer} onSaved={onSaved} onClose={onClose} />
+    </FormModal>
+  );
+}
 
-  useEffect(() => {
-    if (!opened) return;
-    setFormError(null);
-    form.setValues({
+function CustomerForm({ customer, onSaved, onClose }: Omit<Props, 'opened'>) {
+  const form = useForm({
+    initialValues: {
       name: customer?.name ?? '',
       contactName: customer?.contactName ?? '',
       contactEmail: customer?.contactEmail ?? '',
       phone: customer?.phone ?? '',
       comment: customer?.comment ?? '',
-    });
-    form.clearErrors();
-    form.resetDirty();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [opened, customer]);
-
-  const submit = form.onSubmit(async (values) => {
-    setSaving(true);
-    setFormError(null);
+    },
+    validate: {
+      name: (v) => (v.trim() ? null : 'Enter a name'),
+      contactEmail: (v) => (!v.trim() || /^[^\s@]+@[^\s@]+$/.test(v.trim()) ? null : 'Enter a valid email address'),
+    },
+  });
+  const { submit, saving, formError } = useFormSubmit(form, FIELDS, async (values) => {
     const body: CustomerInput = {
       name: values.name.trim(),
       contactName: orNull(values.contactName),
@@ -53,40 +47,21 @@ export function CustomerFormModal({ opened, onClose, customer, onSaved }: Props)
       phone: orNull(values.phone),
       comment: orNull(values.comment),
     };
-    try {
-      const saved = customer ? await api.customers.update(customer.id, body) : await api.customers.create(body);
-      rememberCustomer(saved);
-      onSaved(saved);
-      onClose();
-    } catch (error) {
-      setFormError(applyServerErrors(form, error, FIELDS));
-    } finally {
-      setSaving(false);
-    }
+    const saved = customer ? await api.customers.update(customer.id, body) : await api.customers.create(body);
+    rememberCustomer(saved);
+    onSaved(saved);
+    onClose();
   });
 
   return (
-    <Modal opened={opened} onClose={onClose} title={customer ? `Edit ${customer.name}` : 'New customer'} size="lg">
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          <FormAlert message={formError} />
-          <TextInput label="Name" required data-autofocus maxLength={200} {...form.getInputProps('name')} />
-          <Group grow align="flex-start">
-            <TextInput label="Contact name" maxLength={200} {...form.getInputProps('contactName')} />
-            <TextInput label="Contact email" type="email" maxLength={320} {...form.getInputProps('contactEmail')} />
-          </Group>
-          <TextInput label="Phone" maxLength={50} {...form.getInputProps('phone')} />
-          <Textarea label="Comment" autosize minRows={2} maxRows={6} maxLength={4000} {...form.getInputProps('comment')} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose} disabled={saving}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={saving}>
-              {customer ? 'Save' : 'Create customer'}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <ModalForm onSubmit={submit} onCancel={onClose} saving={saving} formError={formError} submitLabel={customer ? 'Save' : 'Create customer'}>
+      <TextInput label="Name" required data-autofocus maxLength={200} {...form.getInputProps('name')} />
+      <Group grow align="flex-start">
+        <TextInput label="Contact name" maxLength={200} {...form.getInputProps('contactName')} />
+        <TextInput label="Contact email" type="email" maxLength={320} {...form.getInputProps('contactEmail')} />
+      </Group>
+      <TextInput label="Phone" maxLength={50} {...form.getInputProps('phone')} />
+      <Textarea label="Comment" autosize minRows={2} maxRows={6} maxLength={4000} {...form.getInputProps('comment')} />
+    </ModalForm>
   );
 }

@@ -3,6 +3,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useMemo, useState } from 'react';
 import { api, customerById, rememberCustomer } from '../api/endpoints';
 import type { Customer } from '../api/types';
+import { useApi } from '../lib/useApi';
 
 interface CustomerSelectProps extends Omit<SelectProps, 'data' | 'value' | 'onChange' | 'searchValue' | 'onSearchChange'> {
   value: string | null;
@@ -13,38 +14,30 @@ interface CustomerSelectProps extends Omit<SelectProps, 'data' | 'value' | 'onCh
 export function CustomerSelect({ value, onChange, ...props }: CustomerSelectProps) {
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search, 250);
-  const [options, setOptions] = useState<Customer[]>([]);
-  const [selected, setSelected] = useState<Customer | null>(null);
-  const [loading, setLoading] = useState(false);
+  // The last customer picked or looked up; it is the selection while its id is the value.
+  const [known, setKnown] = useState<Customer | null>(null);
+  const selected = value && known?.id === value ? known : null;
 
   useEffect(() => {
-    if (!value) {
-      setSelected(null);
-      return;
-    }
-    if (selected?.id === value) return;
+    if (!value || known?.id === value) return;
     let live = true;
-    void customerById(value).then((c) => live && setSelected(c));
+    void customerById(value).then((c) => live && setKnown(c));
     return () => {
       live = false;
     };
-  }, [value, selected?.id]);
+  }, [value, known?.id]);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    // While the box shows the selected name, list everyone rather than only that name.
-    const q = selected && debounced === selected.name ? '' : debounced;
-    setLoading(true);
-    api.customers
-      .list({ q: q || undefined, limit: 20 }, controller.signal)
-      .then((page) => {
-        page.items.forEach(rememberCustomer);
-        setOptions(page.items);
-      })
-      .catch(() => undefined)
-      .finally(() => !controller.signal.aborted && setLoading(false));
-    return () => controller.abort();
-  }, [debounced, selected]);
+  // While the box shows the selected name, list everyone rather than only that name.
+  const q = selected && debounced === selected.name ? '' : debounced;
+  const found = useApi(
+    async (signal) => {
+      const page = await api.customers.list({ q: q || undefined, limit: 20 }, signal);
+      page.items.forEach(rememberCustomer);
+      return page.items;
+    },
+    [q],
+  );
+  const options = useMemo(() => found.data ?? [], [found.data]);
 
   const data = useMemo(() => {
     const all = selected && !options.some((c) => c.id === selected.id) ? [selected, ...options] : options;
@@ -55,7 +48,7 @@ export function CustomerSelect({ value, onChange, ...props }: CustomerSelectProp
     <Select
       searchable
       clearable
-      nothingFoundMessage={loading ? 'Searching…' : 'No customer found'}
+      nothingFoundMessage={found.loading ? 'Searching…' : 'No customer found'}
       {...props}
       data={data}
       value={value}
@@ -63,10 +56,10 @@ export function CustomerSelect({ value, onChange, ...props }: CustomerSelectProp
       searchValue={search}
       onSearchChange={setSearch}
       onChange={(id) => {
-        setSelected(options.find((c) => c.id === id) ?? null);
+        setKnown(options.find((c) => c.id === id) ?? null);
         onChange(id);
       }}
-      rightSection={loading ? <Loader size={14} /> : undefined}
+      rightSection={found.loading ? <Loader size={14} /> : undefined}
     />
   );
 }

@@ -1,7 +1,9 @@
-import { ActionIcon, Badge, Checkbox, Group, Input, Paper, ScrollArea, Stack, Text, TextInput, Tree, useTree, type TreeNodeData } from '@mantine/core';
-import { IconChevronDown, IconChevronRight, IconSearch } from '@tabler/icons-react';
+import { Badge, Checkbox, Group, Input, Paper, ScrollArea, Stack, Text, TextInput, Tree, type TreeNodeData } from '@mantine/core';
+import { IconSearch } from '@tabler/icons-react';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { Feature, Product } from '../api/types';
+import { useCollapsibleTree } from '../lib/useCollapsibleTree';
+import { ExpandToggle } from './ExpandToggle';
 
 export interface FeatureTreeProps {
   products: Product[];
@@ -53,17 +55,7 @@ export function FeatureTree({ products, features, value, onChange, label = 'Feat
   }, [products, featuresByProduct, filter]);
 
   // Products start expanded; the user may collapse some.
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
-  const expandedState = useMemo(() => Object.fromEntries(data.map((node) => [node.value, !collapsed.has(node.value)])), [data, collapsed]);
-  const tree = useTree({
-    expandedState,
-    onExpandedStateChange: (state) => {
-      const next = Object.entries(state)
-        .filter(([key, open]) => key.startsWith(PRODUCT) && !open)
-        .map(([key]) => key);
-      setCollapsed((current) => (next.length === current.size && next.every((k) => current.has(k)) ? current : new Set(next)));
-    },
-  });
+  const tree = useCollapsibleTree(data, PRODUCT);
 
   const set = (ids: string[], on: boolean) => {
     const next = new Set(selected);
@@ -118,19 +110,7 @@ export function FeatureTree({ products, features, value, onChange, label = 'Feat
                     const count = ids.filter((id) => selected.has(id)).length;
                     return (
                       <Group gap={6} wrap="nowrap" {...elementProps} py={2}>
-                        <ActionIcon
-                          variant="subtle"
-                          color="gray"
-                          size="sm"
-                          aria-label={`${expanded ? 'Collapse' : 'Expand'} ${product.name}`}
-                          disabled={!hasChildren}
-                          onClick={(e) => {
-                            e.stopPropagation();
-                            tree.toggleExpanded(node.value);
-                          }}
-                        >
-                          {expanded ? <IconChevronDown size={14} /> : <IconChevronRight size={14} />}
-                        </ActionIcon>
+                        <ExpandToggle name={product.name} expanded={expanded} disabled={!hasChildren} onToggle={() => tree.toggleExpanded(node.value)} iconSize={14} />
                         <Checkbox
                           size="xs"
                           aria-label={`All features of ${product.name}`}

@@ -1,9 +1,11 @@
 import { Badge, Group, Progress, Stack, Text, Tooltip } from '@mantine/core';
 import type { License } from '../api/types';
 import { formatDate, fromNow, isPast } from '../lib/format';
+import { useNow } from '../lib/useNow';
 
 /** Never / the date / Expired, colored by how soon; never cut short by a narrow table column. */
 export function ExpiryBadge({ expiry }: { expiry: string | null }) {
+  const now = useNow();
   if (!expiry) {
     return (
       <Badge variant="light" color="gray" miw="max-content">
@@ -11,7 +13,7 @@ export function ExpiryBadge({ expiry }: { expiry: string | null }) {
       </Badge>
     );
   }
-  if (isPast(expiry)) {
+  if (isPast(expiry, now)) {
     return (
       <Tooltip label={`Expired ${fromNow(expiry)}`}>
         <Badge variant="filled" color="red" miw="max-content">
@@ -20,7 +22,7 @@ export function ExpiryBadge({ expiry }: { expiry: string | null }) {
       </Tooltip>
     );
   }
-  const soon = Date.parse(expiry) - Date.now() < 30 * 86_400_000;
+  const soon = Date.parse(expiry) - now < 30 * 86_400_000;
   return (
     <Tooltip label={`Expires ${fromNow(expiry)}`}>
       <Badge variant="light" color={soon ? 'orange' : 'blue'} miw="max-content">

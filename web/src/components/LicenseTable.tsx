@@ -1,14 +1,52 @@
-import { Anchor, Table, Text } from '@mantine/core';
+import { Anchor, Text } from '@mantine/core';
 import { Link, useNavigate } from 'react-router';
 import type { License } from '../api/types';
 import type { Catalog } from '../lib/useCatalog';
 import { grantsOf } from '../lib/useCatalog';
 import { CustomerName } from './CustomerName';
 import { ExpiryBadge, LeaseUsage } from './LicenseBits';
+import { ResourceTable, type Column } from './list/ResourceTable';
 
 /** The first 5 characters of a key code (a group of a generated one), then an ellipsis. */
 export function shortKey(key: string): string {
   return key.length > 8 ? `${key.slice(0, 5)}…` : key;
+}
+
+const licensePath = (license: License) => `/licenses/${encodeURIComponent(license.id)}`;
+
+function columns(catalog: Catalog | undefined, showCustomer: boolean): (Column<License> | false)[] {
+  return [
+    showCustomer && { header: 'Customer', cell: (license) => <CustomerName id={license.customerId} /> },
+    {
+      header: 'Products',
+      cell: (license) => (
+        <Text size="sm" lineClamp={2}>
+          {catalog ? grantsOf(license.featureIds, catalog).map((g) => g.product).join(', ') || '—' : `${license.featureIds.length} features`}
+        </Text>
+      ),
+    },
+    { header: 'Leases', cell: (license) => <LeaseUsage license={license} /> },
+    { header: 'Expiry', cell: (license) => <ExpiryBadge expiry={license.expiry} /> },
+    {
+      header: 'License',
+      cell: (license) => (
+        <Anchor
+          component={Link}
+          to={licensePath(license)}
+          size="sm"
+          ff="monospace"
+          onClick={(e) => e.stopPropagation()}
+          aria-label={`Open license ${license.keys[0] ?? license.id}`}
+          title={license.keys.join(', ')}
+          style={{ whiteSpace: 'nowrap' }}
+        >
+          {/* Compact: the start of the key, which is enough to tell licenses apart. */}
+          {shortKey(license.keys[0] ?? license.id)}
+          {license.keys.length > 1 ? ` +${license.keys.length - 1}` : ''}
+        </Anchor>
+      ),
+    },
+  ];
 }
 
 /** A compact table of licenses (dashboard, customer page): customer, products, leases, expiry. */
@@ -22,56 +60,14 @@ export function LicenseTable({ licenses, label, catalog, showCustomer = true, em
     );
   }
   return (
-    <Table.ScrollContainer minWidth={520}>
-      <Table aria-label={label}>
-        <Table.Thead>
-          <Table.Tr>
-            {showCustomer && <Table.Th>Customer</Table.Th>}
-            <Table.Th>Products</Table.Th>
-            <Table.Th>Leases</Table.Th>
-            <Table.Th>Expiry</Table.Th>
-            <Table.Th>License</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {licenses.map((license) => (
-            <Table.Tr key={license.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/licenses/${encodeURIComponent(license.id)}`)}>
-              {showCustomer && (
-                <Table.Td>
-                  <CustomerName id={license.customerId} />
-                </Table.Td>
-              )}
-              <Table.Td>
-                <Text size="sm" lineClamp={2}>
-                  {catalog ? grantsOf(license.featureIds, catalog).map((g) => g.product).join(', ') || '—' : `${license.featureIds.length} features`}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <LeaseUsage license={license} />
-              </Table.Td>
-              <Table.Td>
-                <ExpiryBadge expiry={license.expiry} />
-              </Table.Td>
-              <Table.Td>
-                <Anchor
-                  component={Link}
-                  to={`/licenses/${encodeURIComponent(license.id)}`}
-                  size="sm"
-                  ff="monospace"
-                  onClick={(e) => e.stopPropagation()}
-                  aria-label={`Open license ${license.keys[0] ?? license.id}`}
-                  title={license.keys.join(', ')}
-                  style={{ whiteSpace: 'nowrap' }}
-                >
-                  {/* Compact: the start of the key, which is enough to tell licenses apart. */}
-                  {shortKey(license.keys[0] ?? license.id)}
-                  {license.keys.length > 1 ? ` +${license.keys.length - 1}` : ''}
-                </Anchor>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <ResourceTable
+      label={label}
+      minWidth={520}
+      columns={columns(catalog, showCustomer)}
+      rows={licenses}
+      rowKey={(license) => license.id}
+      onRowClick={(license) => navigate(licensePath(license))}
+      empty={empty}
+    />
   );
 }

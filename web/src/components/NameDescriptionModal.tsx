@@ -1,11 +1,13 @@
-import { Button, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
+import { TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useEffect, useState } from 'react';
-import { applyServerErrors } from '../lib/forms';
 import { orNull } from '../lib/format';
-import { FormAlert } from './FormAlert';
+import { useFormSubmit } from '../lib/useFormSubmit';
+import { FormModal } from './form/FormModal';
+import { ModalForm } from './form/ModalForm';
 
 export const IDENTIFIER = /^[A-Za-z0-9_.-]+$/;
+
+type NameDescription = { name: string; description: string | null };
 
 interface Props {
   opened: boolean;
@@ -14,60 +16,36 @@ interface Props {
   submitLabel: string;
   nameLabel: string;
   nameDescription?: string;
-  initial?: { name: string; description: string | null };
+  initial?: NameDescription;
   /** Saves; a rejection puts the server's field errors on the form. */
-  onSubmit: (values: { name: string; description: string | null }) => Promise<void>;
+  onSubmit: (values: NameDescription) => Promise<void>;
 }
 
 /** Create or edit something with an identifier name and a description (products, features). */
-export function NameDescriptionModal({ opened, onClose, title, submitLabel, nameLabel, nameDescription, initial, onSubmit }: Props) {
-  const [saving, setSaving] = useState(false);
-  const [formError, setFormError] = useState<string | null>(null);
+export function NameDescriptionModal({ opened, onClose, title, ...form }: Props) {
+  return (
+    <FormModal opened={opened} onClose={onClose} title={title}>
+      <NameDescriptionForm {...form} onClose={onClose} />
+    </FormModal>
+  );
+}
+
+function NameDescriptionForm({ onClose, submitLabel, nameLabel, nameDescription, initial, onSubmit }: Omit<Props, 'opened' | 'title'>) {
   const form = useForm({
-    initialValues: { name: '', description: '' },
+    initialValues: { name: initial?.name ?? '', description: initial?.description ?? '' },
     validate: {
       name: (v) => (!v.trim() ? 'Enter a name' : IDENTIFIER.test(v.trim()) ? null : 'Use only letters, digits, _ . and -'),
     },
   });
-
-  useEffect(() => {
-    if (!opened) return;
-    setFormError(null);
-    form.setValues({ name: initial?.name ?? '', description: initial?.description ?? '' });
-    form.clearErrors();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [opened, initial]);
-
-  const submit = form.onSubmit(async (values) => {
-    setSaving(true);
-    setFormError(null);
-    try {
-      await onSubmit({ name: values.name.trim(), description: orNull(values.description) });
-      onClose();
-    } catch (error) {
-      setFormError(applyServerErrors(form, error, ['name', 'description']));
-    } finally {
-      setSaving(false);
-    }
+  const { submit, saving, formError } = useFormSubmit(form, ['name', 'description'], async (values) => {
+    await onSubmit({ name: values.name.trim(), description: orNull(values.description) });
+    onClose();
   });
 
   return (
-    <Modal opened={opened} onClose={onClose} title={title}>
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          <FormAlert message={formError} />
-          <TextInput label={nameLabel} description={nameDescription} required data-autofocus maxLength={100} ff="monospace" {...form.getInputProps('name')} />
-          <Textarea label="Description" autosize minRows={2} maxRows={5} maxLength={2000} {...form.getInputProps('description')} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose} disabled={saving}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={saving}>
-              {submitLabel}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <ModalForm onSubmit={submit} onCancel={onClose} saving={saving} formError={formError} submitLabel={submitLabel}>
+      <TextInput label={nameLabel} description={nameDescription} required data-autofocus maxLength={100} ff="monospace" {...form.getInputProps('name')} />
+      <Textarea label="Description" autosize minRows={2} maxRows={5} maxLength={2000} {...form.getInputProps('description')} />
+    </ModalForm>
   );
 }

@@ -1,13 +1,18 @@
 import { CloseButton, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 
 /** A search box that reports its text after the user pauses typing. */
 export function SearchInput({ value, onChange, label, placeholder, delay = 300 }: { value: string; onChange: (value: string) => void; label: string; placeholder?: string; delay?: number }) {
   const [text, setText] = useState(value);
   const report = useDebouncedCallback((next: string) => onChange(next), delay);
-  useEffect(() => setText(value), [value]);
+  // The value changed from outside (cleared filters, the back button): show it.
+  const [shown, setShown] = useState(value);
+  if (shown !== value) {
+    setShown(value);
+    setText(value);
+  }
   return (
     <TextInput
       aria-label={label}

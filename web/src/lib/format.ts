@@ -21,7 +21,8 @@ export function fromNow(value: string | null | undefined): string {
   return d.isValid() ? d.fromNow() : value;
 }
 
-export function isPast(value: string | null | undefined, now = Date.now()): boolean {
+/** Whether `value` is at or before `now` (useNow in a component). */
+export function isPast(value: string | null | undefined, now: number): boolean {
   return !!value && Date.parse(value) <= now;
 }
 

@@ -1,11 +1,12 @@
 import { useCallback } from 'react';
 import { useSearchParams } from 'react-router';
+import type { Paging } from './usePage';
 
 /**
  * A list's page and filters, kept in the URL's query string so that reloading, sharing a link and
  * the back button keep them. Changing a filter goes back to page 1.
  */
-export function useListParams(pageSize: number) {
+export function useListParams(pageSize: number): Paging & { get: (name: string) => string; set: (changes: Record<string, string | null | undefined>, keepPage?: boolean) => void } {
   const [params, setParams] = useSearchParams();
   const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
 
@@ -31,5 +32,5 @@ export function useListParams(pageSize: number) {
 
   const setPage = useCallback((p: number) => set({ page: p > 1 ? String(p) : null }, true), [set]);
 
-  return { page, setPage, get, set, limit: pageSize, offset: (page - 1) * pageSize };
+  return { page, setPage, get, set, pageSize, limit: pageSize, offset: (page - 1) * pageSize };
 }

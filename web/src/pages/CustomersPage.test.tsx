@@ -149,6 +149,45 @@ describe('CustomersPage', () => {
     expect(await screen.findByText('Saved Globex Corporation')).toBeInTheDocument();
   });
 
+  it('starts the customer dialog over each time it opens', async () => {
+    mockApi({ 'GET /customers': ok(page([globex])) });
+    const { user } = renderCustomers();
+    await user.click(await screen.findByRole('button', { name: 'New customer' }));
+    let dialog = screen.getByRole('dialog', { name: 'New customer' });
+    await user.type(within(dialog).getByLabelText('Contact email'), 'not-an-email');
+    await user.click(within(dialog).getByRole('button', { name: 'Create customer' }));
+    expect(await within(dialog).findByText('Enter a valid email address')).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+
+    await user.click(screen.getByRole('button', { name: 'Edit Globex Corporation' }));
+    dialog = screen.getByRole('dialog', { name: 'Edit Globex Corporation' });
+    expect(within(dialog).getByLabelText('Contact email')).toHaveValue('hank@globex.example');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+
+    await user.click(screen.getByRole('button', { name: 'New customer' }));
+    dialog = screen.getByRole('dialog', { name: 'New customer' });
+    expect(within(dialog).getByLabelText('Contact email')).toHaveValue('');
+    expect(within(dialog).queryByText('Enter a valid email address')).not.toBeInTheDocument();
+  });
+
+  it('forgets a refused delete when the dialog opens again', async () => {
+    mockApi({
+      'GET /customers': ok(page([globex, initech])),
+      'DELETE /customers/cust-1': apiError(409, 'CONFLICT', 'the customer has 2 license(s); delete or move them first'),
+    });
+    const { user } = renderCustomers();
+    await user.click(await screen.findByRole('button', { name: 'Delete Globex Corporation' }));
+    let dialog = screen.getByRole('dialog', { name: 'Delete customer' });
+    await user.click(within(dialog).getByRole('button', { name: 'Delete customer' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('the customer has 2 license(s)');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+
+    await user.click(screen.getByRole('button', { name: 'Delete Initech' }));
+    dialog = screen.getByRole('dialog', { name: 'Delete customer' });
+    expect(dialog).toHaveTextContent('Delete Initech?');
+    expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
+  });
+
   it('shows a load failure with a retry', async () => {
     let fail = true;
     mockApi({ 'GET /customers': () => (fail ? apiError(503, 'UNAVAILABLE', 'the server cannot reach its database; retry shortly') : ok(page([globex]))) });

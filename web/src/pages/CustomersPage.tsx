@@ -1,22 +1,40 @@
-import { ActionIcon, Anchor, Button, Card, Group, Loader, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { Anchor, Button, Group, Loader } from '@mantine/core';
 import { IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, forgetCustomer } from '../api/endpoints';
 import type { Customer } from '../api/types';
 import { usePermissions } from '../auth/AuthContext';
-import { ConfirmModal } from '../components/ConfirmModal';
+import { ConfirmAction } from '../components/ConfirmAction';
 import { CustomerFormModal } from '../components/CustomerFormModal';
-import { ErrorAlert } from '../components/ErrorAlert';
-import { ListFooter } from '../components/ListFooter';
-import { PageHeader } from '../components/PageHeader';
+import { ListPage } from '../components/list/ListPage';
+import { ResourceList } from '../components/list/ResourceList';
+import { actionsColumn, type Column } from '../components/list/ResourceTable';
+import { RowAction, RowActions } from '../components/RowActions';
 import { SearchInput } from '../components/SearchInput';
 import { formatDate } from '../lib/format';
 import { notifySuccess } from '../lib/notify';
 import { useApi } from '../lib/useApi';
+import { useConfirmation } from '../lib/useConfirmation';
 import { useListParams } from '../lib/useListParams';
 
 const PAGE_SIZE = 25;
+const customerPath = (customer: Customer) => `/customers/${encodeURIComponent(customer.id)}`;
+
+const COLUMNS: Column<Customer>[] = [
+  {
+    header: 'Name',
+    cell: (customer) => (
+      <Anchor component={Link} to={customerPath(customer)} fw={500} size="sm" onClick={(e) => e.stopPropagation()}>
+        {customer.name}
+      </Anchor>
+    ),
+  },
+  { header: 'Contact', cell: (customer) => customer.contactName ?? '—' },
+  { header: 'Email', cell: (customer) => customer.contactEmail ?? '—' },
+  { header: 'Phone', cell: (customer) => customer.phone ?? '—' },
+  { header: 'Created', cell: (customer) => formatDate(customer.createdAt) },
+];
 
 export function CustomersPage() {
   const { canWrite } = usePermissions();
@@ -25,87 +43,47 @@ export function CustomersPage() {
   const q = list.get('q');
   const customers = useApi((signal) => api.customers.list({ q: q || undefined, limit: list.limit, offset: list.offset }, signal), [q, list.offset]);
   const [editing, setEditing] = useState<Customer | null | undefined>(undefined);
-  const [deleting, setDeleting] = useState<Customer | null>(null);
+  const deletion = useConfirmation<Customer>();
+
+  const actions = actionsColumn<Customer>(
+    (customer) => (
+      <RowActions justify="flex-end">
+        <RowAction tooltip="Edit" label={`Edit ${customer.name}`} icon={<IconPencil size={16} />} onClick={() => setEditing(customer)} />
+        <RowAction tooltip="Delete" label={`Delete ${customer.name}`} icon={<IconTrash size={16} />} color="red" onClick={() => deletion.ask(customer)} />
+      </RowActions>
+    ),
+    90,
+  );
 
   return (
-    <>
-      <PageHeader
-        title="Customers"
-        description="Who licenses are issued to."
-        actions={
-          canWrite && (
-            <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing(null)}>
-              New customer
-            </Button>
-          )
-        }
-      />
-      <Card withBorder padding="md" radius="md">
+    <ListPage
+      title="Customers"
+      description="Who licenses are issued to."
+      actions={
+        canWrite && (
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing(null)}>
+            New customer
+          </Button>
+        )
+      }
+      toolbar={
         <Group mb="md" gap="sm">
           <SearchInput label="Search customers" placeholder="Search by name" value={q} onChange={(value) => list.set({ q: value })} />
           {customers.loading && <Loader size="sm" aria-label="Loading customers" />}
         </Group>
-        {customers.error && <ErrorAlert error={customers.error} onRetry={customers.reload} />}
-        <Table.ScrollContainer minWidth={700}>
-          <Table aria-label="Customers">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Contact</Table.Th>
-                <Table.Th>Email</Table.Th>
-                <Table.Th>Phone</Table.Th>
-                <Table.Th>Created</Table.Th>
-                {canWrite && (
-                  <Table.Th w={90}>
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                )}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {customers.data?.items.map((customer) => (
-                <Table.Tr key={customer.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/customers/${encodeURIComponent(customer.id)}`)}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/customers/${encodeURIComponent(customer.id)}`} fw={500} size="sm" onClick={(e) => e.stopPropagation()}>
-                      {customer.name}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{customer.contactName ?? '—'}</Table.Td>
-                  <Table.Td>{customer.contactEmail ?? '—'}</Table.Td>
-                  <Table.Td>{customer.phone ?? '—'}</Table.Td>
-                  <Table.Td>{formatDate(customer.createdAt)}</Table.Td>
-                  {canWrite && (
-                    <Table.Td onClick={(e) => e.stopPropagation()}>
-                      <Group gap={4} wrap="nowrap" justify="flex-end">
-                        <Tooltip label="Edit">
-                          <ActionIcon variant="subtle" aria-label={`Edit ${customer.name}`} onClick={() => setEditing(customer)}>
-                            <IconPencil size={16} />
-                          </ActionIcon>
-                        </Tooltip>
-                        <Tooltip label="Delete">
-                          <ActionIcon variant="subtle" color="red" aria-label={`Delete ${customer.name}`} onClick={() => setDeleting(customer)}>
-                            <IconTrash size={16} />
-                          </ActionIcon>
-                        </Tooltip>
-                      </Group>
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-              {customers.data && customers.data.items.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={canWrite ? 6 : 5}>
-                    <Text c="dimmed" size="sm" ta="center" py="lg">
-                      {q ? `No customer matches “${q}”.` : 'No customers yet.'}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-        {customers.data && <ListFooter total={customers.data.total} page={list.page} pageSize={PAGE_SIZE} onPage={list.setPage} label="customers" />}
-      </Card>
+      }
+    >
+      <ResourceList
+        resource={customers}
+        paging={list}
+        noun="customers"
+        label="Customers"
+        minWidth={700}
+        columns={[...COLUMNS, canWrite && actions]}
+        rowKey={(customer) => customer.id}
+        onRowClick={(customer) => navigate(customerPath(customer))}
+        empty={q ? `No customer matches “${q}”.` : 'No customers yet.'}
+      />
 
       {canWrite && (
         <>
@@ -118,22 +96,25 @@ export function CustomersPage() {
               customers.reload();
             }}
           />
-          <ConfirmModal
-            opened={deleting !== null}
-            onClose={() => setDeleting(null)}
+          <ConfirmAction
+            confirmation={deletion}
             title="Delete customer"
             confirmLabel="Delete customer"
-            onConfirm={async () => {
-              await api.customers.remove(deleting!.id);
-              forgetCustomer(deleting!.id);
-              notifySuccess(`Deleted ${deleting!.name}`);
+            onConfirm={async (customer) => {
+              await api.customers.remove(customer.id);
+              forgetCustomer(customer.id);
+              notifySuccess(`Deleted ${customer.name}`);
               customers.reload();
             }}
           >
-            Delete <b>{deleting?.name}</b>? A customer who still has licenses cannot be deleted.
-          </ConfirmModal>
+            {(customer) => (
+              <>
+                Delete <b>{customer.name}</b>? A customer who still has licenses cannot be deleted.
+              </>
+            )}
+          </ConfirmAction>
         </>
       )}
-    </>
+    </ListPage>
   );
 }

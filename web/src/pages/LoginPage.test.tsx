@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { getCsrfToken } from '../api/client';
 import { apiError, mockApi, ok } from '../test/fetchMock';
 import { session } from '../test/fixtures';
+import { manualClock, type ManualClock } from '../test/manualClock';
 import { currentLocation, renderWithProviders } from '../test/render';
 import { LoginPage } from './LoginPage';
 
-const renderLogin = (route = '/login') => renderWithProviders(<LoginPage />, { route, path: '/login', session: null });
+const renderLogin = (route = '/login', clock?: ManualClock) => renderWithProviders(<LoginPage />, { route, path: '/login', session: null, clock });
 
 describe('LoginPage', () => {
   it('has a labelled username and password and a Sign in button', () => {
@@ -65,13 +66,40 @@ describe('LoginPage', () => {
     mockApi({
       'POST /session': apiError(429, 'TOO_MANY_ATTEMPTS', 'too many failed sign-ins; try again in 120 s', undefined, { 'retry-after': '120' }),
     });
-    const { user } = renderLogin();
+    const { user } = renderLogin('/login', manualClock());
     await user.type(screen.getByLabelText('Username'), 'adam');
     await user.type(screen.getByLabelText('Password'), 'guess');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
 
     expect(await screen.findByRole('alert')).toHaveTextContent('Too many failed sign-in attempts. Try again in 2 minutes.');
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeDisabled();
+  });
+
+  it('counts the wait down from when the 429 arrived, however long the page was open before', async () => {
+    const fake = mockApi({
+      'POST /session': apiError(429, 'TOO_MANY_ATTEMPTS', 'too many failed sign-ins; try again in 120 s', undefined, { 'retry-after': '120' }),
+    });
+    const clock = manualClock();
+    const { user } = renderLogin('/login', clock);
+    // The page was open for a while before the attempt.
+    clock.advance(10 * 60_000);
+    await user.type(screen.getByLabelText('Username'), 'adam');
+    await user.type(screen.getByLabelText('Password'), 'guess');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Try again in 2 minutes.');
+
+    clock.advance(30_000);
+    expect(screen.getByRole('alert')).toHaveTextContent('Try again in 2 minutes.');
+    clock.advance(1_000);
+    expect(screen.getByRole('alert')).toHaveTextContent('Try again in 89 seconds.');
+    clock.advance(88_000);
+    expect(screen.getByRole('alert')).toHaveTextContent('Try again in 1 second.');
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeDisabled();
+
+    clock.advance(1_000);
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+    expect(fake.calls('POST /session')).toHaveLength(1);
   });
 
   it('shows the server message for other failures', async () => {

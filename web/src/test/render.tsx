@@ -12,6 +12,7 @@ import type { ReactElement, ReactNode } from 'react';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
 import type { Session } from '../api/types';
 import { AuthProvider } from '../auth/AuthContext';
+import { ClockProvider, systemClock, type Clock } from '../lib/clock';
 import { theme } from '../theme';
 import { session as sessionFor } from './fixtures';
 
@@ -24,6 +25,8 @@ export interface RenderOptions {
   session?: Session | null | 'fetch';
   /** Other routes to mount beside the element (e.g. where a page navigates to). */
   routes?: ReactNode;
+  /** The time source of countdowns; a manual clock (test/manualClock.ts) makes them deterministic. */
+  clock?: Clock;
 }
 
 /** Shows the router's current location, for assertions on navigation. */
@@ -32,12 +35,14 @@ function LocationProbe() {
   return <output data-testid="location">{location.pathname + location.search}</output>;
 }
 
-export function TestProviders({ children, session }: { children: ReactNode; session?: Session | null }) {
+export function TestProviders({ children, session, clock = systemClock }: { children: ReactNode; session?: Session | null; clock?: Clock }) {
   return (
     <MantineProvider theme={theme} env="test">
       <DatesProvider settings={{ firstDayOfWeek: 1 }}>
         <Notifications />
-        <AuthProvider initialSession={session}>{children}</AuthProvider>
+        <ClockProvider clock={clock}>
+          <AuthProvider initialSession={session}>{children}</AuthProvider>
+        </ClockProvider>
       </DatesProvider>
     </MantineProvider>
   );
@@ -50,7 +55,7 @@ export function renderWithProviders(ui: ReactElement, options: RenderOptions = {
   const user = userEvent.setup({ delay: null });
   const result = render(
     <MemoryRouter initialEntries={[route]}>
-      <TestProviders session={session}>
+      <TestProviders session={session} clock={options.clock}>
         <Routes>
           <Route path={path} element={ui} />
           {options.routes}

@@ -6,7 +6,7 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup, configure } from '@testing-library/react';
 import { notifications } from '@mantine/notifications';
-import { afterEach, vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { setCsrfRefresher, setCsrfToken, setUnauthorizedHandler } from '../api/client';
 import { forgetCustomer } from '../api/endpoints';
 
@@ -62,6 +62,13 @@ if (!('fonts' in document)) {
 // Pointer capture, used by some inputs (sliders, date pickers).
 if (!Element.prototype.hasPointerCapture) Element.prototype.hasPointerCapture = () => false;
 if (!Element.prototype.releasePointerCapture) Element.prototype.releasePointerCapture = () => undefined;
+
+// A toast closes after 3 s (8 s for an error) of wall-clock time, and tests look for it after
+// queries that a busy machine makes slow: in tests a toast stays until the test ends.
+beforeEach(() => {
+  const show = notifications.show;
+  vi.spyOn(notifications, 'show').mockImplementation((notification) => show({ ...notification, autoClose: false }));
+});
 
 afterEach(() => {
   cleanup();

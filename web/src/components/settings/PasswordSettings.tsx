@@ -1,35 +1,25 @@
 import { Button, Card, Group, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
 import { api } from '../../api/endpoints';
-import { applyServerErrors } from '../../lib/forms';
 import { notifySuccess } from '../../lib/notify';
+import { useFormSubmit } from '../../lib/useFormSubmit';
 import { FormAlert } from '../FormAlert';
+import { passwordRule } from './passwordRule';
 
 /** Changing one's own password (every role may). */
 export function PasswordSettings() {
-  const [saving, setSaving] = useState(false);
-  const [formError, setFormError] = useState<string | null>(null);
   const form = useForm({
     initialValues: { currentPassword: '', newPassword: '', confirmPassword: '' },
     validate: {
       currentPassword: (v) => (v ? null : 'Enter your current password'),
-      newPassword: (v) => (v.length < 10 ? 'Use at least 10 characters' : v.length > 200 ? 'Use at most 200 characters' : null),
+      newPassword: passwordRule,
       confirmPassword: (v, values) => (v === values.newPassword ? null : 'The passwords do not match'),
     },
   });
-  const submit = form.onSubmit(async (v) => {
-    setSaving(true);
-    setFormError(null);
-    try {
-      await api.session.changePassword(v.currentPassword, v.newPassword);
-      form.reset();
-      notifySuccess('Password changed. Your other sessions were signed out.');
-    } catch (error) {
-      setFormError(applyServerErrors(form, error, ['currentPassword', 'newPassword']));
-    } finally {
-      setSaving(false);
-    }
+  const { submit, saving, formError } = useFormSubmit(form, ['currentPassword', 'newPassword'], async (v) => {
+    await api.session.changePassword(v.currentPassword, v.newPassword);
+    form.reset();
+    notifySuccess('Password changed. Your other sessions were signed out.');
   });
   return (
     <Card withBorder padding="lg" radius="md" maw={520}>

@@ -1,0 +1,33 @@
+import { Button, Group, Stack } from '@mantine/core';
+import type { FormEvent, ReactNode } from 'react';
+import { FormAlert } from '../FormAlert';
+
+interface ModalFormProps {
+  onSubmit: (event?: FormEvent<HTMLFormElement>) => void;
+  onCancel: () => void;
+  saving: boolean;
+  /** What the server said that belongs to no field. */
+  formError: string | null;
+  submitLabel: string;
+  children: ReactNode;
+}
+
+/** A dialog's form: the server's form-level error, the fields, then Cancel and the submit button. */
+export function ModalForm({ onSubmit, onCancel, saving, formError, submitLabel, children }: ModalFormProps) {
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      <Stack>
+        <FormAlert message={formError} />
+        {children}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onCancel} disabled={saving}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={saving}>
+            {submitLabel}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,61 @@
+import { Autocomplete, Button, Group, Loader, SimpleGrid } from '@mantine/core';
+import { SearchInput } from '../../components/SearchInput';
+import type { AuditFilterState } from './useAuditFilters';
+
+const RESOURCE_TYPES = ['organization', 'signing_key', 'product', 'feature', 'customer', 'license', 'lease', 'user', 'token'];
+const ACTIONS = ['create', 'update', 'delete', 'release', 'rotate', 'change_password', 'reset_password'];
+
+/** A filter typed freely or picked from the known values; applies when picked, on Enter or on blur. */
+function FilterBox({ label, placeholder, data, text, onText, onApply }: {
+  label: string;
+  placeholder: string;
+  data: string[];
+  text: string;
+  onText: (text: string) => void;
+  onApply: (value: string | null) => void;
+}) {
+  return (
+    <Autocomplete
+      aria-label={label}
+      placeholder={placeholder}
+      data={data}
+      value={text}
+      onChange={onText}
+      onOptionSubmit={onApply}
+      onBlur={() => onApply(text.trim())}
+      onKeyDown={(e) => e.key === 'Enter' && onApply(text.trim())}
+      clearable
+      onClear={() => onApply(null)}
+    />
+  );
+}
+
+export function AuditFilters({ filters, loading }: { filters: AuditFilterState; loading: boolean }) {
+  const { list } = filters;
+  return (
+    <>
+      <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm" mb="sm">
+        <FilterBox
+          label="Resource type"
+          placeholder="Any resource type"
+          data={RESOURCE_TYPES}
+          text={filters.typeText}
+          onText={filters.setTypeText}
+          onApply={(resourceType) => list.set({ resourceType })}
+        />
+        <FilterBox label="Action" placeholder="Any action" data={ACTIONS} text={filters.actionText} onText={filters.setActionText} onApply={(action) => list.set({ action })} />
+        <SearchInput label="Actor" placeholder="Actor name or id" value={filters.actor} onChange={(value) => list.set({ actor: value })} />
+      </SimpleGrid>
+      <Group justify="space-between" mb="sm">
+        {filters.filtered ? (
+          <Button variant="subtle" size="compact-sm" onClick={filters.clear}>
+            Clear filters
+          </Button>
+        ) : (
+          <span />
+        )}
+        {loading && <Loader size="sm" aria-label="Loading audit log" />}
+      </Group>
+    </>
+  );
+}

@@ -1,0 +1,97 @@
+import { Badge, Button, SegmentedControl, Text, Tooltip } from '@mantine/core';
+import type { Lease } from '../../api/types';
+import { DetailSection } from '../../components/detail/DetailSection';
+import { LEASE_STATE_COLOR } from '../../components/LicenseBits';
+import { ResourceList } from '../../components/list/ResourceList';
+import { actionsColumn, type Column } from '../../components/list/ResourceTable';
+import { formatDateTime, fromNow, isPast } from '../../lib/format';
+import { useNow } from '../../lib/useNow';
+import type { LeaseFilter, LeasesState } from './useLeases';
+
+const FILTERS: { value: LeaseFilter; label: string }[] = [
+  { value: 'active', label: 'Active' },
+  { value: 'all', label: 'All' },
+  { value: 'released', label: 'Released' },
+  { value: 'superseded', label: 'Superseded' },
+  { value: 'revoked', label: 'Revoked' },
+];
+
+/** Active, but past its expiry: shown as expired, and there is nothing left to release. */
+const lapsed = (lease: Lease, now: number) => lease.state === 'active' && isPast(lease.expiry, now);
+
+function When({ at }: { at: string }) {
+  return (
+    <Tooltip label={fromNow(at)}>
+      <span>{formatDateTime(at)}</span>
+    </Tooltip>
+  );
+}
+
+const columnsAt = (now: number): Column<Lease>[] => [
+  {
+    header: 'State',
+    cell: (lease) => (
+      <Badge variant="light" color={lapsed(lease, now) ? 'orange' : LEASE_STATE_COLOR[lease.state]}>
+        {lapsed(lease, now) ? 'expired' : lease.state}
+      </Badge>
+    ),
+  },
+  {
+    header: 'Client id',
+    cell: (lease) => (
+      <Text size="sm" ff="monospace">
+        {lease.clientId ?? '—'}
+      </Text>
+    ),
+  },
+  { header: 'Issued', cell: (lease) => <When at={lease.issuedAt} /> },
+  { header: 'Expiry', cell: (lease) => <When at={lease.expiry} /> },
+  { header: 'Ended', cell: (lease) => formatDateTime(lease.endedAt) },
+];
+
+/** A license's leases by state, with Release for those who may change licenses. */
+export function LicenseLeasesSection({ state, canWrite }: { state: LeasesState; canWrite: boolean }) {
+  const { leases, paging, filter, setFilter, releasing, release } = state;
+  const now = useNow();
+
+  const releaseColumn = actionsColumn<Lease>(
+    (lease) =>
+      lease.state === 'active' &&
+      !lapsed(lease, now) && (
+        <Button
+          size="compact-sm"
+          variant="light"
+          color="orange"
+          loading={releasing === lease.id}
+          disabled={releasing !== null && releasing !== lease.id}
+          onClick={() => void release(lease)}
+          aria-label={`Release lease of ${lease.clientId ?? lease.id}`}
+        >
+          Release
+        </Button>
+      ),
+    undefined,
+    { ta: 'right' },
+  );
+
+  return (
+    <DetailSection
+      title="Leases"
+      loading={leases.loading}
+      loadingLabel="Loading leases"
+      actions={<SegmentedControl size="xs" aria-label="Lease state" value={filter} onChange={(v) => setFilter(v as LeaseFilter)} data={FILTERS} />}
+    >
+      <ResourceList
+        resource={leases}
+        paging={paging}
+        noun="leases"
+        label="Leases"
+        minWidth={640}
+        columns={[...columnsAt(now), canWrite && releaseColumn]}
+        rowKey={(lease) => lease.id}
+        empty={filter === 'active' ? 'No active leases.' : 'No leases.'}
+        emptyPadding="md"
+      />
+    </DetailSection>
+  );
+}

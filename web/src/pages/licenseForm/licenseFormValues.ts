@@ -1,0 +1,81 @@
+import type { FormErrors } from '@mantine/form';
+import type { License, LicenseInput } from '../../api/types';
+import { endOfLocalDay, localDateOf, orNull } from '../../lib/format';
+import { keyCodeError } from '../../lib/keys';
+
+export interface LicenseFormValues {
+  customerId: string | null;
+  featureIds: string[];
+  leaseLimit: number | string;
+  expiry: string | null;
+  keyMode: 'generate' | 'custom';
+  keys: string[];
+  comment: string;
+}
+
+/** The form's fields, for the server's field errors; each key code row is a field too. */
+export const fieldsOf = (values: LicenseFormValues) => ['customerId', 'featureIds', 'leaseLimit', 'expiry', 'keys', 'comment', ...values.keys.map((_, i) => `keys.${i}`)];
+
+const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
+
+export function initialValues(license: License | undefined, customerId: string | null): LicenseFormValues {
+  return {
+    customerId: license?.customerId ?? customerId,
+    featureIds: license?.featureIds ?? [],
+    leaseLimit: license?.leaseLimit ?? '',
+    expiry: localDateOf(license?.expiry ?? null),
+    keyMode: license ? 'custom' : 'generate',
+    keys: license ? [...license.keys] : [],
+    comment: license?.comment ?? '',
+  };
+}
+
+/** The form's checks; `license` is the one being edited, if any. */
+export function validation(license: License | undefined) {
+  return {
+    customerId: (v: string | null) => (v ? null : 'Choose a customer'),
+    leaseLimit: (v: number | string) => (v === '' || (Number.isInteger(Number(v)) && Number(v) >= 1) ? null : 'Enter a whole number of at least 1, or leave empty for unlimited'),
+    keys: (keys: string[], values: LicenseFormValues) => {
+      if (values.keyMode !== 'custom') return null;
+      if (keys.length === 0) return license ? 'A license needs at least one key code' : 'Add a key code, or let the server generate one';
+      const seen = new Set<string>();
+      for (const k of keys) {
+        if (seen.has(k.trim())) return `The key code ${k.trim()} appears twice`;
+        seen.add(k.trim());
+      }
+      return null;
+    },
+  };
+}
+
+/** What is wrong with each key code row (`keys.0` ...); codes the license already has may stay as they are. */
+export function keyRowErrors(values: LicenseFormValues, license: License | undefined): FormErrors {
+  if (values.keyMode !== 'custom') return {};
+  return Object.fromEntries(values.keys.map((k, i) => [`keys.${i}`, keyCodeError(k.trim(), license?.keys)]).filter(([, e]) => e));
+}
+
+/** The body of POST /licenses, or the changed fields for PATCH /licenses/{id}. */
+export function licenseBody(values: LicenseFormValues, original?: License): Partial<LicenseInput> {
+  const leaseLimit = values.leaseLimit === '' || values.leaseLimit === null ? null : Number(values.leaseLimit);
+  const keys = values.keys.map((k) => k.trim());
+  if (!original) {
+    const body: LicenseInput = {
+      customerId: values.customerId ?? '',
+      featureIds: values.featureIds,
+      leaseLimit,
+      expiry: values.expiry ? endOfLocalDay(values.expiry) : null,
+    };
+    if (values.keyMode === 'custom') body.keys = keys;
+    const comment = orNull(values.comment);
+    if (comment !== null) body.comment = comment;
+    return body;
+  }
+  const patch: Partial<LicenseInput> = {};
+  if (values.customerId && values.customerId !== original.customerId) patch.customerId = values.customerId;
+  if (!sameSet(values.featureIds, original.featureIds)) patch.featureIds = values.featureIds;
+  if (leaseLimit !== original.leaseLimit) patch.leaseLimit = leaseLimit;
+  if (values.expiry !== localDateOf(original.expiry)) patch.expiry = values.expiry ? endOfLocalDay(values.expiry) : null;
+  if (!(keys.length === original.keys.length && keys.every((k, i) => k === original.keys[i]))) patch.keys = keys;
+  if (orNull(values.comment) !== (original.comment ?? null)) patch.comment = orNull(values.comment);
+  return patch;
+}
