@@ -35,5 +35,8 @@ export default defineConfig({
     // Above asyncUtilTimeout (src/test/setup.ts), so that a failing wait reports what it waited for.
     testTimeout: 60_000,
     restoreMocks: true,
+    // Dates are shown in the browser's zone; the tests expect them as UTC shows them, whatever the
+    // machine's zone (a date of 12:00 UTC is the next day from UTC+12 on).
+    env: { TZ: 'UTC' },
   },
 });
