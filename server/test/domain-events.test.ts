@@ -193,30 +193,6 @@ describe(`domain events on ${TEST_DATABASE}`, () => {
     }
   });
 
-  it('never passes an event whose transaction commits after a younger one', { skip: TEST_DATABASE !== 'postgres' && 'PostgreSQL only: SQLite has one writer at a time' }, async () => {
-    const subscriber = collector('horizon', { from: 'now' });
-    const dispatcher = new EventDispatcher(server.store, server.clock);
-    dispatcher.subscribe(subscriber);
-    await dispatcher.deliver();
-    let commitOlder!: () => void;
-    const gate = new Promise<void>((resolve) => (commitOlder = resolve));
-    let appended!: () => void;
-    const olderAppended = new Promise<void>((resolve) => (appended = resolve));
-    const older = server.store.transaction(async (tx) => {
-      await tx.events.append(server.org.organizationId, server.clock.now(), [{ type: 'test.happened', data: { label: 'older' } }]);
-      appended();
-      await gate;
-    });
-    await olderAppended;
-    await appendEvents(server.store, server, 1, 'younger');
-    assert.equal(await dispatcher.deliver(), 0, 'the younger event waits while an older transaction runs');
-    commitOlder();
-    await older;
-    assert.equal(await dispatcher.deliver(), 2);
-    assert.deepEqual(labels(subscriber.seen), ['older', 'younger0']);
-    await dispatcher.stop();
-  });
-
   it('deletes delivered events past their retention, never those a running subscriber has not had', async () => {
     const subscriber = collector('retention', { from: 'now' });
     const dispatcher = new EventDispatcher(server.store, server.clock);
