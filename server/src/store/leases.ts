@@ -1,10 +1,9 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { SecretBox } from '../keys/secret-box.js';
 import type { Db } from './db.js';
-import { prepared } from './prepared-query.js';
+import { ACTIVE, licensingQueries, type LicensingQueries } from './lease-queries.js';
 import { groupValidFor, type ValidForProduct, type ValidForRow } from './licenses.js';
 import type { Page, PageRequest } from './page.js';
-import { countSeats } from './seats.js';
 import type { Database, LeaseState, LeaseTable, RevokedReason } from './schema.js';
 
 /** What the licensing API needs to know about a license key code: its license and what it grants. */
@@ -57,32 +56,6 @@ export interface NewLease {
 /** `active`: the license's seats in use after the claim, when the claim had to count them. */
 export type ClaimOutcome = { kind: 'claimed'; active?: number } | { kind: 'limit_reached' } | { kind: 'license_gone' };
 
-/**
- * The partial indexes on leases hold active rows only, and a database can use one only when the
- * query names the state as a constant: a bound parameter could be any state. Hence a literal.
- */
-const ACTIVE = sql.lit('active' as const);
-
-/** A lease's columns, named: a prepared statement must not change shape when a column is added. */
-const LEASE_COLUMNS = [
-  's.id',
-  's.organization_id',
-  's.license_id',
-  's.key_id',
-  's.client_id',
-  's.issued_at',
-  's.expires_at',
-  's.state',
-  's.revoked_reason',
-  's.signing_key_id',
-  's.code_hash',
-  's.replaced_by',
-  's.ended_at',
-] as const;
-
-/** What a license grants, one row per feature, sorted as the licensing API answers. */
-const GRANT_COLUMNS = ['p.id as productId', 'p.name as product', 'p.description as productDescription', 'f.name as feature', 'f.description as featureDescription'] as const;
-
 function toLease(row: LeaseTable): Lease {
   return {
     id: row.id,
@@ -117,179 +90,12 @@ function toGrant(first: { keyId: string; licenseId: string; leaseLimit: number |
   };
 }
 
-/** The licensing calls' statements, each compiled once and kept prepared (see `prepared`). */
-function licensingQueries(db: Db) {
-  /** A key, its license and the license's features. */
-  const grantOfKey = (kysely: Kysely<Database>) =>
-    kysely
-      .selectFrom('license_key as k')
-      .innerJoin('license as l', 'l.id', 'k.license_id')
-      .leftJoin('license_feature as lf', 'lf.license_id', 'l.id')
-      .leftJoin('feature as f', 'f.id', 'lf.feature_id')
-      .leftJoin('product as p', 'p.id', 'f.product_id')
-      .select(['k.id as keyId', 'l.id as licenseId', 'l.lease_limit as leaseLimit', 'l.expiry as expiry', ...GRANT_COLUMNS])
-      .orderBy('p.name')
-      .orderBy('f.name');
-
-  /** Codes are found by their keyed hash (`SecretBox.keyCodeHash`): the database holds no plain code. */
-  const findKeyQuery = prepared(db, (organizationId: string, codeHash: string) =>
-    grantOfKey(db.kysely).where('k.organization_id', '=', organizationId).where('k.code_hash', '=', codeHash),
-  );
-
-  const findKeyWithUsageQuery = prepared(db, (now: number, organizationId: string, codeHash: string) =>
-    grantOfKey(db.kysely)
-      .select((eb) =>
-        eb
-          .selectFrom('lease as s')
-          .select(countSeats('s').as('n'))
-          .whereRef('s.license_id', '=', 'l.id')
-          .where('s.state', '=', ACTIVE)
-          .where('s.expires_at', '>', now)
-          .as('leasesUsed'),
-      )
-      .where('k.organization_id', '=', organizationId)
-      .where('k.code_hash', '=', codeHash),
-  );
-
-  const leaseWithLicense = (kysely: Kysely<Database>) =>
-    kysely
-      .selectFrom('lease as s')
-      .leftJoin('license as l', 'l.id', 's.license_id')
-      .select([...LEASE_COLUMNS, 'l.id as license_exists', 'l.expiry as license_expiry']);
-
-  const findQuery = prepared(db, (organizationId: string, leaseId: string) =>
-    leaseWithLicense(db.kysely).where('s.organization_id', '=', organizationId).where('s.id', '=', leaseId),
-  );
-
-  const findWithGrantQuery = prepared(db, (organizationId: string, leaseId: string) =>
-    leaseWithLicense(db.kysely)
-      .leftJoin('license_feature as lf', 'lf.license_id', 'l.id')
-      .leftJoin('feature as f', 'f.id', 'lf.feature_id')
-      .leftJoin('product as p', 'p.id', 'f.product_id')
-      .select(GRANT_COLUMNS)
-      .where('s.organization_id', '=', organizationId)
-      .where('s.id', '=', leaseId)
-      .orderBy('p.name')
-      .orderBy('f.name'),
-  );
-
-  const claimLicenseQuery = prepared(db, (licenseId: string, keyId: string) => {
-    const query = db.kysely
-      .selectFrom('license as l')
-      .innerJoin('license_key as k', 'k.license_id', 'l.id')
-      .select(['l.lease_limit as leaseLimit'])
-      .where('l.id', '=', licenseId)
-      .where('k.id', '=', keyId);
-    // PostgreSQL: the row lock on the license serialises claims on it across connections and
-    // instances; the key's row is locked too, so that a claim that waited for a change removing
-    // the key finds it gone instead of joining the copy it read before. SQLite: the transaction
-    // already holds the database's write lock.
-    return db.dialect === 'postgres' ? query.forUpdate(['l', 'k']) : query;
-  });
-
-  /**
-   * Seats in use on a license, and whether `clientId` holds one of them (a live lease): one
-   * statement. A null client id compares as unknown, so `held` is 0 for it.
-   */
-  const countSeatsQuery = prepared(db, (licenseId: string, now: number, clientId: string | null) =>
-    db.kysely
-      .selectFrom('lease')
-      .select([
-        countSeats().as('n'),
-        sql<number>`coalesce(max(case when ${sql.ref('client_id')} = ${clientId} then 1 else 0 end), 0)`.as('held'),
-      ])
-      .where('license_id', '=', licenseId)
-      .where('state', '=', ACTIVE)
-      .where('expires_at', '>', now),
-  );
-
-  const insertQuery = prepared(
-    db,
-    (id: string, organizationId: string, licenseId: string, keyId: string, clientId: string | null, issuedAt: number, expiresAt: number, signingKeyId: string, codeHash: string) =>
-      db.kysely.insertInto('lease').values({
-        id,
-        organization_id: organizationId,
-        license_id: licenseId,
-        key_id: keyId,
-        client_id: clientId,
-        issued_at: issuedAt,
-        expires_at: expiresAt,
-        state: 'active',
-        revoked_reason: null,
-        signing_key_id: signingKeyId,
-        code_hash: codeHash,
-        replaced_by: null,
-        ended_at: null,
-      }),
-  );
-
-  const supersedeQuery = prepared(db, (replacedBy: string, now: number, previousId: string) =>
-    db.kysely
-      .updateTable('lease')
-      .set({ state: 'superseded', replaced_by: replacedBy, ended_at: now })
-      .where('id', '=', previousId)
-      .where('state', '=', ACTIVE)
-      .where('expires_at', '>', now),
-  );
-
-  /**
-   * PostgreSQL renews in one statement: the conditional update and the insert of the successor in
-   * one (the insert takes its row from what the update returned, so nothing is inserted when the
-   * update found no live lease). Concurrent renewals wait for the row lock and re-check the
-   * condition, so exactly one inserts. Values are cast: in INSERT ... SELECT, parameters have no
-   * column to take their type from.
-   */
-  const renewQuery = prepared(
-    db,
-    (now: number, previousId: string, id: string, organizationId: string, licenseId: string, keyId: string, clientId: string | null, expiresAt: number, signingKeyId: string, codeHash: string) =>
-      db.kysely
-        .with('previous', (qb) =>
-          qb
-            .updateTable('lease')
-            .set({ state: 'superseded', replaced_by: id, ended_at: now })
-            .where('id', '=', previousId)
-            .where('state', '=', ACTIVE)
-            .where('expires_at', '>', now)
-            .returning('id'),
-        )
-        .insertInto('lease')
-        .columns(['id', 'organization_id', 'license_id', 'key_id', 'client_id', 'issued_at', 'expires_at', 'state', 'signing_key_id', 'code_hash'])
-        .expression((eb) =>
-          eb
-            .selectFrom('previous')
-            .select([
-              eb.cast<string>(eb.val(id), 'text').as('id'),
-              eb.cast<string>(eb.val(organizationId), 'text').as('organization_id'),
-              eb.cast<string>(eb.val(licenseId), 'text').as('license_id'),
-              eb.cast<string>(eb.val(keyId), 'text').as('key_id'),
-              eb.cast<string | null>(eb.val(clientId), 'text').as('client_id'),
-              eb.cast<number>(eb.val(now), 'bigint').as('issued_at'),
-              eb.cast<number>(eb.val(expiresAt), 'bigint').as('expires_at'),
-              ACTIVE.as('state'),
-              eb.cast<string>(eb.val(signingKeyId), 'text').as('signing_key_id'),
-              eb.cast<string>(eb.val(codeHash), 'text').as('code_hash'),
-            ]),
-        ),
-  );
-
-  const releaseQuery = prepared(db, (now: number, organizationId: string, leaseId: string) =>
-    db.kysely
-      .updateTable('lease')
-      .set({ state: 'released', ended_at: now })
-      .where('organization_id', '=', organizationId)
-      .where('id', '=', leaseId)
-      .where('state', '=', ACTIVE),
-  );
-
-  return { findKeyQuery, findKeyWithUsageQuery, findQuery, findWithGrantQuery, claimLicenseQuery, countSeatsQuery, insertQuery, supersedeQuery, renewQuery, releaseQuery };
-}
-
 /**
  * Leases: the seats taken from a license's pool. The decisions that must hold under concurrency
  * (the seat limit, one successor per renewed lease) are each made inside one transaction here.
  */
 export class LeaseStore {
-  private readonly q: ReturnType<typeof licensingQueries>;
+  private readonly q: LicensingQueries;
 
   constructor(
     private readonly db: Db,
