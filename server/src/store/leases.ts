@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../keys/secret-box.js';
 import type { Db } from './db.js';
+import { LEASE_EVENT, obtainedData, refusedData, releasedData, renewedData } from './lease-events.js';
 import { ACTIVE, licensingQueries, type LicensingQueries } from './lease-queries.js';
 import { groupValidFor, type ValidForProduct, type ValidForRow } from './licenses.js';
 import type { Page, PageRequest } from './page.js';
@@ -92,7 +93,8 @@ function toGrant(first: { keyId: string; licenseId: string; leaseLimit: number |
 
 /**
  * Leases: the seats taken from a license's pool. The decisions that must hold under concurrency
- * (the seat limit, one successor per renewed lease) are each made inside one transaction here.
+ * (the seat limit, one successor per renewed lease) are each made inside one transaction here, and
+ * each records its event (lease-events.ts) in the outbox in that transaction.
  */
 export class LeaseStore {
   private readonly q: LicensingQueries;
@@ -139,7 +141,8 @@ export class LeaseStore {
    * seat: a client that already holds a live lease on the license gets another lease on that seat,
    * without counting and without ending the leases it holds (two copies of an application on one
    * machine send the same id). Anyone else gets a seat only while one is free. The limit is read
-   * inside the transaction, so a change made by an admin a moment ago counts.
+   * inside the transaction, so a change made by an admin a moment ago counts. A claim records
+   * lease.obtained, a refusal lease.refused, in the same transaction.
    */
   async claimSeat(lease: NewLease, now: number): Promise<ClaimOutcome> {
     return this.db.writeTransaction<ClaimOutcome>(async (trx) => {
@@ -147,15 +150,51 @@ export class LeaseStore {
       if (!license) return { kind: 'license_gone' };
 
       let active: number | undefined;
+      let shared = false;
       if (license.leaseLimit !== null) {
         const seats = (await this.q.countSeatsQuery(trx, lease.licenseId, now, lease.clientId)).rows[0]!;
         const used = Number(seats.n);
-        if (Number(seats.held) > 0) active = used;
-        else if (used >= Number(license.leaseLimit)) return { kind: 'limit_reached' };
-        else active = used + 1;
+        const limit = Number(license.leaseLimit);
+        shared = Number(seats.held) > 0;
+        if (shared) active = used;
+        else if (used >= limit) {
+          const data = refusedData({ licenseId: lease.licenseId, keyId: lease.keyId, clientId: lease.clientId, seatsInUse: used, leaseLimit: limit });
+          await this.q.insertEventQuery(trx, lease.organizationId, LEASE_EVENT.refused, now, 'license', lease.licenseId, data);
+          return { kind: 'limit_reached' };
+        } else active = used + 1;
+      } else if (lease.clientId !== null) {
+        // Nothing is counted without a limit; the event still tells whether the seat is shared.
+        shared = (await this.q.holdsSeatQuery(trx, lease.licenseId, lease.clientId, now)).rows.length > 0;
       }
 
-      await this.insert(trx, lease);
+      const data = obtainedData({
+        leaseId: lease.id,
+        licenseId: lease.licenseId,
+        keyId: lease.keyId,
+        clientId: lease.clientId,
+        expiresAt: lease.expiresAt,
+        seatsInUse: active ?? null,
+        sharedSeat: shared,
+      });
+      if (this.db.dialect === 'postgres') {
+        await this.q.insertObtainedQuery(
+          trx,
+          lease.id,
+          lease.organizationId,
+          lease.licenseId,
+          lease.keyId,
+          lease.clientId,
+          lease.issuedAt,
+          lease.expiresAt,
+          lease.signingKeyId,
+          lease.codeHash,
+          now,
+          data,
+        );
+      } else {
+        await this.insert(trx, lease);
+        await this.q.insertEventQuery(trx, lease.organizationId, LEASE_EVENT.obtained, now, 'lease', lease.id, data);
+      }
       return { kind: 'claimed', active };
     });
   }
@@ -204,11 +243,12 @@ export class LeaseStore {
   }
 
   /**
-   * Replaces an active, unexpired lease by `next` on the same seat. The conditional update lets
-   * exactly one of several simultaneous renewals win; the others get false. PostgreSQL does it in
-   * one statement, SQLite in a write transaction of two.
+   * Replaces an active, unexpired lease by `next` on the same seat, and records lease.renewed. The
+   * conditional update lets exactly one of several simultaneous renewals win; the others get
+   * false and record nothing. PostgreSQL does it in one statement, SQLite in a write transaction.
    */
   async renew(previousId: string, next: NewLease, now: number): Promise<boolean> {
+    const data = renewedData({ leaseId: next.id, previousLeaseId: previousId, licenseId: next.licenseId, clientId: next.clientId, expiresAt: next.expiresAt });
     if (this.db.dialect === 'postgres') {
       const result = await this.q.renewQuery(
         undefined,
@@ -222,27 +262,42 @@ export class LeaseStore {
         next.expiresAt,
         next.signingKeyId,
         next.codeHash,
+        data,
       );
+      // The rows the statement's last step inserted: the event, there only when the successor is.
       return Number(result.numAffectedRows ?? 0) === 1;
     }
     return this.db.writeTransaction(async (trx) => {
       const result = await this.q.supersedeQuery(trx, next.id, now, previousId);
       if (Number(result.numAffectedRows ?? 0) !== 1) return false;
       await this.insert(trx, next);
+      await this.q.insertEventQuery(trx, next.organizationId, LEASE_EVENT.renewed, now, 'lease', next.id, data);
       return true;
     });
   }
 
-  /** Gives a seat back. Returns false when the lease was not active (already released, superseded, ...). */
-  async release(organizationId: string, leaseId: string, now: number): Promise<boolean> {
-    const result = await this.q.releaseQuery(undefined, now, organizationId, leaseId);
-    return Number(result.numAffectedRows ?? 0) > 0;
+  /**
+   * Gives a live lease's seat back, for its client, and records lease.released. Returns false when
+   * the lease was not active or had expired (released, superseded, ...), and records nothing then.
+   */
+  async release(organizationId: string, lease: Pick<Lease, 'id' | 'licenseId' | 'clientId'>, now: number): Promise<boolean> {
+    const data = releasedData({ leaseId: lease.id, licenseId: lease.licenseId, clientId: lease.clientId, by: 'client' });
+    if (this.db.dialect === 'postgres') {
+      const result = await this.q.releaseWithEventQuery(undefined, now, organizationId, lease.id, data);
+      return Number(result.numAffectedRows ?? 0) > 0;
+    }
+    return this.db.writeTransaction(async (trx) => {
+      const result = await this.q.releaseQuery(trx, now, organizationId, lease.id);
+      if (Number(result.numAffectedRows ?? 0) === 0) return false;
+      await this.q.insertEventQuery(trx, organizationId, LEASE_EVENT.released, now, 'lease', lease.id, data);
+      return true;
+    });
   }
 
   /**
    * Deletes up to `limit` leases that ended (released, superseded) or expired before `cutoff`;
-   * returns how many. On PostgreSQL rows another instance is deleting right now are skipped, so
-   * instances running this at once neither wait for each other nor fail.
+   * returns how many. On PostgreSQL rows another instance is deleting right now are
+   * skipped, so instances running this at once neither wait for each other nor fail.
    */
   async deleteEndedBefore(cutoff: number, limit: number): Promise<number> {
     const db = this.db.kysely;
