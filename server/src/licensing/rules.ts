@@ -43,10 +43,13 @@ export type RenewOutcome =
 export type ReleaseOutcome = { ok: true } | { ok: false; errorCode: 'LEASE_INVALID' };
 
 /** Released or superseded: the lease was given up before it ran out (revoked is told apart before). */
-const ended = (lease: Lease): boolean => lease.state !== 'active';
+const ended = (lease: Lease): boolean => lease.state !== 'active' && lease.state !== 'expired';
 
-/** Ran out: past its expiry. */
-const expired = (lease: Lease, now: number): boolean => lease.expiresAt <= now;
+/**
+ * Ran out: past its expiry, or marked so by housekeeping, which answers the same whatever this
+ * instance's clock says (another instance's may be a little ahead).
+ */
+const expired = (lease: Lease, now: number): boolean => lease.state === 'expired' || lease.expiresAt <= now;
 
 /**
  * The licensing decisions of the seed's API. Outcomes are values carrying the seed's error codes;

@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { SecretBox } from '../keys/secret-box.js';
 import type { Db } from './db.js';
-import { LEASE_EVENT, obtainedData, refusedData, releasedData, renewedData } from './lease-events.js';
+import { expiredEventRows, LEASE_EVENT, obtainedData, refusedData, releasedData, renewedData } from './lease-events.js';
 import { ACTIVE, licensingQueries, type LicensingQueries } from './lease-queries.js';
 import { groupValidFor, type ValidForProduct, type ValidForRow } from './licenses.js';
 import type { Page, PageRequest } from './page.js';
@@ -295,8 +295,36 @@ export class LeaseStore {
   }
 
   /**
-   * Deletes up to `limit` leases that ended (released, superseded) or expired before `cutoff`;
-   * returns how many. On PostgreSQL rows another instance is deleting right now are
+   * Marks up to `limit` leases that are still active but expired at or before `now` as `expired`
+   * (ended when they expired), and records lease.expired for each, in one write transaction;
+   * returns how many. The oldest go first. On PostgreSQL rows another instance is marking right now
+   * are skipped, and a row it marked meanwhile fails the re-checked condition: each lease is
+   * marked, and its event written, once.
+   */
+  async markExpired(now: number, limit: number): Promise<number> {
+    return this.db.writeTransaction(async (trx) => {
+      const due = trx.selectFrom('lease').select('id').where('state', '=', ACTIVE).where('expires_at', '<=', now).orderBy('expires_at').limit(limit);
+      // PostgreSQL may run an IN (subquery) again for each row it updates, and a locking subquery
+      // then finds other rows each time: ARRAY(...) makes it run once.
+      const chosen =
+        this.db.dialect === 'postgres'
+          ? sql<boolean>`${sql.ref('id')} = any(array(${due.forUpdate().skipLocked()}))`
+          : sql<boolean>`${sql.ref('id')} in (${due})`;
+      const ended = await trx
+        .updateTable('lease')
+        .set((eb) => ({ state: 'expired', ended_at: eb.ref('expires_at') }))
+        .where(chosen)
+        .where('state', '=', ACTIVE)
+        .returning(['id', 'organization_id', 'license_id', 'client_id', 'expires_at'])
+        .execute();
+      if (ended.length > 0) await trx.insertInto('domain_event').values(expiredEventRows(ended, now)).execute();
+      return ended.length;
+    });
+  }
+
+  /**
+   * Deletes up to `limit` leases that ended (released, superseded, expired) or expired before
+   * `cutoff`; returns how many. On PostgreSQL rows another instance is deleting right now are
    * skipped, so instances running this at once neither wait for each other nor fail.
    */
   async deleteEndedBefore(cutoff: number, limit: number): Promise<number> {
