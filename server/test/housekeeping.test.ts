@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ConfigError, resolveConfig } from '../src/config.js';
 import { Housekeeping } from '../src/housekeeping.js';
 import { createLicense, licensingClient, startTestServer, type TestLicense, type TestServer } from './helpers.js';
 
@@ -65,6 +66,13 @@ describe('lease housekeeping', () => {
     assert.equal(first.leases + a.leases + b.leases, 25 + 1, 'every old lease (and the keeper of the first test, now expired) once');
     assert.equal(first.expired + a.expired + b.expired, 12 + 1, 'every lease that ran out while active (and the keeper) marked once');
     assert.deepEqual(await small(100).run(), { expired: 0, leases: 0, sessions: 0, events: 0 });
+  });
+
+  it('keeps events 30 days unless LEASEHOLD_EVENT_RETENTION_DAYS says otherwise, from 1 to 36500 days', () => {
+    const days = (value?: string) => resolveConfig({ database: ':memory:' }, value === undefined ? {} : { LEASEHOLD_EVENT_RETENTION_DAYS: value }).eventRetentionDays;
+    assert.equal(days(), 30);
+    assert.equal(days('7'), 7);
+    for (const bad of ['0', '36501', 'a week']) assert.throws(() => days(bad), ConfigError, bad);
   });
 
   it('deletes events older than LEASEHOLD_EVENT_RETENTION_DAYS that no live subscriber still needs', async () => {
