@@ -78,7 +78,7 @@ const work: Record<string, (caller: number, until: number) => Promise<number>> =
       const claimed = await store.leases.claimSeat(taken, now());
       if (claimed.kind !== 'claimed') throw new Error(`claim refused: ${claimed.kind}`);
       await store.leases.find(organizationId!, taken.id);
-      await store.leases.release(organizationId!, taken.id, now());
+      await store.leases.release(organizationId!, taken, now());
       n += 2;
     }
     return n;

@@ -121,7 +121,7 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
     flushing.unref();
   });
   // Housekeeping deletes leases past their retention, on every instance, in bounded batches.
-  const housekeeping = new Housekeeping(store, clock, { retentionDays: config.leaseRetentionDays });
+  const housekeeping = new Housekeeping(store, clock, { retentionDays: config.leaseRetentionDays, eventRetentionDays: config.eventRetentionDays });
   app.decorate('housekeeping', housekeeping);
   const passwords = new PasswordHashing({ concurrency: config.passwordHashConcurrency, maxWaiting: config.passwordHashQueue });
   app.decorate('passwordHashing', passwords);
@@ -129,7 +129,7 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
   let sweep: Promise<unknown> = Promise.resolve();
   const tidy = () =>
     (sweep = housekeeping.run().then(
-      (result) => result.leases + result.sessions > 0 && app.log.info(result, 'housekeeping deleted old leases and sessions'),
+      (result) => result.expired + result.leases + result.sessions + result.events > 0 && app.log.info(result, 'housekeeping marked expired leases and deleted old records'),
       (err: unknown) => app.log.warn({ err }, 'housekeeping failed; it runs again later'),
     ));
   if (config.housekeepingIntervalSeconds > 0) {

@@ -25,6 +25,8 @@ export interface Config {
   workers: number;
   /** Days released, superseded and expired leases are kept before housekeeping deletes them. */
   leaseRetentionDays: number;
+  /** Days outbox events are kept, once every live subscriber has passed them, before housekeeping deletes them. */
+  eventRetentionDays: number;
   /** Seconds between housekeeping runs; 0 turns it off on this instance. */
   housekeepingIntervalSeconds: number;
   /** Addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-For gives the client address. */
@@ -179,6 +181,7 @@ export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = proce
     logLevel,
     workers,
     leaseRetentionDays: integer('lease retention days', env.LEASEHOLD_LEASE_RETENTION_DAYS ?? '30', 1, 36_500),
+    eventRetentionDays: integer('event retention days', env.LEASEHOLD_EVENT_RETENTION_DAYS ?? '30', 1, 36_500),
     housekeepingIntervalSeconds: integer('housekeeping interval', env.LEASEHOLD_HOUSEKEEPING_INTERVAL_SECONDS ?? '3600', 0, 7 * 86_400),
     trustProxy: parseTrustProxy(env.LEASEHOLD_TRUST_PROXY ?? ''),
     passwordHashConcurrency,

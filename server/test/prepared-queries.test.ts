@@ -53,6 +53,7 @@ describe('prepared licensing queries', () => {
     const machine = await ok(200, client.obtain(limited.key, { clientId: 'machine-1' }));
     await ok(200, client.obtain(limited.key, { clientId: 'machine-1' }));
     await ok(200, client.obtain(unlimited.key, { expiry: 600 }));
+    await ok(200, client.obtain(unlimited.key, { clientId: 'machine-1' }));
     await ok(200, client.obtain(full.key));
     await ok(409, client.obtain(full.key, { clientId: 'machine-2' }));
     await ok(200, client.validateLease(anonymous.lease!));

@@ -8,7 +8,7 @@ import { recordChange } from './audit-trail.js';
 import type { AdminDeps } from './deps.js';
 
 const tags = ['leases'];
-const STATES = ['active', 'released', 'superseded', 'revoked'];
+const STATES = ['active', 'released', 'superseded', 'expired', 'revoked'];
 
 const LeaseReply = Type.Object({
   id: Type.String(),
@@ -16,8 +16,8 @@ const LeaseReply = Type.Object({
   clientId: Type.Union([Type.String(), Type.Null()]),
   issuedAt: Timestamp,
   expiry: Timestamp,
-  state: Type.String({ enum: STATES, description: 'active, released, superseded (by its renewal) or revoked (its license or key was removed).' }),
-  endedAt: Type.Union([Timestamp, Type.Null()], { description: 'When the lease was released or superseded.' }),
+  state: Type.String({ enum: STATES, description: 'active, released, superseded (by its renewal), expired (ran out while active; marked by housekeeping) or revoked (its license or key was removed).' }),
+  endedAt: Type.Union([Timestamp, Type.Null()], { description: 'When the lease was released or superseded, or, once marked expired, its expiry.' }),
 });
 
 const ReleaseReply = Type.Object({

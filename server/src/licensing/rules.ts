@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { CurrentKey } from '../keys/keychain.js';
 import { claimedLeaseId, clientIdClaim, hashLeaseCode, leaseCodeMatches, signLeaseWithin } from '../keys/lease-code.js';
 import type { Store } from '../store/index.js';
-import type { LeaseWithGrant, LeaseWithLicense, NewLease } from '../store/leases.js';
+import type { Lease, LeaseWithGrant, LeaseWithLicense, NewLease } from '../store/leases.js';
 import type { ValidForProduct } from '../store/licenses.js';
 import type { UsageRecorder } from './usage-recorder.js';
 
@@ -41,6 +41,15 @@ export type RenewOutcome =
   | { ok: false; errorCode: 'LEASE_RELEASED' | 'LEASE_EXPIRED' | 'KEY_EXPIRED'; expiry: number };
 
 export type ReleaseOutcome = { ok: true } | { ok: false; errorCode: 'LEASE_INVALID' };
+
+/** Released or superseded: the lease was given up before it ran out (revoked is told apart before). */
+const ended = (lease: Lease): boolean => lease.state !== 'active' && lease.state !== 'expired';
+
+/**
+ * Ran out: past its expiry, or marked so by housekeeping, which answers the same whatever this
+ * instance's clock says (another instance's may be a little ahead).
+ */
+const expired = (lease: Lease, now: number): boolean => lease.state === 'expired' || lease.expiresAt <= now;
 
 /**
  * The licensing decisions of the seed's API. Outcomes are values carrying the seed's error codes;
@@ -99,9 +108,9 @@ export class Licensing {
   async validateLease(ctx: LicensingContext, code: string): Promise<LeaseValidation> {
     const lease = await this.findWithGrant(ctx, code);
     if (!lease || lease.state === 'revoked' || lease.licenseExpiry === undefined) return { ok: false, errorCode: 'LEASE_INVALID' };
-    if (lease.state !== 'active') return { ok: false, errorCode: 'LEASE_RELEASED', expiry: lease.expiresAt };
+    if (ended(lease)) return { ok: false, errorCode: 'LEASE_RELEASED', expiry: lease.expiresAt };
     const now = this.clock.now();
-    if (lease.expiresAt <= now || (lease.licenseExpiry !== null && lease.licenseExpiry <= now)) {
+    if (expired(lease, now) || (lease.licenseExpiry !== null && lease.licenseExpiry <= now)) {
       return { ok: false, errorCode: 'LEASE_EXPIRED', expiry: lease.expiresAt };
     }
     return { ok: true, expiry: lease.expiresAt, validFor: lease.validFor };
@@ -132,11 +141,15 @@ export class Licensing {
     return (current && this.renewRefusal(current, this.clock.now())) ?? { ok: false, errorCode: 'LEASE_RELEASED', expiry: lease.expiresAt };
   }
 
-  /** Gives a lease's seat back to the pool. Releasing a lease that is no longer active changes nothing. */
+  /**
+   * Gives a lease's seat back to the pool. Releasing a lease that is no longer active, or has
+   * expired (its seat is free already), changes nothing.
+   */
   async releaseLease(ctx: LicensingContext, code: string): Promise<ReleaseOutcome> {
     const lease = await this.find(ctx, code, (o, l) => this.store.leases.find(o, l));
     if (!lease || lease.state === 'revoked' || lease.licenseExpiry === undefined) return { ok: false, errorCode: 'LEASE_INVALID' };
-    if (lease.state === 'active') await this.store.leases.release(ctx.organizationId, lease.id, this.clock.now());
+    const now = this.clock.now();
+    if (!ended(lease) && !expired(lease, now)) await this.store.leases.release(ctx.organizationId, lease, now);
     return { ok: true };
   }
 
@@ -163,8 +176,8 @@ export class Licensing {
   private renewRefusal(lease: LeaseWithLicense, now: number): Exclude<RenewOutcome, { ok: true }> | undefined {
     if (lease.state === 'revoked' || lease.licenseExpiry === undefined) return { ok: false, errorCode: 'KEY_INVALID' };
     if (lease.licenseExpiry !== null && lease.licenseExpiry <= now) return { ok: false, errorCode: 'KEY_EXPIRED', expiry: lease.expiresAt };
-    if (lease.state !== 'active') return { ok: false, errorCode: 'LEASE_RELEASED', expiry: lease.expiresAt };
-    if (lease.expiresAt <= now) return { ok: false, errorCode: 'LEASE_EXPIRED', expiry: lease.expiresAt };
+    if (ended(lease)) return { ok: false, errorCode: 'LEASE_RELEASED', expiry: lease.expiresAt };
+    if (expired(lease, now)) return { ok: false, errorCode: 'LEASE_EXPIRED', expiry: lease.expiresAt };
     return undefined;
   }
 

@@ -1,10 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { SecretBox } from '../keys/secret-box.js';
 import type { Db } from './db.js';
-import { prepared } from './prepared-query.js';
+import { expiredEventRows, LEASE_EVENT, obtainedData, refusedData, releasedData, renewedData } from './lease-events.js';
+import { ACTIVE, licensingQueries, type LicensingQueries } from './lease-queries.js';
 import { groupValidFor, type ValidForProduct, type ValidForRow } from './licenses.js';
 import type { Page, PageRequest } from './page.js';
-import { countSeats } from './seats.js';
 import type { Database, LeaseState, LeaseTable, RevokedReason } from './schema.js';
 
 /** What the licensing API needs to know about a license key code: its license and what it grants. */
@@ -57,32 +57,6 @@ export interface NewLease {
 /** `active`: the license's seats in use after the claim, when the claim had to count them. */
 export type ClaimOutcome = { kind: 'claimed'; active?: number } | { kind: 'limit_reached' } | { kind: 'license_gone' };
 
-/**
- * The partial indexes on leases hold active rows only, and a database can use one only when the
- * query names the state as a constant: a bound parameter could be any state. Hence a literal.
- */
-const ACTIVE = sql.lit('active' as const);
-
-/** A lease's columns, named: a prepared statement must not change shape when a column is added. */
-const LEASE_COLUMNS = [
-  's.id',
-  's.organization_id',
-  's.license_id',
-  's.key_id',
-  's.client_id',
-  's.issued_at',
-  's.expires_at',
-  's.state',
-  's.revoked_reason',
-  's.signing_key_id',
-  's.code_hash',
-  's.replaced_by',
-  's.ended_at',
-] as const;
-
-/** What a license grants, one row per feature, sorted as the licensing API answers. */
-const GRANT_COLUMNS = ['p.id as productId', 'p.name as product', 'p.description as productDescription', 'f.name as feature', 'f.description as featureDescription'] as const;
-
 function toLease(row: LeaseTable): Lease {
   return {
     id: row.id,
@@ -117,179 +91,13 @@ function toGrant(first: { keyId: string; licenseId: string; leaseLimit: number |
   };
 }
 
-/** The licensing calls' statements, each compiled once and kept prepared (see `prepared`). */
-function licensingQueries(db: Db) {
-  /** A key, its license and the license's features. */
-  const grantOfKey = (kysely: Kysely<Database>) =>
-    kysely
-      .selectFrom('license_key as k')
-      .innerJoin('license as l', 'l.id', 'k.license_id')
-      .leftJoin('license_feature as lf', 'lf.license_id', 'l.id')
-      .leftJoin('feature as f', 'f.id', 'lf.feature_id')
-      .leftJoin('product as p', 'p.id', 'f.product_id')
-      .select(['k.id as keyId', 'l.id as licenseId', 'l.lease_limit as leaseLimit', 'l.expiry as expiry', ...GRANT_COLUMNS])
-      .orderBy('p.name')
-      .orderBy('f.name');
-
-  /** Codes are found by their keyed hash (`SecretBox.keyCodeHash`): the database holds no plain code. */
-  const findKeyQuery = prepared(db, (organizationId: string, codeHash: string) =>
-    grantOfKey(db.kysely).where('k.organization_id', '=', organizationId).where('k.code_hash', '=', codeHash),
-  );
-
-  const findKeyWithUsageQuery = prepared(db, (now: number, organizationId: string, codeHash: string) =>
-    grantOfKey(db.kysely)
-      .select((eb) =>
-        eb
-          .selectFrom('lease as s')
-          .select(countSeats('s').as('n'))
-          .whereRef('s.license_id', '=', 'l.id')
-          .where('s.state', '=', ACTIVE)
-          .where('s.expires_at', '>', now)
-          .as('leasesUsed'),
-      )
-      .where('k.organization_id', '=', organizationId)
-      .where('k.code_hash', '=', codeHash),
-  );
-
-  const leaseWithLicense = (kysely: Kysely<Database>) =>
-    kysely
-      .selectFrom('lease as s')
-      .leftJoin('license as l', 'l.id', 's.license_id')
-      .select([...LEASE_COLUMNS, 'l.id as license_exists', 'l.expiry as license_expiry']);
-
-  const findQuery = prepared(db, (organizationId: string, leaseId: string) =>
-    leaseWithLicense(db.kysely).where('s.organization_id', '=', organizationId).where('s.id', '=', leaseId),
-  );
-
-  const findWithGrantQuery = prepared(db, (organizationId: string, leaseId: string) =>
-    leaseWithLicense(db.kysely)
-      .leftJoin('license_feature as lf', 'lf.license_id', 'l.id')
-      .leftJoin('feature as f', 'f.id', 'lf.feature_id')
-      .leftJoin('product as p', 'p.id', 'f.product_id')
-      .select(GRANT_COLUMNS)
-      .where('s.organization_id', '=', organizationId)
-      .where('s.id', '=', leaseId)
-      .orderBy('p.name')
-      .orderBy('f.name'),
-  );
-
-  const claimLicenseQuery = prepared(db, (licenseId: string, keyId: string) => {
-    const query = db.kysely
-      .selectFrom('license as l')
-      .innerJoin('license_key as k', 'k.license_id', 'l.id')
-      .select(['l.lease_limit as leaseLimit'])
-      .where('l.id', '=', licenseId)
-      .where('k.id', '=', keyId);
-    // PostgreSQL: the row lock on the license serialises claims on it across connections and
-    // instances; the key's row is locked too, so that a claim that waited for a change removing
-    // the key finds it gone instead of joining the copy it read before. SQLite: the transaction
-    // already holds the database's write lock.
-    return db.dialect === 'postgres' ? query.forUpdate(['l', 'k']) : query;
-  });
-
-  /**
-   * Seats in use on a license, and whether `clientId` holds one of them (a live lease): one
-   * statement. A null client id compares as unknown, so `held` is 0 for it.
-   */
-  const countSeatsQuery = prepared(db, (licenseId: string, now: number, clientId: string | null) =>
-    db.kysely
-      .selectFrom('lease')
-      .select([
-        countSeats().as('n'),
-        sql<number>`coalesce(max(case when ${sql.ref('client_id')} = ${clientId} then 1 else 0 end), 0)`.as('held'),
-      ])
-      .where('license_id', '=', licenseId)
-      .where('state', '=', ACTIVE)
-      .where('expires_at', '>', now),
-  );
-
-  const insertQuery = prepared(
-    db,
-    (id: string, organizationId: string, licenseId: string, keyId: string, clientId: string | null, issuedAt: number, expiresAt: number, signingKeyId: string, codeHash: string) =>
-      db.kysely.insertInto('lease').values({
-        id,
-        organization_id: organizationId,
-        license_id: licenseId,
-        key_id: keyId,
-        client_id: clientId,
-        issued_at: issuedAt,
-        expires_at: expiresAt,
-        state: 'active',
-        revoked_reason: null,
-        signing_key_id: signingKeyId,
-        code_hash: codeHash,
-        replaced_by: null,
-        ended_at: null,
-      }),
-  );
-
-  const supersedeQuery = prepared(db, (replacedBy: string, now: number, previousId: string) =>
-    db.kysely
-      .updateTable('lease')
-      .set({ state: 'superseded', replaced_by: replacedBy, ended_at: now })
-      .where('id', '=', previousId)
-      .where('state', '=', ACTIVE)
-      .where('expires_at', '>', now),
-  );
-
-  /**
-   * PostgreSQL renews in one statement: the conditional update and the insert of the successor in
-   * one (the insert takes its row from what the update returned, so nothing is inserted when the
-   * update found no live lease). Concurrent renewals wait for the row lock and re-check the
-   * condition, so exactly one inserts. Values are cast: in INSERT ... SELECT, parameters have no
-   * column to take their type from.
-   */
-  const renewQuery = prepared(
-    db,
-    (now: number, previousId: string, id: string, organizationId: string, licenseId: string, keyId: string, clientId: string | null, expiresAt: number, signingKeyId: string, codeHash: string) =>
-      db.kysely
-        .with('previous', (qb) =>
-          qb
-            .updateTable('lease')
-            .set({ state: 'superseded', replaced_by: id, ended_at: now })
-            .where('id', '=', previousId)
-            .where('state', '=', ACTIVE)
-            .where('expires_at', '>', now)
-            .returning('id'),
-        )
-        .insertInto('lease')
-        .columns(['id', 'organization_id', 'license_id', 'key_id', 'client_id', 'issued_at', 'expires_at', 'state', 'signing_key_id', 'code_hash'])
-        .expression((eb) =>
-          eb
-            .selectFrom('previous')
-            .select([
-              eb.cast<string>(eb.val(id), 'text').as('id'),
-              eb.cast<string>(eb.val(organizationId), 'text').as('organization_id'),
-              eb.cast<string>(eb.val(licenseId), 'text').as('license_id'),
-              eb.cast<string>(eb.val(keyId), 'text').as('key_id'),
-              eb.cast<string | null>(eb.val(clientId), 'text').as('client_id'),
-              eb.cast<number>(eb.val(now), 'bigint').as('issued_at'),
-              eb.cast<number>(eb.val(expiresAt), 'bigint').as('expires_at'),
-              ACTIVE.as('state'),
-              eb.cast<string>(eb.val(signingKeyId), 'text').as('signing_key_id'),
-              eb.cast<string>(eb.val(codeHash), 'text').as('code_hash'),
-            ]),
-        ),
-  );
-
-  const releaseQuery = prepared(db, (now: number, organizationId: string, leaseId: string) =>
-    db.kysely
-      .updateTable('lease')
-      .set({ state: 'released', ended_at: now })
-      .where('organization_id', '=', organizationId)
-      .where('id', '=', leaseId)
-      .where('state', '=', ACTIVE),
-  );
-
-  return { findKeyQuery, findKeyWithUsageQuery, findQuery, findWithGrantQuery, claimLicenseQuery, countSeatsQuery, insertQuery, supersedeQuery, renewQuery, releaseQuery };
-}
-
 /**
  * Leases: the seats taken from a license's pool. The decisions that must hold under concurrency
- * (the seat limit, one successor per renewed lease) are each made inside one transaction here.
+ * (the seat limit, one successor per renewed lease) are each made inside one transaction here, and
+ * each records its event (lease-events.ts) in the outbox in that transaction.
  */
 export class LeaseStore {
-  private readonly q: ReturnType<typeof licensingQueries>;
+  private readonly q: LicensingQueries;
 
   constructor(
     private readonly db: Db,
@@ -333,7 +141,8 @@ export class LeaseStore {
    * seat: a client that already holds a live lease on the license gets another lease on that seat,
    * without counting and without ending the leases it holds (two copies of an application on one
    * machine send the same id). Anyone else gets a seat only while one is free. The limit is read
-   * inside the transaction, so a change made by an admin a moment ago counts.
+   * inside the transaction, so a change made by an admin a moment ago counts. A claim records
+   * lease.obtained, a refusal lease.refused, in the same transaction.
    */
   async claimSeat(lease: NewLease, now: number): Promise<ClaimOutcome> {
     return this.db.writeTransaction<ClaimOutcome>(async (trx) => {
@@ -341,15 +150,51 @@ export class LeaseStore {
       if (!license) return { kind: 'license_gone' };
 
       let active: number | undefined;
+      let shared = false;
       if (license.leaseLimit !== null) {
         const seats = (await this.q.countSeatsQuery(trx, lease.licenseId, now, lease.clientId)).rows[0]!;
         const used = Number(seats.n);
-        if (Number(seats.held) > 0) active = used;
-        else if (used >= Number(license.leaseLimit)) return { kind: 'limit_reached' };
-        else active = used + 1;
+        const limit = Number(license.leaseLimit);
+        shared = Number(seats.held) > 0;
+        if (shared) active = used;
+        else if (used >= limit) {
+          const data = refusedData({ licenseId: lease.licenseId, keyId: lease.keyId, clientId: lease.clientId, seatsInUse: used, leaseLimit: limit });
+          await this.q.insertEventQuery(trx, lease.organizationId, LEASE_EVENT.refused, now, 'license', lease.licenseId, data);
+          return { kind: 'limit_reached' };
+        } else active = used + 1;
+      } else if (lease.clientId !== null) {
+        // Nothing is counted without a limit; the event still tells whether the seat is shared.
+        shared = (await this.q.holdsSeatQuery(trx, lease.licenseId, lease.clientId, now)).rows.length > 0;
       }
 
-      await this.insert(trx, lease);
+      const data = obtainedData({
+        leaseId: lease.id,
+        licenseId: lease.licenseId,
+        keyId: lease.keyId,
+        clientId: lease.clientId,
+        expiresAt: lease.expiresAt,
+        seatsInUse: active ?? null,
+        sharedSeat: shared,
+      });
+      if (this.db.dialect === 'postgres') {
+        await this.q.insertObtainedQuery(
+          trx,
+          lease.id,
+          lease.organizationId,
+          lease.licenseId,
+          lease.keyId,
+          lease.clientId,
+          lease.issuedAt,
+          lease.expiresAt,
+          lease.signingKeyId,
+          lease.codeHash,
+          now,
+          data,
+        );
+      } else {
+        await this.insert(trx, lease);
+        await this.q.insertEventQuery(trx, lease.organizationId, LEASE_EVENT.obtained, now, 'lease', lease.id, data);
+      }
       return { kind: 'claimed', active };
     });
   }
@@ -398,11 +243,12 @@ export class LeaseStore {
   }
 
   /**
-   * Replaces an active, unexpired lease by `next` on the same seat. The conditional update lets
-   * exactly one of several simultaneous renewals win; the others get false. PostgreSQL does it in
-   * one statement, SQLite in a write transaction of two.
+   * Replaces an active, unexpired lease by `next` on the same seat, and records lease.renewed. The
+   * conditional update lets exactly one of several simultaneous renewals win; the others get
+   * false and record nothing. PostgreSQL does it in one statement, SQLite in a write transaction.
    */
   async renew(previousId: string, next: NewLease, now: number): Promise<boolean> {
+    const data = renewedData({ leaseId: next.id, previousLeaseId: previousId, licenseId: next.licenseId, clientId: next.clientId, expiresAt: next.expiresAt });
     if (this.db.dialect === 'postgres') {
       const result = await this.q.renewQuery(
         undefined,
@@ -416,27 +262,70 @@ export class LeaseStore {
         next.expiresAt,
         next.signingKeyId,
         next.codeHash,
+        data,
       );
+      // The rows the statement's last step inserted: the event, there only when the successor is.
       return Number(result.numAffectedRows ?? 0) === 1;
     }
     return this.db.writeTransaction(async (trx) => {
       const result = await this.q.supersedeQuery(trx, next.id, now, previousId);
       if (Number(result.numAffectedRows ?? 0) !== 1) return false;
       await this.insert(trx, next);
+      await this.q.insertEventQuery(trx, next.organizationId, LEASE_EVENT.renewed, now, 'lease', next.id, data);
       return true;
     });
   }
 
-  /** Gives a seat back. Returns false when the lease was not active (already released, superseded, ...). */
-  async release(organizationId: string, leaseId: string, now: number): Promise<boolean> {
-    const result = await this.q.releaseQuery(undefined, now, organizationId, leaseId);
-    return Number(result.numAffectedRows ?? 0) > 0;
+  /**
+   * Gives a live lease's seat back, for its client, and records lease.released. Returns false when
+   * the lease was not active or had expired (released, superseded, ...), and records nothing then.
+   */
+  async release(organizationId: string, lease: Pick<Lease, 'id' | 'licenseId' | 'clientId'>, now: number): Promise<boolean> {
+    const data = releasedData({ leaseId: lease.id, licenseId: lease.licenseId, clientId: lease.clientId, by: 'client' });
+    if (this.db.dialect === 'postgres') {
+      const result = await this.q.releaseWithEventQuery(undefined, now, organizationId, lease.id, data);
+      return Number(result.numAffectedRows ?? 0) > 0;
+    }
+    return this.db.writeTransaction(async (trx) => {
+      const result = await this.q.releaseQuery(trx, now, organizationId, lease.id);
+      if (Number(result.numAffectedRows ?? 0) === 0) return false;
+      await this.q.insertEventQuery(trx, organizationId, LEASE_EVENT.released, now, 'lease', lease.id, data);
+      return true;
+    });
   }
 
   /**
-   * Deletes up to `limit` leases that ended (released, superseded) or expired before `cutoff`;
-   * returns how many. On PostgreSQL rows another instance is deleting right now are skipped, so
-   * instances running this at once neither wait for each other nor fail.
+   * Marks up to `limit` leases that are still active but expired at or before `now` as `expired`
+   * (ended when they expired), and records lease.expired for each, in one write transaction;
+   * returns how many. The oldest go first. On PostgreSQL rows another instance is marking right now
+   * are skipped, and a row it marked meanwhile fails the re-checked condition: each lease is
+   * marked, and its event written, once.
+   */
+  async markExpired(now: number, limit: number): Promise<number> {
+    return this.db.writeTransaction(async (trx) => {
+      const due = trx.selectFrom('lease').select('id').where('state', '=', ACTIVE).where('expires_at', '<=', now).orderBy('expires_at').limit(limit);
+      // PostgreSQL may run an IN (subquery) again for each row it updates, and a locking subquery
+      // then finds other rows each time: ARRAY(...) makes it run once.
+      const chosen =
+        this.db.dialect === 'postgres'
+          ? sql<boolean>`${sql.ref('id')} = any(array(${due.forUpdate().skipLocked()}))`
+          : sql<boolean>`${sql.ref('id')} in (${due})`;
+      const ended = await trx
+        .updateTable('lease')
+        .set((eb) => ({ state: 'expired', ended_at: eb.ref('expires_at') }))
+        .where(chosen)
+        .where('state', '=', ACTIVE)
+        .returning(['id', 'organization_id', 'license_id', 'client_id', 'expires_at'])
+        .execute();
+      if (ended.length > 0) await trx.insertInto('domain_event').values(expiredEventRows(ended, now)).execute();
+      return ended.length;
+    });
+  }
+
+  /**
+   * Deletes up to `limit` leases that ended (released, superseded, expired) or expired before
+   * `cutoff`; returns how many. On PostgreSQL rows another instance is deleting right now are
+   * skipped, so instances running this at once neither wait for each other nor fail.
    */
   async deleteEndedBefore(cutoff: number, limit: number): Promise<number> {
     const db = this.db.kysely;

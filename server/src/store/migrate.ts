@@ -7,6 +7,7 @@ import * as secretsAtRest from './migrations/004_secrets_at_rest.js';
 import * as accountSafety from './migrations/005_account_safety.js';
 import * as licensingThrottle from './migrations/006_licensing_throttle.js';
 import { domainEvents } from './migrations/007_domain_events.js';
+import * as leaseExpiry from './migrations/008_lease_expiry.js';
 
 /*
  * The schema's history and the one way it is applied: every start runs `migrate`, which does
@@ -26,6 +27,7 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '005_account_safety': accountSafety,
     '006_licensing_throttle': licensingThrottle,
     '007_domain_events': domainEvents(dialect),
+    '008_lease_expiry': leaseExpiry,
   };
 }
 

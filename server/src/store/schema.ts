@@ -4,7 +4,12 @@ import type { Generated } from 'kysely';
  * The database tables as Kysely sees them. Times are integer milliseconds since the epoch (UTC) in
  * every dialect, so comparisons and arithmetic are the same SQL everywhere.
  */
-export type LeaseState = 'active' | 'released' | 'superseded' | 'revoked';
+/**
+ * `expired`: ran out without being renewed or released, marked by housekeeping (ended_at is its
+ * expiry); until then such a lease stays `active` with `expires_at` in the past. Either way it
+ * holds no seat.
+ */
+export type LeaseState = 'active' | 'released' | 'superseded' | 'expired' | 'revoked';
 export type RevokedReason = 'license_deleted' | 'key_removed';
 export type SigningAlgorithm = 'ES256' | 'EdDSA' | 'RS256';
 export type Role = 'owner' | 'admin' | 'viewer';

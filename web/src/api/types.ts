@@ -45,7 +45,7 @@ export type License = Wire['License'];
 export type LicenseInput = Body<'/api/v1/licenses', 'post'>;
 
 export type LeaseState = Wire['Lease']['state'];
-const LEASE_STATE_SET: Record<LeaseState, true> = { active: true, released: true, superseded: true, revoked: true };
+const LEASE_STATE_SET: Record<LeaseState, true> = { active: true, released: true, superseded: true, expired: true, revoked: true };
 export const LEASE_STATES = Object.keys(LEASE_STATE_SET) as LeaseState[];
 
 export type Lease = Wire['Lease'];

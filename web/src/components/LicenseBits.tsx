@@ -54,4 +54,4 @@ export function LeaseUsage({ license, width = 120 }: { license: Pick<License, 'l
   );
 }
 
-export const LEASE_STATE_COLOR: Record<string, string> = { active: 'teal', released: 'gray', superseded: 'blue', revoked: 'red' };
+export const LEASE_STATE_COLOR: Record<string, string> = { active: 'teal', released: 'gray', superseded: 'blue', expired: 'orange', revoked: 'red' };

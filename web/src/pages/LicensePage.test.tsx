@@ -107,6 +107,19 @@ describe('LicensePage', () => {
     expect(within(row).queryByRole('button', { name: /Release/ })).not.toBeInTheDocument();
   });
 
+  it('lists the leases housekeeping marked expired under Expired, without Release', async () => {
+    const marked = lease({ id: 'lease-10', clientId: 'gone-pc', state: 'expired', expiry: new Date(Date.now() - 3_600_000).toISOString(), endedAt: new Date(Date.now() - 3_600_000).toISOString() });
+    const fake = mockApi(routes({}, [active, marked]));
+    const { user } = renderLicense();
+    await within(await findLeaseTable()).findByText('workstation-17');
+    await user.click(screen.getByRole('radio', { name: 'Expired' }));
+    const row = (await within(await findLeaseTable()).findByText('gone-pc')).closest('tr')!;
+    expect(fake.calls('GET /licenses/lic-1/leases').at(-1)!.url).toBe('/api/v1/licenses/lic-1/leases?state=expired&limit=20&offset=0');
+    expect(within(leaseTable()).queryByText('workstation-17')).not.toBeInTheDocument();
+    expect(within(row).getByText('expired')).toBeInTheDocument();
+    expect(within(row).queryByRole('button', { name: /Release/ })).not.toBeInTheDocument();
+  });
+
   it('releases the seat of a lease with POST /leases/{id}/release and reloads', async () => {
     let releasedNow = false;
     const fake = mockApi(

@@ -1002,7 +1002,7 @@ export interface paths {
                     limit?: number;
                     /** @description Items to skip. */
                     offset?: number;
-                    state?: "active" | "released" | "superseded" | "revoked";
+                    state?: "active" | "released" | "superseded" | "expired" | "revoked";
                 };
                 header?: never;
                 path: {
@@ -1680,11 +1680,11 @@ export interface components {
              */
             expiry: string;
             /**
-             * @description active, released, superseded (by its renewal) or revoked (its license or key was removed).
+             * @description active, released, superseded (by its renewal), expired (ran out while active; marked by housekeeping) or revoked (its license or key was removed).
              * @enum {string}
              */
-            state: "active" | "released" | "superseded" | "revoked";
-            /** @description When the lease was released or superseded. */
+            state: "active" | "released" | "superseded" | "expired" | "revoked";
+            /** @description When the lease was released or superseded, or, once marked expired, its expiry. */
             endedAt: string | null;
         };
         LeaseRelease: {
@@ -1702,11 +1702,11 @@ export interface components {
              */
             expiry: string;
             /**
-             * @description active, released, superseded (by its renewal) or revoked (its license or key was removed).
+             * @description active, released, superseded (by its renewal), expired (ran out while active; marked by housekeeping) or revoked (its license or key was removed).
              * @enum {string}
              */
-            state: "active" | "released" | "superseded" | "revoked";
-            /** @description When the lease was released or superseded. */
+            state: "active" | "released" | "superseded" | "expired" | "revoked";
+            /** @description When the lease was released or superseded, or, once marked expired, its expiry. */
             endedAt: string | null;
             /** @description How many leases the release ended: the lease and its seat's other active leases (the license's leases with the same client id); 0 when it was no longer active. */
             leasesEnded: number;

@@ -13,10 +13,11 @@ const FILTERS: { value: LeaseFilter; label: string }[] = [
   { value: 'all', label: 'All' },
   { value: 'released', label: 'Released' },
   { value: 'superseded', label: 'Superseded' },
+  { value: 'expired', label: 'Expired' },
   { value: 'revoked', label: 'Revoked' },
 ];
 
-/** Active, but past its expiry: shown as expired, and there is nothing left to release. */
+/** Active, but past its expiry and not yet marked expired by housekeeping: shown as expired, and there is nothing left to release. */
 const lapsed = (lease: Lease, now: number) => lease.state === 'active' && isPast(lease.expiry, now);
 
 function When({ at }: { at: string }) {
