@@ -30,7 +30,7 @@ export interface AppOptions {
   clock: Clock;
   /** A pino logger (see logging.ts), or false for none (tests); by default one at the configured level on stdout. */
   logger?: FastifyBaseLogger | false;
-  /** Where the built web app is; defaults to web/dist in this repository. */
+  /** Where the built web app is; by default the package's web/, else web/dist in this repository (`defaultWebRoot`). */
   webRoot?: string;
 }
 
@@ -47,7 +47,13 @@ declare module 'fastify' {
 }
 
 const USAGE_FLUSH_MS = 30_000;
-const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
+/**
+ * Where the built web app is, relative to this file, which runs as src/app.ts or dist/app.js (the
+ * same depth): web/ inside the server's package, where packing puts it, else the repository's
+ * web/dist beside server/. The last when neither has been built.
+ */
+const WEB_ROOTS = ['../web', '../../web/dist'].map((path) => fileURLToPath(new URL(path, import.meta.url)));
+const defaultWebRoot = () => WEB_ROOTS.find((root) => existsSync(join(root, 'index.html'))) ?? WEB_ROOTS[WEB_ROOTS.length - 1]!;
 
 /**
  * Serves the built web app at / with client-side routes surviving a reload: any other GET that
@@ -169,7 +175,7 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
 
   await app.register(healthRoutes, { store });
 
-  await serveWebApp(app, webRoot ?? DEFAULT_WEB_ROOT);
+  await serveWebApp(app, webRoot ?? defaultWebRoot());
 
   const throttle = new LookupThrottle(store, clock, { failuresPerMinute: config.licensingFailuresPerMinute, blockSeconds: config.licensingBlockSeconds });
   await app.register(licensingRoutes, { prefix: '/licensing/:organizationId', licensing, keychain, throttle, endpointOf });
