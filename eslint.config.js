@@ -39,8 +39,9 @@ export default defineConfig(
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       'no-unused-vars': unusedVars,
       'no-var': 'error',
-      // A variable declared before the cleanup that reads it, and assigned after, stays `let`.
-      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      // A variable declared before the cleanup that reads it, and assigned after, stays `let`; so does a
+      // destructuring whose other names are reassigned.
+      'prefer-const': ['error', { destructuring: 'all', ignoreReadBeforeAssign: true }],
     },
   },
 
