@@ -212,7 +212,8 @@ async function runScenario(scenario, server, pool, licenses) {
             : await load(baseline.url, baselineRequests(), { connections: options.connections, seconds: options.seconds, pid: baseline.pid });
         if (which === 'server') forgetUnanswered(pool);
         (which === 'server' ? serverRuns : baselineRuns).push(r);
-        log(`  ${which.padEnd(8)} ${fmt(Math.round(r.responses / r.seconds)).padStart(7)} req/s${r.non2xx + r.errors + r.timeouts > 0 ? `  (${r.non2xx} non-2xx, ${r.errors + r.timeouts} errors)` : ''}`);
+        const failed = r.non2xx + r.errors + r.timeouts > 0 ? `  (${r.non2xx} non-2xx, ${r.errors + r.timeouts} errors)` : '';
+        log(`  ${which.padEnd(8)} ${fmt(Math.round(r.responses / r.seconds)).padStart(7)} req/s${failed}`);
       }
     }
   } finally {
@@ -263,7 +264,7 @@ async function main() {
         const init = JSON.parse(await run(process.execPath, [LEASEHOLD, 'init', '--database', db.database, '--org-name', 'Bench', '--public-url', PUBLIC_URL, '--json']));
         const organizationId = init.organizationId;
         const endpoint = `${PUBLIC_URL}/licensing/${organizationId}`;
-        let t = performance.now();
+        const t = performance.now();
         const fill = kind === 'sqlite' ? fillSqlite(db.path, shape, { organizationId, endpoint, log }) : fillPostgres(db.url, shape, { organizationId, endpoint, log });
         const pool = await fill;
         const generateSeconds = (performance.now() - t) / 1000;

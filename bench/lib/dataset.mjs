@@ -72,16 +72,18 @@ export function plan(licenses, activeLeases, usableLeases) {
 const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Signs lease codes exactly as the server does (keys/lease-code.ts), with the organization's key (`private_key_pem` opened). */
-function leaseSigner(signingKey, endpoint) {
+function leaseSigner(signingKey) {
   const privateKey = createPrivateKey(signingKey.pem);
   const header = b64({ alg: signingKey.algorithm, kid: signingKey.id, typ: 'JWT' });
-  const options =
-    signingKey.algorithm === 'ES256' ? ['sha256', { key: privateKey, dsaEncoding: 'ieee-p1363' }] : signingKey.algorithm === 'EdDSA' ? [null, privateKey] : ['sha256', privateKey];
+  const options = signingKey.algorithm === 'ES256' ? ['sha256', { key: privateKey, dsaEncoding: 'ieee-p1363' }] : signingKey.algorithm === 'EdDSA' ? [null, privateKey] : ['sha256', privateKey];
   return (claims) => {
     const input = `${header}.${b64(claims)}`;
     return `${input}.${sign(options[0], Buffer.from(input), options[1]).toString('base64url')}`;
   };
 }
+
+/** One `?` per column of a comma-separated column list. */
+const questionMarks = (columns) => Array.from(columns.split(','), () => '?').join(', ');
 
 const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 
@@ -92,7 +94,7 @@ const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 const isUsable = (p, j) => j % p.usableStride === 0 && j / p.usableStride < p.usableLeases;
 
 function* leaseRows(p, { organizationId, signingKey, endpoint, now, usableOnly = false }) {
-  const signCode = leaseSigner(signingKey, endpoint);
+  const signCode = leaseSigner(signingKey);
   const iat = Math.floor(now / 1000);
   const exp = Math.floor((now + LEASE_MS) / 1000);
   for (let j = 0; j < p.activeLeases; j++) {
@@ -101,9 +103,7 @@ function* leaseRows(p, { organizationId, signingKey, endpoint, now, usableOnly =
     const license = j * p.leaseStride;
     const id = uid('lea', j);
     const clientId = `bench-client-${j}`;
-    const code = usable
-      ? signCode({ iss: endpoint, sub: uid('lic', license), jti: id, iat, exp, cid: clientId, validFor: validForOf(license) })
-      : undefined;
+    const code = usable ? signCode({ iss: endpoint, sub: uid('lic', license), jti: id, iat, exp, cid: clientId, validFor: validForOf(license) }) : undefined;
     yield {
       row: [id, organizationId, uid('lic', license), uid('key', license), clientId, now, exp * 1000, 'active', null, signingKey.id, sha256(code ?? `filler${j}`), null, null],
       usable: code && { code, license },
@@ -148,7 +148,7 @@ export async function fillSqlite(path, p, { organizationId, endpoint, log }) {
     for (let c = 0; c * LICENSES_PER_CUSTOMER < p.licenses; c++) customer.run(uid('cus', c), organizationId, `Customer ${c}`, now, now);
     const license = db.prepare('insert into license (id, organization_id, customer_id, lease_limit, expiry, comment, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)');
     const grant = db.prepare('insert into license_feature (license_id, feature_id) values (?, ?)');
-    const key = db.prepare(`insert into license_key (${keys.columns}) values (${keys.columns.split(',').map(() => '?').join(', ')})`);
+    const key = db.prepare(`insert into license_key (${keys.columns}) values (${questionMarks(keys.columns)})`);
     const features = Array.from({ length: PRODUCTS * FEATURES_PER_PRODUCT }, (_, f) => uid('fea', f));
     let customerId = '';
     for (let i = 0; i < p.licenses; i++) {
@@ -161,7 +161,7 @@ export async function fillSqlite(path, p, { organizationId, endpoint, log }) {
       key.run(keys.values(uid('key', i), organizationId, id, keyCode(i), now));
       if (log && i > 0 && i % 250_000 === 0) log(`  ${i.toLocaleString('en-US')} licenses`);
     }
-    const lease = db.prepare(`insert into lease (${LEASE_COLUMNS}) values (${LEASE_COLUMNS.split(',').map(() => '?').join(', ')})`);
+    const lease = db.prepare(`insert into lease (${LEASE_COLUMNS}) values (${questionMarks(LEASE_COLUMNS)})`);
     for (const { row, usable: u } of leaseRows(p, { organizationId, signingKey, endpoint, now })) {
       lease.run(row);
       if (u) usable.push(u);
@@ -182,7 +182,9 @@ export async function fillPostgres(url, p, { organizationId, endpoint, log }) {
   try {
     const now = Date.now();
     const stored = await signingKeyOf(query, organizationId);
-    const keys = await keyWriter((await query(`select 1 from information_schema.columns where table_schema = current_schema() and table_name = 'license_key' and column_name = 'code_hash'`)).length > 0);
+    const keys = await keyWriter(
+      (await query(`select 1 from information_schema.columns where table_schema = current_schema() and table_name = 'license_key' and column_name = 'code_hash'`)).length > 0,
+    );
     const signingKey = { ...stored, pem: keys.open(stored.id, stored.private_key_pem) };
     // The rows are consistent by construction: skip the foreign key checks (a trigger per row) when
     // the role may (a superuser); otherwise they run, slower.

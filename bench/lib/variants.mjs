@@ -57,7 +57,9 @@ export async function runVariant(variant, { database, publicUrl, organizationId,
         const r = await load(servers[i].url, scenario.requests(runInfo(), env), { connections: options.connections, seconds: options.seconds, pid: servers[i].pid });
         forgetUnanswered(pool);
         runs[i].push(r);
-        log(`  ${variant.sides[i].label.padEnd(28)} ${Math.round(r.responses / r.seconds).toLocaleString('en-US').padStart(7)} req/s${r.non2xx + r.errors + r.timeouts > 0 ? `  (${r.non2xx} non-2xx, ${r.errors + r.timeouts} errors)` : ''}`);
+        const rate = Math.round(r.responses / r.seconds).toLocaleString('en-US');
+        const failed = r.non2xx + r.errors + r.timeouts > 0 ? `  (${r.non2xx} non-2xx, ${r.errors + r.timeouts} errors)` : '';
+        log(`  ${variant.sides[i].label.padEnd(28)} ${rate.padStart(7)} req/s${failed}`);
       }
     }
     const [chosen, other] = runs.map(summarize);
