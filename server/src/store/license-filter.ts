@@ -1,10 +1,9 @@
+// What the license list can be narrowed to, as conditions on a query of license rows.
 import type { SelectQueryBuilder } from 'kysely';
 import type { SecretBox } from '../keys/secret-box.js';
 import { contains } from './page.js';
 import type { Database } from './schema.js';
 import { countSeats } from './seats.js';
-
-// What the license list can be narrowed to, as conditions on a query of license rows.
 
 export interface LicenseFilter {
   customerId?: string;

@@ -1,10 +1,9 @@
+// A license's key codes: stored sealed and found by their keyed hash, so no plain code is kept.
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../keys/secret-box.js';
 import { isUniqueViolation } from './db-errors.js';
 import { ConflictError } from './errors.js';
 import type { Database } from './schema.js';
-
-// A license's key codes: stored sealed and found by their keyed hash, so no plain code is kept.
 
 export interface LicenseKey {
   id: string;

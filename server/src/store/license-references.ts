@@ -1,9 +1,8 @@
+// What a license refers to must exist, and go on existing until the change that refers to it commits.
 import type { Kysely } from 'kysely';
 import type { Dialect } from './db.js';
 import { NotFoundError } from './errors.js';
 import type { Database } from './schema.js';
-
-// What a license refers to must exist, and go on existing until the change that refers to it commits.
 
 /**
  * Checks that the customer and features exist in the organization. On PostgreSQL the rows are

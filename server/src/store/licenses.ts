@@ -1,3 +1,4 @@
+// The LicenseStore: licenses with their features, key codes and seats in use, each change one write transaction.
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../keys/secret-box.js';
 import type { Db } from './db.js';
