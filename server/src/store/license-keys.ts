@@ -82,14 +82,7 @@ export async function replaceKeys(
 }
 
 /** Adds key codes to a license; a code given twice, or already used in the organization, is a conflict. */
-export async function insertKeys(
-  trx: Kysely<Database>,
-  secrets: SecretBox,
-  organizationId: string,
-  licenseId: string,
-  keys: { id: string; code: string }[],
-  now: number,
-): Promise<void> {
+export async function insertKeys(trx: Kysely<Database>, secrets: SecretBox, organizationId: string, licenseId: string, keys: { id: string; code: string }[], now: number): Promise<void> {
   if (keys.length === 0) return;
   const codes = keys.map((k) => k.code);
   if (new Set(codes).size !== codes.length) throw new ConflictError('the same key code is given twice');
