@@ -1,5 +1,8 @@
 export { LicenseClient, type LicenseClientOptions } from './client.js';
-export { SeatKeeper, type SeatKeeperEvents, type SeatKeeperOptions, type SeatState, type SeatStatus } from './keeper.js';
+export { SeatKeeper } from './keeper.js';
+export type { SeatKeeperEvents } from './keeper-events.js';
+export type { SeatKeeperOptions } from './keeper-options.js';
+export type { SeatState, SeatStatus } from './seat-state.js';
 export { machineClientId, type MachineClientIdOptions } from './client-id.js';
 export { decodeLease, verifyLease, type DecodedLease, type LeaseHeader, type VerifyLeaseOptions } from './lease.js';
 export type { Clock } from './clock.js';

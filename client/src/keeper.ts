@@ -1,104 +1,18 @@
+// The SeatKeeper: the steps that obtain, renew and give back a seat, and the states they move it through.
 import type { LicenseClient } from './client.js';
-import { MAX_TIMER_MS } from './clock.js';
 import { Emitter } from './emitter.js';
+import { ExitSignals } from './exit-signals.js';
+import type { SeatKeeperEvents } from './keeper-events.js';
+import { keeperSettings, type KeeperSettings, type SeatKeeperOptions } from './keeper-options.js';
+import { armAt, limitRetryDelay, renewalTime, retryDelay, type Timer } from './keeper-schedule.js';
 import { decodeLease, grantOf } from './lease.js';
-import { nodeProcess } from './node.js';
+import { seatOf, type Seat, type SeatState, type SeatStatus } from './seat-state.js';
 import { webCrypto } from './webcrypto.js';
 import { hasFeature, type Denied, type LicensingErrorCode, type Unavailable, type ValidFor } from './types.js';
 
-export interface SeatKeeperOptions {
-  /** Lease lifetime to ask for, in seconds; default the client's, else the server's (600). */
-  leaseSeconds?: number;
-  /** When to renew, as a fraction of the lease's life; default 2/3. */
-  renewAt?: number;
-  /** Spread of the renewal time, as a fraction of the lease's life either way; default 0.05. */
-  jitter?: number;
-  /** Retries after a network failure or a 5xx: first delay and ceiling, in ms (doubling, with jitter); default 1000 and 60000. */
-  backoff?: { initialMs?: number; maxMs?: number };
-  /** How long to wait before asking again when every seat is taken, in ms; default 60000 (with jitter). */
-  limitRetryMs?: number;
-  /**
-   * When the server says the lease was released, superseded or has expired, obtain a new one
-   * at once; default true. With false the keeper reports 'lost' and stops.
-   */
-  reacquire?: boolean;
-  /**
-   * In Node, release the seat on SIGINT, SIGTERM and SIGHUP (then let the signal do what it would
-   * have done) and when the event loop empties; default true. A list chooses the signals (the
-   * empty event loop is always handled); false handles none: call stop() yourself.
-   */
-  handleSignals?: boolean | readonly string[];
-  /** How long stop() waits for a call in flight and for the release, in ms; default 5000. */
-  releaseTimeoutMs?: number;
-  /** Random numbers in [0, 1) for jitter; for tests. */
-  random?: () => number;
-}
-
-/**
- * - stopped: not started, or stopped
- * - acquiring: asking for a seat
- * - held: a seat is held (online, or offline within the signed lease's life)
- * - waiting: every seat is taken; asking again later
- * - offline: no seat, the server cannot be reached; retrying with backoff
- * - denied: the key is invalid or expired (or the endpoint is wrong): the keeper gave up
- * - lost: the seat was lost and `reacquire` is off
- */
-export type SeatStatus = 'stopped' | 'acquiring' | 'held' | 'waiting' | 'offline' | 'denied' | 'lost';
-
-export interface SeatState {
-  status: SeatStatus;
-  /** A seat is held: the lease is unexpired and the server has not said otherwise. */
-  held: boolean;
-  /** The last call reached the server. */
-  online: boolean;
-  lease: string | null;
-  /** The lease's expiry (server time). */
-  expiry: Date | null;
-  validFor: ValidFor;
-  lastError: Denied | Unavailable | null;
-}
-
-export interface SeatKeeperEvents {
-  /** A seat was taken. `replaced` names why the previous lease ended when this one replaced it. */
-  acquired: { lease: string; expiry: Date; validFor: ValidFor; replaced: LicensingErrorCode | null };
-  /** The lease was renewed: a new code for the same seat. */
-  renewed: { lease: string; expiry: Date };
-  /** The server stopped answering; `heldUntil` is how long the seat is still held without it. */
-  offline: { error: Unavailable; heldUntil: Date | null };
-  /** The server answers again. */
-  online: Record<string, never>;
-  /** The seat is no longer held: LEASE_EXPIRED (offline too long), or the server's code. */
-  lost: { errorCode: LicensingErrorCode; message: string };
-  /** Every seat of the license is taken; the keeper asks again in `retryInMs`. */
-  limitReached: { message: string; retryInMs: number };
-  /** The key is invalid or expired, or the endpoint is wrong: the keeper stops trying. */
-  denied: { errorCode: LicensingErrorCode; message: string };
-  /** stop() gave the seat back. */
-  released: { lease: string };
-  /** stop() finished; `released` is false when there was no seat or the server could not be told. */
-  stopped: { released: boolean };
-  /** A listener threw; the keeper carried on. */
-  error: { error: unknown; event: string };
-}
-
-interface Timer {
-  clear(): void;
-}
-
-interface Seat {
-  code: string;
-  expiry: Date;
-  validFor: ValidFor;
-  /** When the lease was asked for, on the keeper's clock. */
-  sentAt: number;
-  /** The lease's life in ms (exp - iat). */
-  life: number;
-  /** When it runs out on the keeper's clock: sentAt + life, never later than the server's expiry. */
-  expiresAt: number;
-}
+export type { SeatKeeperOptions } from './keeper-options.js';
 
 const LEASE_ENDED: readonly LicensingErrorCode[] = ['LEASE_RELEASED', 'LEASE_EXPIRED', 'LEASE_INVALID'];
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
  * Holds a seat while the application runs: obtains a lease, renews it at about two thirds of its
@@ -109,7 +23,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  */
 export class SeatKeeper extends Emitter<SeatKeeperEvents> {
   readonly client: LicenseClient;
-  private readonly options: Required<Omit<SeatKeeperOptions, 'leaseSeconds' | 'backoff'>> & { leaseSeconds?: number; initialMs: number; maxMs: number };
+  private readonly options: KeeperSettings;
   private status: SeatStatus = 'stopped';
   private seat: Seat | undefined;
   private online = true;
@@ -122,24 +36,14 @@ export class SeatKeeper extends Emitter<SeatKeeperEvents> {
   private starting: Promise<SeatState> | undefined;
   private stopping: Promise<{ released: boolean }> | undefined;
   private abort: AbortController | undefined;
-  private signalHandlers: Array<[string, () => void]> = [];
+  private readonly exitSignals: ExitSignals;
   private clientIdValue: Promise<string> | undefined;
 
   constructor(client: LicenseClient, options: SeatKeeperOptions = {}) {
     super();
     this.client = client;
-    this.options = {
-      leaseSeconds: options.leaseSeconds,
-      renewAt: options.renewAt ?? 2 / 3,
-      jitter: options.jitter ?? 0.05,
-      initialMs: options.backoff?.initialMs ?? 1000,
-      maxMs: options.backoff?.maxMs ?? 60_000,
-      limitRetryMs: options.limitRetryMs ?? 60_000,
-      reacquire: options.reacquire ?? true,
-      handleSignals: options.handleSignals ?? true,
-      releaseTimeoutMs: options.releaseTimeoutMs ?? 5000,
-      random: options.random ?? Math.random,
-    };
+    this.options = keeperSettings(options);
+    this.exitSignals = new ExitSignals(this.options.handleSignals, () => this.stop());
   }
 
   /** True while a seat is held: the lease is unexpired and the server has not ended it. */
@@ -178,7 +82,7 @@ export class SeatKeeper extends Emitter<SeatKeeperEvents> {
     this.online = true;
     this.lastError = null;
     this.abort = new AbortController();
-    this.installSignalHandlers();
+    this.exitSignals.install();
     this.starting = this.enqueue(gen, () => this.acquire(gen, null)).then(() => this.state);
     return this.starting;
   }
@@ -243,7 +147,7 @@ export class SeatKeeper extends Emitter<SeatKeeperEvents> {
     this.recovered();
     if (r.errorCode === 'LEASE_LIMIT_REACHED') {
       this.status = 'waiting';
-      const delay = Math.round(this.options.limitRetryMs * (0.75 + 0.5 * this.options.random()));
+      const delay = limitRetryDelay(this.options);
       this.emit('limitReached', { message: r.message, retryInMs: delay });
       this.schedule(gen, delay, () => this.acquire(gen, null));
       return;
@@ -295,7 +199,7 @@ export class SeatKeeper extends Emitter<SeatKeeperEvents> {
     try {
       this.generation++;
       this.clearTimers();
-      this.removeSignalHandlers();
+      this.exitSignals.remove();
       // A call in flight may still bring a lease, which is then released too; one that hangs is cut.
       let cap: unknown;
       const capped = new Promise<void>((resolve) => {
@@ -331,11 +235,9 @@ export class SeatKeeper extends Emitter<SeatKeeperEvents> {
   // --- state ------------------------------------------------------------------------------------
 
   private take(code: string, expiry: Date, validFor: ValidFor, sentAt: number): void {
-    const claims = decodeLease(code)?.claims;
-    const life = Math.max(0, claims ? (claims.exp - claims.iat) * 1000 : expiry.getTime() - sentAt);
-    this.seat = { code, expiry, validFor, sentAt, life, expiresAt: sentAt + life };
+    this.seat = seatOf(code, expiry, validFor, sentAt);
     this.expiryTimer?.clear();
-    this.expiryTimer = this.armAt(this.seat.expiresAt, () => {
+    this.expiryTimer = armAt(this.client.clock, this.seat.expiresAt, () => {
       this.expiryTimer = undefined;
       if (this.seat?.code !== code) return;
       this.lose('LEASE_EXPIRED', 'the lease expired before it could be renewed');
@@ -356,7 +258,7 @@ export class SeatKeeper extends Emitter<SeatKeeperEvents> {
   private giveUp(status: 'denied' | 'lost', denial?: Denied): void {
     this.status = status;
     this.clearTimers();
-    this.removeSignalHandlers();
+    this.exitSignals.remove();
     if (denial) this.emit('denied', { errorCode: denial.errorCode, message: denial.message });
   }
 
@@ -381,36 +283,19 @@ export class SeatKeeper extends Emitter<SeatKeeperEvents> {
   }
 
   private scheduleRenewal(gen: number): void {
-    const seat = this.seat!;
-    const fraction = this.options.renewAt + this.options.jitter * (2 * this.options.random() - 1);
-    const at = seat.sentAt + seat.life * Math.min(0.95, Math.max(0.05, fraction));
-    this.schedule(gen, at - this.now(), () => this.renew(gen));
+    this.schedule(gen, renewalTime(this.seat!, this.options) - this.now(), () => this.renew(gen));
   }
 
   private retry(gen: number, error: Unavailable, step: () => Promise<void>): void {
-    const base = Math.min(this.options.maxMs, this.options.initialMs * 2 ** Math.min(30, this.failures - 1));
-    let delay = base * (0.5 + 0.5 * this.options.random());
-    if (error.retryAfterMs !== null) delay = Math.max(delay, Math.min(error.retryAfterMs, this.options.maxMs));
-    this.schedule(gen, Math.round(delay), step);
+    this.schedule(gen, retryDelay(this.failures, error, this.options), step);
   }
 
   private schedule(gen: number, delay: number, step: () => Promise<void>): void {
     this.timer?.clear();
-    this.timer = this.armAt(this.now() + Math.max(0, delay), () => {
+    this.timer = armAt(this.client.clock, this.now() + Math.max(0, delay), () => {
       this.timer = undefined;
       void this.enqueue(gen, step);
     });
-  }
-
-  /** A timer for an instant on the keeper's clock, re-armed while it is not yet due (long delays, clock changes). */
-  private armAt(at: number, fire: () => void): Timer {
-    const clock = this.client.clock;
-    let handle: unknown;
-    const arm = () => {
-      handle = clock.setTimeout(() => (at - this.now() > 1000 ? arm() : fire()), Math.min(MAX_TIMER_MS, Math.max(0, at - this.now())));
-    };
-    arm();
-    return { clear: () => clock.clearTimeout(handle) };
   }
 
   private clearTimers(): void {
@@ -426,39 +311,6 @@ export class SeatKeeper extends Emitter<SeatKeeperEvents> {
       .then(() => (gen === this.generation ? step() : undefined))
       .catch((error: unknown) => this.emit('error', { error, event: 'internal' }));
     return this.busy;
-  }
-
-  // --- Node exit signals --------------------------------------------------------------------------
-
-  private installSignalHandlers(): void {
-    const proc = nodeProcess();
-    const wanted = this.options.handleSignals;
-    if (!proc || wanted === false || this.signalHandlers.length > 0) return;
-    const signals = Array.isArray(wanted) ? wanted : proc.platform === 'win32' ? [...SIGNALS, 'SIGBREAK'] : SIGNALS;
-    for (const signal of signals) {
-      const handler = () => {
-        this.removeSignalHandlers();
-        void this.stop().then(() => {
-          // Nobody else listens: do what the signal would have done without us.
-          if (proc.listenerCount(signal) === 0) proc.kill(proc.pid, signal);
-        });
-      };
-      proc.on(signal, handler);
-      this.signalHandlers.push([signal, handler]);
-    }
-    // The event loop emptied (the application finished) while a seat is held: give it back.
-    const beforeExit = () => {
-      this.removeSignalHandlers();
-      void this.stop();
-    };
-    proc.on('beforeExit', beforeExit);
-    this.signalHandlers.push(['beforeExit', beforeExit]);
-  }
-
-  private removeSignalHandlers(): void {
-    const proc = nodeProcess();
-    for (const [signal, handler] of this.signalHandlers) proc?.removeListener(signal, handler);
-    this.signalHandlers = [];
   }
 }
 

@@ -1,17 +1,16 @@
+// The LicenseStore: licenses with their features, key codes and seats in use, each change one write transaction.
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../keys/secret-box.js';
 import type { Db } from './db.js';
-import { isUniqueViolation } from './db-errors.js';
-import { ConflictError, NotFoundError } from './errors.js';
-import { contains, type Page, type PageRequest } from './page.js';
+import { filterLicenses, type LicenseFilter } from './license-filter.js';
+import { insertKeys, readKeys, replaceKeys, type AddedKey, type LicenseKey, type RemovedKey } from './license-keys.js';
+import { checkReferences } from './license-references.js';
+import type { Page, PageRequest } from './page.js';
 import type { Database, LicenseTable } from './schema.js';
 import { countSeats } from './seats.js';
 
-export interface LicenseKey {
-  id: string;
-  code: string;
-  createdAt: number;
-}
+export type { LicenseFilter } from './license-filter.js';
+export type { AddedKey, LicenseKey, RemovedKey } from './license-keys.js';
 
 export interface License {
   id: string;
@@ -69,38 +68,11 @@ export interface NewLicense {
 
 export type LicensePatch = Partial<Omit<NewLicense, 'id'>>;
 
-/** A key code that a change added to a license. */
-export interface AddedKey {
-  id: string;
-  code: string;
-}
-
-/** A key code that a change removed from a license. */
-export interface RemovedKey {
-  id: string;
-  code: string;
-  /** Leases obtained with it that were active (and unexpired) and are now revoked. */
-  revokedLeases: number;
-}
-
 /** What `LicenseStore.update` did: the license as it is now, and the key codes it added and removed. */
 export interface LicenseUpdate {
   license: License;
   addedKeys: AddedKey[];
   removedKeys: RemovedKey[];
-}
-
-export interface LicenseFilter {
-  customerId?: string;
-  /** Licenses granting at least one feature of this product. */
-  productId?: string;
-  /** true: expired ones only; false: unexpired ones only. */
-  expired?: boolean;
-  /** Licenses that expire after now and no later than this. */
-  expiringBefore?: number;
-  /** Licenses whose active leases fill their limit. */
-  atLimit?: boolean;
-  q?: string;
 }
 
 /** Licenses: a customer's grant of features, a seat limit, an expiry and the key codes that unlock it. */
@@ -111,49 +83,7 @@ export class LicenseStore {
   ) {}
 
   async list(organizationId: string, now: number, page: PageRequest & LicenseFilter): Promise<Page<License>> {
-    let query = this.db.kysely.selectFrom('license').where('organization_id', '=', organizationId);
-    if (page.customerId) query = query.where('customer_id', '=', page.customerId);
-    if (page.productId) {
-      const productId = page.productId;
-      query = query.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('license_feature as lf')
-            .innerJoin('feature as f', 'f.id', 'lf.feature_id')
-            .select('lf.feature_id')
-            .whereRef('lf.license_id', '=', 'license.id')
-            .where('f.product_id', '=', productId),
-        ),
-      );
-    }
-    if (page.expired === true) query = query.where('expiry', 'is not', null).where('expiry', '<=', now);
-    if (page.expired === false) query = query.where((eb) => eb.or([eb('expiry', 'is', null), eb('expiry', '>', now)]));
-    if (page.expiringBefore !== undefined) query = query.where('expiry', '>', now).where('expiry', '<=', page.expiringBefore);
-    if (page.atLimit) {
-      query = query.where('lease_limit', 'is not', null).where((eb) =>
-        eb(
-          eb
-            .selectFrom('lease')
-            .select(countSeats('lease').as('n'))
-            .whereRef('lease.license_id', '=', 'license.id')
-            .where('lease.state', '=', 'active')
-            .where('lease.expires_at', '>', now),
-          '>=',
-          eb.ref('license.lease_limit'),
-        ),
-      );
-    }
-    if (page.q) {
-      const q = page.q;
-      // A key code matches exactly, by its keyed hash: the database holds no plain code to compare.
-      const codeHash = this.secrets.keyCodeHash(organizationId, q);
-      query = query.where((eb) =>
-        eb.or([
-          contains('license.comment', q),
-          eb.exists(eb.selectFrom('license_key as k').select('k.id').whereRef('k.license_id', '=', 'license.id').where('k.code_hash', '=', codeHash)),
-        ]),
-      );
-    }
+    const query = filterLicenses(this.db.kysely.selectFrom('license').where('organization_id', '=', organizationId), this.secrets, organizationId, page, now);
     const [rows, count] = await Promise.all([
       query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(page.limit).offset(page.offset).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -188,7 +118,7 @@ export class LicenseStore {
     const ids = rows.map((r) => r.id);
     const [features, keys, used] = await Promise.all([
       db.selectFrom('license_feature').select(['license_id', 'feature_id']).where('license_id', 'in', ids).execute(),
-      db.selectFrom('license_key').select(['id', 'license_id', 'code_sealed', 'created_at']).where('license_id', 'in', ids).execute(),
+      readKeys(db, this.secrets, ids),
       db
         .selectFrom('lease')
         .select(['license_id', countSeats().as('n')])
@@ -198,10 +128,6 @@ export class LicenseStore {
         .groupBy('license_id')
         .execute(),
     ]);
-    // Opened for display; sorted here, as the sealed text sorts at random.
-    const codes = keys
-      .map((k) => ({ licenseId: k.license_id, key: { id: k.id, code: this.secrets.openKeyCode(k.id, k.code_sealed), createdAt: Number(k.created_at) } }))
-      .sort((a, b) => a.key.createdAt - b.key.createdAt || (a.key.code < b.key.code ? -1 : a.key.code > b.key.code ? 1 : 0));
     return rows.map((row) => ({
       id: row.id,
       customerId: row.customer_id,
@@ -209,7 +135,7 @@ export class LicenseStore {
       expiry: row.expiry === null ? null : Number(row.expiry),
       comment: row.comment,
       featureIds: features.filter((f) => f.license_id === row.id).map((f) => f.feature_id),
-      keys: codes.filter((k) => k.licenseId === row.id).map((k) => k.key),
+      keys: keys.filter((k) => k.licenseId === row.id).map((k) => k.key),
       leasesUsed: Number(used.find((u) => u.license_id === row.id)?.n ?? 0),
       createdAt: Number(row.created_at),
       updatedAt: Number(row.updated_at),
@@ -218,7 +144,7 @@ export class LicenseStore {
 
   async create(organizationId: string, license: NewLicense, now: number): Promise<License> {
     return this.db.writeTransaction(async (trx) => {
-      await this.checkReferences(trx, organizationId, license.customerId, license.featureIds);
+      await checkReferences(trx, this.db.dialect, organizationId, license.customerId, license.featureIds);
       await trx
         .insertInto('license')
         .values({
@@ -233,7 +159,7 @@ export class LicenseStore {
         })
         .execute();
       await this.insertFeatures(trx, license.id, license.featureIds);
-      await this.insertKeys(trx, organizationId, license.id, license.keys, now);
+      await insertKeys(trx, this.secrets, organizationId, license.id, license.keys, now);
       return (await this.getWith(trx, organizationId, license.id, now))!;
     });
   }
@@ -249,7 +175,7 @@ export class LicenseStore {
       // PostgreSQL: claims lock this row too, so none slips in between counting and revoking below.
       const existing = await (this.db.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
       if (!existing) return undefined;
-      await this.checkReferences(trx, organizationId, patch.customerId, patch.featureIds ?? []);
+      await checkReferences(trx, this.db.dialect, organizationId, patch.customerId, patch.featureIds ?? []);
       const columns: Partial<LicenseTable> = { updated_at: now };
       if (patch.customerId !== undefined) columns.customer_id = patch.customerId;
       if (patch.leaseLimit !== undefined) columns.lease_limit = patch.leaseLimit;
@@ -260,40 +186,7 @@ export class LicenseStore {
         await trx.deleteFrom('license_feature').where('license_id', '=', id).execute();
         await this.insertFeatures(trx, id, patch.featureIds);
       }
-      const addedKeys: AddedKey[] = [];
-      const removedKeys: RemovedKey[] = [];
-      if (patch.keys !== undefined) {
-        // Codes are compared by their keyed hashes, which the rows keep.
-        const hashOf = (code: string) => this.secrets.keyCodeHash(organizationId, code);
-        const current = await trx.selectFrom('license_key').select(['id', 'code_hash', 'code_sealed']).where('license_id', '=', id).execute();
-        const wanted = new Set(patch.keys.map((k) => hashOf(k.code)));
-        const kept = new Set(current.map((k) => k.code_hash));
-        const removed = current.filter((k) => !wanted.has(k.code_hash!));
-        if (removed.length > 0) {
-          const ids = removed.map((k) => k.id);
-          const active = await trx
-            .selectFrom('lease')
-            .select(['key_id', (eb) => eb.fn.countAll<number>().as('n')])
-            .where('key_id', 'in', ids)
-            .where('state', '=', 'active')
-            .where('expires_at', '>', now)
-            .groupBy('key_id')
-            .execute();
-          await trx
-            .updateTable('lease')
-            .set({ state: 'revoked', revoked_reason: 'key_removed' })
-            .where('key_id', 'in', ids)
-            .execute();
-          await trx.deleteFrom('license_key').where('id', 'in', ids).execute();
-          for (const k of removed) {
-            const revokedLeases = Number(active.find((a) => a.key_id === k.id)?.n ?? 0);
-            removedKeys.push({ id: k.id, code: this.secrets.openKeyCode(k.id, k.code_sealed), revokedLeases });
-          }
-        }
-        const added = patch.keys.filter((k) => !kept.has(hashOf(k.code)));
-        await this.insertKeys(trx, organizationId, id, added, now);
-        addedKeys.push(...added.map((k) => ({ id: k.id, code: k.code })));
-      }
+      const { addedKeys, removedKeys } = patch.keys !== undefined ? await replaceKeys(trx, this.secrets, organizationId, id, patch.keys, now) : { addedKeys: [], removedKeys: [] };
       const license = await this.getWith(trx, organizationId, id, now);
       return license && { license, addedKeys, removedKeys };
     });
@@ -355,56 +248,9 @@ export class LicenseStore {
     return groupValidFor(rows);
   }
 
-  /**
-   * Checks that the customer and features exist in the organization. On PostgreSQL the rows are
-   * locked (FOR SHARE) until the transaction ends: a customer or feature being deleted at the same
-   * moment either is gone before this reads it (not found) or waits and then finds the license that
-   * uses it (conflict). Without the lock both checks passed and the insert failed on the foreign key.
-   */
-  private async checkReferences(trx: Kysely<Database>, organizationId: string, customerId: string | undefined, featureIds: string[]): Promise<void> {
-    const shared = this.db.dialect === 'postgres';
-    if (customerId !== undefined) {
-      const query = trx.selectFrom('customer').select('id').where('organization_id', '=', organizationId).where('id', '=', customerId);
-      const customer = await (shared ? query.forShare() : query).executeTakeFirst();
-      if (!customer) throw new NotFoundError(`customer ${customerId} not found`);
-    }
-    const unique = [...new Set(featureIds)];
-    if (unique.length > 0) {
-      const query = trx.selectFrom('feature').select('id').where('organization_id', '=', organizationId).where('id', 'in', unique).orderBy('id');
-      const found = await (shared ? query.forShare() : query).execute();
-      const missing = unique.filter((f) => !found.some((row) => row.id === f));
-      if (missing.length > 0) throw new NotFoundError(`feature(s) not found: ${missing.join(', ')}`);
-    }
-  }
-
   private async insertFeatures(trx: Kysely<Database>, licenseId: string, featureIds: string[]): Promise<void> {
     const unique = [...new Set(featureIds)];
     if (unique.length === 0) return;
     await trx.insertInto('license_feature').values(unique.map((feature_id) => ({ license_id: licenseId, feature_id }))).execute();
-  }
-
-  private async insertKeys(trx: Kysely<Database>, organizationId: string, licenseId: string, keys: { id: string; code: string }[], now: number): Promise<void> {
-    if (keys.length === 0) return;
-    const codes = keys.map((k) => k.code);
-    if (new Set(codes).size !== codes.length) throw new ConflictError('the same key code is given twice');
-    const rows = keys.map((k) => ({
-      id: k.id,
-      organization_id: organizationId,
-      license_id: licenseId,
-      code_sealed: this.secrets.sealKeyCode(k.id, k.code),
-      code_hash: this.secrets.keyCodeHash(organizationId, k.code),
-      created_at: now,
-    }));
-    const hashes = rows.map((r) => r.code_hash);
-    const taken = new Set(
-      (await trx.selectFrom('license_key').select('code_hash').where('organization_id', '=', organizationId).where('code_hash', 'in', hashes).execute()).map((t) => t.code_hash),
-    );
-    if (taken.size > 0) throw new ConflictError(`key code(s) already in use: ${codes.filter((_, i) => taken.has(hashes[i]!)).join(', ')}`);
-    try {
-      await trx.insertInto('license_key').values(rows).execute();
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new ConflictError('a key code is already in use');
-      throw err;
-    }
   }
 }
