@@ -73,12 +73,16 @@ export class TokenStore {
     return rows.map((row) => toRecord(row as TokenRow));
   }
 
-  /** Deletes a token; returns it, or undefined when the organization has no such token. */
+  /**
+   * Deletes a token; returns it as it was, or undefined when the organization has no such token.
+   * Of simultaneous revocations of one token only the one whose delete removed the row answers it
+   * (on PostgreSQL the others wait for it, then delete nothing), so the revocation is recorded once.
+   */
   async revoke(organizationId: string, id: string): Promise<ApiTokenRecord | undefined> {
     const token = await this.get(id);
     if (!token || token.organizationId !== organizationId) return undefined;
-    await this.db.kysely.deleteFrom('api_token').where('id', '=', id).where('organization_id', '=', organizationId).execute();
-    return token;
+    const deleted = await this.db.kysely.deleteFrom('api_token').where('id', '=', id).where('organization_id', '=', organizationId).executeTakeFirst();
+    return Number(deleted.numDeletedRows) > 0 ? token : undefined;
   }
 
   async touch(id: string, at: number): Promise<void> {
