@@ -1,0 +1,79 @@
+import { iso } from '../http/schemas.js';
+import type { Page, PageRequest } from '../store/index.js';
+import type { Lease } from '../store/leases.js';
+import type { LeaseState } from '../store/schema.js';
+import type { Caller } from './caller.js';
+import { recordChange } from './change-log.js';
+import type { ServiceDeps } from './deps.js';
+import { notFound, ok, type Outcome } from './outcome.js';
+import { transact } from './transact.js';
+
+/** A lease as the admin API shows it: never its code or the code's hash. */
+export interface LeaseView {
+  id: string;
+  licenseId: string;
+  clientId: string | null;
+  issuedAt: string;
+  expiry: string;
+  state: LeaseState;
+  endedAt: string | null;
+}
+
+/** A lease after an admin's release, with how many leases of its seat the release ended. */
+export interface ReleasedLease extends LeaseView {
+  leasesEnded: number;
+}
+
+export function leaseView(lease: Lease): LeaseView {
+  return {
+    id: lease.id,
+    licenseId: lease.licenseId,
+    clientId: lease.clientId,
+    issuedAt: iso(lease.issuedAt),
+    expiry: iso(lease.expiresAt),
+    state: lease.state,
+    endedAt: iso(lease.endedAt),
+  };
+}
+
+/** Leases as vendors see them, and releasing a seat by hand. */
+export class LeaseAdminService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async listByLicense(caller: Caller, licenseId: string, query: PageRequest & { state?: LeaseState }): Promise<Outcome<Page<LeaseView>>> {
+    const { store, clock } = this.deps;
+    if (!(await store.licenses.get(caller.organizationId, licenseId, clock.now()))) return notFound('license');
+    const result = await store.leases.listByLicense(caller.organizationId, licenseId, query);
+    return ok({ items: result.items.map(leaseView), total: result.total });
+  }
+
+  /**
+   * Releases a lease's seat: the lease and every other active lease of its license with the same
+   * client id (ending one lease of a seat would leave the seat taken by its others). A lease that
+   * is no longer active is answered as it is, with nothing ended and nothing recorded; of
+   * simultaneous releases of one seat only the one that ended it records the release.
+   */
+  async release(caller: Caller, leaseId: string): Promise<Outcome<ReleasedLease>> {
+    const { store, clock } = this.deps;
+    const organizationId = caller.organizationId;
+    return transact(store, async (tx) => {
+      const before = await tx.leases.find(organizationId, leaseId);
+      if (!before) return notFound('lease');
+      const now = clock.now();
+      const leasesEnded = await tx.leases.releaseSeat(organizationId, leaseId, now);
+      if (leasesEnded === 0) return ok({ ...leaseView(before), leasesEnded });
+      const released = await tx.leases.find(organizationId, leaseId);
+      if (!released) return notFound('lease');
+      const after = { ...leaseView(released), leasesEnded };
+      await recordChange(tx, caller, now, {
+        action: 'release',
+        resourceType: 'lease',
+        resourceId: leaseId,
+        before: leaseView(before),
+        after,
+        data: { leaseId, licenseId: before.licenseId, clientId: before.clientId, leasesEnded, by: 'admin' },
+      });
+      return ok(after);
+    });
+  }
+}
