@@ -57,6 +57,10 @@ export class LeaseAdminService {
     const { store, clock } = this.deps;
     const organizationId = caller.organizationId;
     return transact(store, async (tx) => {
+      // Admin releases of one organization are made one after the other (PostgreSQL; SQLite's write
+      // lock serialises them anyway): two releases of one seat through two of its leases would each
+      // lock their own lease first, then wait for the other's, and deadlock.
+      await tx.organizations.lock(organizationId);
       const before = await tx.leases.find(organizationId, leaseId);
       if (!before) return notFound('lease');
       const now = clock.now();
