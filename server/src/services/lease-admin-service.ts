@@ -1,10 +1,10 @@
-import { iso } from '../http/schemas.js';
 import type { Page, PageRequest } from '../store/index.js';
 import type { Lease } from '../store/leases.js';
 import type { LeaseState } from '../store/schema.js';
 import type { Caller } from './caller.js';
 import { recordChange } from './change-log.js';
 import type { ServiceDeps } from './deps.js';
+import { isoTime } from './iso-time.js';
 import { notFound, ok, type Outcome } from './outcome.js';
 import { transact } from './transact.js';
 
@@ -29,10 +29,10 @@ export function leaseView(lease: Lease): LeaseView {
     id: lease.id,
     licenseId: lease.licenseId,
     clientId: lease.clientId,
-    issuedAt: iso(lease.issuedAt),
-    expiry: iso(lease.expiresAt),
+    issuedAt: isoTime(lease.issuedAt),
+    expiry: isoTime(lease.expiresAt),
     state: lease.state,
-    endedAt: iso(lease.endedAt),
+    endedAt: isoTime(lease.endedAt),
   };
 }
 

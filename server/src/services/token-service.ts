@@ -1,11 +1,11 @@
 import { generateApiToken } from '../credentials.js';
-import { iso } from '../http/schemas.js';
 import type { Store } from '../store/index.js';
 import type { Role } from '../store/schema.js';
 import type { ApiTokenRecord } from '../store/tokens.js';
 import type { Caller } from './caller.js';
 import { recordChange } from './change-log.js';
 import type { ServiceDeps } from './deps.js';
+import { isoTime } from './iso-time.js';
 import { failed, notFound, ok, type Outcome } from './outcome.js';
 import { atLeast, lacksRole } from './roles.js';
 import { transact } from './transact.js';
@@ -30,8 +30,8 @@ export function tokenView(token: ApiTokenRecord): TokenView {
     id: token.id,
     name: token.name,
     role: token.role,
-    createdAt: iso(token.createdAt),
-    lastUsedAt: iso(token.lastUsedAt),
+    createdAt: isoTime(token.createdAt),
+    lastUsedAt: isoTime(token.lastUsedAt),
     createdBy: token.createdBy && { id: token.createdBy.id, username: token.createdBy.username },
   };
 }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { iso } from '../http/schemas.js';
 import type { Page, PageRequest } from '../store/index.js';
 import type { Role } from '../store/schema.js';
 import type { AdminUser } from '../store/users.js';
 import type { Caller } from './caller.js';
 import { recordChange } from './change-log.js';
 import type { ServiceDeps } from './deps.js';
+import { isoTime } from './iso-time.js';
 import { failed, notFound, ok, type Outcome } from './outcome.js';
 import { lacksRole } from './roles.js';
 import { transact } from './transact.js';
@@ -21,7 +21,7 @@ export interface UserView {
 }
 
 export function userView(user: AdminUser): UserView {
-  return { id: user.id, username: user.username, displayName: user.displayName, email: user.email, role: user.role, createdAt: iso(user.createdAt) };
+  return { id: user.id, username: user.username, displayName: user.displayName, email: user.email, role: user.role, createdAt: isoTime(user.createdAt) };
 }
 
 /** The refusal when the password queue is full: the caller retries shortly. */
