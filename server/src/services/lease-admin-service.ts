@@ -1,4 +1,5 @@
 import type { Page, PageRequest } from '../store/index.js';
+import type { LeaseReleased } from '../store/lease-events.js';
 import type { Lease } from '../store/leases.js';
 import type { LeaseState } from '../store/schema.js';
 import type { Caller } from './caller.js';
@@ -69,13 +70,15 @@ export class LeaseAdminService {
       const released = await tx.leases.find(organizationId, leaseId);
       if (!released) return notFound('lease');
       const after = { ...leaseView(released), leasesEnded };
+      // The licensing path's lease.released, with how many leases of the seat ended.
+      const data: LeaseReleased & { leasesEnded: number } = { leaseId, licenseId: before.licenseId, clientId: before.clientId, leasesEnded, by: 'admin' };
       await recordChange(tx, caller, now, {
         action: 'release',
         resourceType: 'lease',
         resourceId: leaseId,
         before: leaseView(before),
         after,
-        data: { leaseId, licenseId: before.licenseId, clientId: before.clientId, leasesEnded, by: 'admin' },
+        data,
       });
       return ok(after);
     });
