@@ -29,11 +29,7 @@ async function freeUsername(store: Store, wanted: string): Promise<string> {
  * The rows and their events (organization.created, user.created, api_token.created) commit in one
  * transaction; the events have no actor: the operator made them, with the CLI or at the first start.
  */
-export async function createOrganization(
-  store: Store,
-  clock: Clock,
-  options: { name: string; algorithm?: SigningAlgorithm; adminUsername?: string },
-): Promise<CreatedOrganization> {
+export async function createOrganization(store: Store, clock: Clock, options: { name: string; algorithm?: SigningAlgorithm; adminUsername?: string }): Promise<CreatedOrganization> {
   const organizationId = randomUUID();
   const algorithm = options.algorithm ?? 'ES256';
   const adminUsername = await freeUsername(store, options.adminUsername ?? 'admin');
@@ -82,14 +78,7 @@ function tokenCreated(view: TokenView): NewDomainEvent {
  * their account. Null (the default) makes an operator's token, as `leasehold token create` does.
  * The token and its api_token.created event commit together.
  */
-export async function createApiToken(
-  store: Store,
-  clock: Clock,
-  organizationId: string,
-  name: string,
-  role: Role,
-  createdBy: string | null = null,
-): Promise<{ id: string; token: string }> {
+export async function createApiToken(store: Store, clock: Clock, organizationId: string, name: string, role: Role, createdBy: string | null = null): Promise<{ id: string; token: string }> {
   const at = clock.now();
   return store.transaction(async (tx) => {
     const { token, ...view } = await insertApiToken(tx, { organizationId, name, role, createdBy, createdAt: at });

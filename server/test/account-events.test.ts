@@ -221,7 +221,11 @@ describe(`refused account changes record nothing and change nothing, on ${TEST_D
     assert.deepEqual(made.events, [], 'no event');
     assert.deepEqual(made.audit, [], 'no audit entry');
     assert.deepEqual(json(await server.admin('GET', '/api/v1/users?limit=200'), 200), users, 'the users as they were');
-    assert.deepEqual(json(await server.admin('GET', '/api/v1/tokens'), 200).items.map((t: Json) => t.id), tokens.items.map((t: Json) => t.id), 'the tokens as they were');
+    assert.deepEqual(
+      json(await server.admin('GET', '/api/v1/tokens'), 200).items.map((t: Json) => t.id),
+      tokens.items.map((t: Json) => t.id),
+      'the tokens as they were',
+    );
     return made.result.json().error as { code: string; message: string };
   }
 

@@ -67,7 +67,10 @@ describe(`an admin's seat release records lease.released, on ${TEST_DATABASE}`, 
     assert.deepEqual(again.audit, []);
 
     const other = await server.addOrganization('Another vendor');
-    for (const [id, token] of [['00000000-0000-4000-8000-000000000000', server.org.apiToken], [lease!, other.apiToken]] as const) {
+    for (const [id, token] of [
+      ['00000000-0000-4000-8000-000000000000', server.org.apiToken],
+      [lease!, other.apiToken],
+    ] as const) {
       const made = await recorded(server, () => server.admin('POST', `/api/v1/leases/${id}/release`, undefined, token));
       assert.equal(made.result.statusCode, 404, made.result.body);
       assert.deepEqual(made.events, []);

@@ -29,7 +29,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<SessionDeps> = async (app, 
       schema: {
         summary: 'Sign in',
         description:
-          'Attempts are counted per account (any spelling of its username) and per client address before the password is checked: at most 5 failures in 15 minutes, then every attempt answers 429 with Retry-After until those 15 minutes have passed. A success clears the account\'s count. 503 with Retry-After when the server is checking too many passwords at once.',
+          "Attempts are counted per account (any spelling of its username) and per client address before the password is checked: at most 5 failures in 15 minutes, then every attempt answers 429 with Retry-After until those 15 minutes have passed. A success clears the account's count. 503 with Retry-After when the server is checking too many passwords at once.",
         tags,
         body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
         response: { 200: SessionReply },

@@ -32,7 +32,8 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, dep
     {
       schema: {
         summary: 'Create an API token (owner); the reply is the only time the token is shown',
-        description: 'The token acts for the user who creates it (or for the same user as the token used): it never has more rights than that user has at each request, and is deleted with their account.',
+        description:
+          'The token acts for the user who creates it (or for the same user as the token used): it never has more rights than that user has at each request, and is deleted with their account.',
         tags,
         body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), role: StringEnum(ROLES) }, { additionalProperties: false }),
         response: { 201: Type.Intersect([TokenReply, Type.Object({ token: Type.String() })]) },

@@ -40,10 +40,7 @@ export function tokenView(token: ApiTokenRecord): TokenView {
  * Adds an API token with `tx`, the transaction that records it; only the hash of its secret is kept.
  * `createdBy` is the user it acts for (null: an operator's token).
  */
-export async function insertApiToken(
-  tx: Store,
-  token: { organizationId: string; name: string; role: Role; createdBy: string | null; createdAt: number },
-): Promise<CreatedToken> {
+export async function insertApiToken(tx: Store, token: { organizationId: string; name: string; role: Role; createdBy: string | null; createdAt: number }): Promise<CreatedToken> {
   const generated = generateApiToken();
   await tx.tokens.create({ id: generated.id, secretHash: generated.secretHash, ...token });
   const record = await tx.tokens.get(generated.id);

@@ -117,11 +117,7 @@ export class UserStore {
    * Changes a user; refuses to demote the organization's last owner. Answers the user as they were
    * and as they are, both read under the lock that orders the changes of the organization's users.
    */
-  async update(
-    organizationId: string,
-    id: string,
-    patch: { displayName?: string; email?: string | null; role?: Role },
-  ): Promise<{ before: AdminUser; after: AdminUser } | undefined> {
+  async update(organizationId: string, id: string, patch: { displayName?: string; email?: string | null; role?: Role }): Promise<{ before: AdminUser; after: AdminUser } | undefined> {
     return this.db.writeTransaction(async (trx) => {
       await this.lockOwners(trx, organizationId);
       const row = await trx.selectFrom('admin_user').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
@@ -216,7 +212,7 @@ export class UserStore {
       .executeTakeFirst();
     if (!row) return undefined;
     const { session_id, csrf_token, expires_at, ...user } = row;
-    return { id: session_id, user: withoutHash(toUser(user as AdminUserTable)), csrfToken: csrf_token, expiresAt: Number(expires_at) };
+    return { id: session_id, user: withoutHash(toUser(user)), csrfToken: csrf_token, expiresAt: Number(expires_at) };
   }
 
   /** Ends a session; false when it had ended already (signed out at the same moment, expired and deleted). */
