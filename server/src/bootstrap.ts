@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { generateApiToken, generatePassword, hashPassword } from './credentials.js';
 import { generateSigningKey } from './keys/algorithms.js';
-import type { Store } from './store/index.js';
+import { insertApiToken, tokenView, type TokenView } from './services/token-service.js';
+import { userView } from './services/user-service.js';
+import type { NewDomainEvent, Store } from './store/index.js';
 import type { Role, SigningAlgorithm } from './store/schema.js';
 
 export interface CreatedOrganization {
@@ -24,42 +26,63 @@ async function freeUsername(store: Store, wanted: string): Promise<string> {
 /**
  * Creates an organization ready to use: its signing key, an owner account with a random password
  * and an API token that acts for that owner. The secrets are returned once and stored only as hashes.
+ * The rows and their events (organization.created, user.created, api_token.created) commit in one
+ * transaction; the events have no actor: the operator made them, with the CLI or at the first start.
  */
-export async function createOrganization(
-  store: Store,
-  clock: Clock,
-  options: { name: string; algorithm?: SigningAlgorithm; adminUsername?: string },
-): Promise<CreatedOrganization> {
+export async function createOrganization(store: Store, clock: Clock, options: { name: string; algorithm?: SigningAlgorithm; adminUsername?: string }): Promise<CreatedOrganization> {
   const organizationId = randomUUID();
   const algorithm = options.algorithm ?? 'ES256';
   const adminUsername = await freeUsername(store, options.adminUsername ?? 'admin');
   const adminPassword = generatePassword();
   const token = generateApiToken();
-  await store.organizations.create({
-    id: organizationId,
-    name: options.name,
-    createdAt: clock.now(),
-    signingKey: { id: randomUUID(), algorithm, ...generateSigningKey(algorithm) },
-    owner: { id: randomUUID(), username: adminUsername, displayName: 'Administrator', passwordHash: await hashPassword(adminPassword) },
-    token: { id: token.id, name: 'initial token', role: 'owner', secretHash: token.secretHash },
+  // The slow parts (a key pair, an argon2 hash) before the transaction.
+  const signingKey = { id: randomUUID(), algorithm, ...generateSigningKey(algorithm) };
+  const owner = { id: randomUUID(), username: adminUsername, displayName: 'Administrator', passwordHash: await hashPassword(adminPassword) };
+  const newToken = { id: token.id, name: 'initial token', role: 'owner' as const };
+  const at = clock.now();
+  await store.transaction(async (tx) => {
+    await tx.organizations.create({
+      id: organizationId,
+      name: options.name,
+      createdAt: at,
+      signingKey,
+      owner,
+      token: { ...newToken, secretHash: token.secretHash },
+    });
+    const shownUser = userView({ id: owner.id, organizationId, username: owner.username, displayName: owner.displayName, email: null, role: 'owner', createdAt: at });
+    const shownToken = tokenView({ ...newToken, organizationId, secretHash: token.secretHash, createdAt: at, lastUsedAt: null, createdBy: { id: owner.id, username: owner.username, role: 'owner' } });
+    await tx.events.append(organizationId, at, [
+      {
+        type: 'organization.created',
+        subject: { type: 'organization', id: organizationId },
+        actor: OPERATOR,
+        data: { before: null, after: { id: organizationId, name: options.name, signingAlgorithm: algorithm, publicKey: signingKey.publicKeyPem } },
+      },
+      { type: 'user.created', subject: { type: 'user', id: owner.id }, actor: OPERATOR, data: { before: null, after: shownUser } },
+      tokenCreated(shownToken),
+    ]);
   });
   return { organizationId, name: options.name, adminUsername, adminPassword, apiToken: token.token };
+}
+
+/** The actor of what the operator does: none, as for the server's own work. */
+const OPERATOR = null;
+
+function tokenCreated(view: TokenView): NewDomainEvent {
+  return { type: 'api_token.created', subject: { type: 'token', id: view.id }, actor: OPERATOR, data: { before: null, after: view } };
 }
 
 /**
  * Adds an API token to an organization and returns its id and the token; only its hash is kept.
  * `createdBy` is the user it acts for: it never has more rights than they have, and dies with
  * their account. Null (the default) makes an operator's token, as `leasehold token create` does.
+ * The token and its api_token.created event commit together.
  */
-export async function createApiToken(
-  store: Store,
-  clock: Clock,
-  organizationId: string,
-  name: string,
-  role: Role,
-  createdBy: string | null = null,
-): Promise<{ id: string; token: string }> {
-  const token = generateApiToken();
-  await store.tokens.create({ id: token.id, organizationId, name, role, secretHash: token.secretHash, createdAt: clock.now(), createdBy });
-  return { id: token.id, token: token.token };
+export async function createApiToken(store: Store, clock: Clock, organizationId: string, name: string, role: Role, createdBy: string | null = null): Promise<{ id: string; token: string }> {
+  const at = clock.now();
+  return store.transaction(async (tx) => {
+    const { token, ...view } = await insertApiToken(tx, { organizationId, name, role, createdBy, createdAt: at });
+    await tx.events.append(organizationId, at, [tokenCreated(view)]);
+    return { id: view.id, token };
+  });
 }

@@ -1,13 +1,13 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { PageOf, PageQuery, Timestamp, iso, pageOf } from '../http/schemas.js';
-import type { AuditFilter } from '../store/audit.js';
+import { callerOf } from '../http/outcome.js';
+import { PageOf, PageQuery, StringEnum, Timestamp, iso, pageOf } from '../http/schemas.js';
 import type { AdminDeps } from './deps.js';
 
 const AuditReply = Type.Object({
   id: Type.String(),
   at: Timestamp,
-  actor: Type.Object({ type: Type.String({ enum: ['user', 'token'] }), id: Type.String(), name: Type.String() }),
+  actor: Type.Object({ type: StringEnum(['user', 'token']), id: Type.String(), name: Type.String() }),
   action: Type.String({ description: 'create, update, delete, release, rotate, change_password, reset_password, ...' }),
   resourceType: Type.String({ description: 'product, feature, customer, license, lease, organization, user, token' }),
   resourceId: Type.Union([Type.String(), Type.Null()]),
@@ -18,7 +18,7 @@ const AuditReply = Type.Object({
 const text = Type.Optional(Type.String({ maxLength: 200 }));
 
 /** The audit log: every change made through the admin API or the web app, newest first. */
-export const auditRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store }) => {
+export const auditRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, { store }) => {
   app.get(
     '/audit',
     {
@@ -38,9 +38,10 @@ export const auditRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store })
       },
     },
     async (request) => {
-      const query = request.query as Omit<AuditFilter, 'since' | 'until'> & { limit?: number; offset?: number; since?: string; until?: string };
+      const { query } = request;
       const page = pageOf(query);
-      const result = await store.audit.list(request.principal!.organizationId, {
+      // A read: the store answers it directly, with the caller's organization.
+      const result = await store.audit.list(callerOf(request).organizationId, {
         ...page,
         resourceType: query.resourceType,
         resourceId: query.resourceId,

@@ -1,16 +1,21 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound } from '../http/errors.js';
+import { callerOf } from '../http/outcome.js';
 import { IdParams, Timestamp, iso } from '../http/schemas.js';
 import { HOUR_MS, type UsageRow } from '../store/usage.js';
 import type { AdminDeps } from './deps.js';
 import { LicenseReply, licenseReply } from './licenses.js';
 
 const DAY_MS = 24 * HOUR_MS;
-const Range = Type.Object({ range: Type.Optional(Type.String({ enum: ['24h', '30d'], default: '24h', description: '24h: hourly points; 30d: daily points.' })) });
+/** 24 hourly points or 30 daily ones. */
+type Span = '24h' | '30d';
+const Range = Type.Object({
+  range: Type.Optional(Type.Unsafe<Span>(Type.String({ enum: ['24h', '30d'], default: '24h', description: '24h: hourly points; 30d: daily points.' }))),
+});
 
 /** Bucket starts covering the range, oldest first: 24 hours or 30 days ending with the current one. */
-function buckets(range: '24h' | '30d', now: number): { size: number; starts: number[] } {
+function buckets(range: Span, now: number): { size: number; starts: number[] } {
   const size = range === '24h' ? HOUR_MS : DAY_MS;
   const last = Math.floor(now / size) * size;
   const count = range === '24h' ? 24 : 30;
@@ -21,7 +26,7 @@ function buckets(range: '24h' | '30d', now: number): { size: number; starts: num
  * Points of a chart. Within a bucket, the peak is the largest hourly value (summed over the
  * licenses being drawn) and refusals add up.
  */
-function chart(rows: UsageRow[], range: '24h' | '30d', now: number, seriesOf: (licenseId: string) => string[]) {
+function chart(rows: UsageRow[], range: Span, now: number, seriesOf: (licenseId: string) => string[]) {
   const { size, starts } = buckets(range, now);
   const hourly = new Map<number, Map<string, number>>();
   const refused = new Map<number, number>();
@@ -42,8 +47,11 @@ function chart(rows: UsageRow[], range: '24h' | '30d', now: number, seriesOf: (l
   });
 }
 
-/** What the dashboard and the license page draw: seats in use now, usage over time, what needs attention. */
-export const dashboardRoutes: FastifyPluginAsync<AdminDeps> = async (app, { store, clock }) => {
+/**
+ * What the dashboard and the license page draw: seats in use now, usage over time, what needs
+ * attention. Reads only, which the store answers directly.
+ */
+export const dashboardRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, { store, clock }) => {
   app.get(
     '/dashboard',
     {
@@ -61,7 +69,7 @@ export const dashboardRoutes: FastifyPluginAsync<AdminDeps> = async (app, { stor
       },
     },
     async (request) => {
-      const organizationId = request.principal!.organizationId;
+      const { organizationId } = callerOf(request);
       const now = clock.now();
       const [activeLeases, rows, expiring, full] = await Promise.all([
         store.leases.countActiveInOrganization(organizationId, now),
@@ -95,8 +103,8 @@ export const dashboardRoutes: FastifyPluginAsync<AdminDeps> = async (app, { stor
       },
     },
     async (request) => {
-      const organizationId = request.principal!.organizationId;
-      const range = ((request.query as { range?: '24h' | '30d' }).range ?? '24h') as '24h' | '30d';
+      const { organizationId } = callerOf(request);
+      const range = request.query.range ?? '24h';
       const now = clock.now();
       const since = buckets(range, now).starts[0]!;
       const rows = await store.usage.rows(organizationId, since, now + HOUR_MS);
@@ -118,11 +126,11 @@ export const dashboardRoutes: FastifyPluginAsync<AdminDeps> = async (app, { stor
       },
     },
     async (request) => {
-      const organizationId = request.principal!.organizationId;
-      const licenseId = (request.params as { id: string }).id;
+      const { organizationId } = callerOf(request);
+      const licenseId = request.params.id;
       const now = clock.now();
       if (!(await store.licenses.get(organizationId, licenseId, now))) throw notFound('license');
-      const range = ((request.query as { range?: '24h' | '30d' }).range ?? '24h') as '24h' | '30d';
+      const range = request.query.range ?? '24h';
       const rows = await store.usage.rows(organizationId, buckets(range, now).starts[0]!, now + HOUR_MS, licenseId);
       return { points: chart(rows, range, now, () => ['license']).map((p) => ({ at: p.at, peakLeases: p.peaks.license ?? 0, refused: p.refused })) };
     },

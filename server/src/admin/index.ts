@@ -26,12 +26,19 @@ export const adminApi: FastifyPluginAsync<SessionDeps> = async (app, opts) => {
   app.setValidatorCompiler(strictValidatorCompiler({ coerceText: true }));
   app.setErrorHandler(adminErrorHandler);
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).type('application/json').send(JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } })),
+    reply
+      .code(404)
+      .type('application/json')
+      .send(JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } })),
   );
   app.decorateRequest('principal', null);
   // No text Leasehold keeps may hold NUL (PostgreSQL cannot store it): refuse it in any input up front.
   app.addHook('preValidation', async (request) => {
-    for (const [part, value] of [['params', request.params], ['query', request.query], ['body', request.body]] as const) {
+    for (const [part, value] of [
+      ['params', request.params],
+      ['query', request.query],
+      ['body', request.body],
+    ] as const) {
       const field = nulField(value, part);
       if (field) throw new ApiError(400, 'VALIDATION_FAILED', 'text must not contain NUL characters', [{ field, message: 'must not contain NUL characters' }]);
     }
@@ -62,7 +69,7 @@ function nulField(value: unknown, path: string, depth = 0): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
   if (depth > 20 || value === null || typeof value !== 'object') return undefined;
   for (const [key, item] of Object.entries(value)) {
-    if (key.includes('\u0000')) return `${path}.${key.replace(/\u0000/g, '')}`;
+    if (key.includes('\u0000')) return `${path}.${key.replaceAll('\u0000', '')}`;
     const found = nulField(item, `${path}.${key}`, depth + 1);
     if (found) return found;
   }

@@ -1,14 +1,13 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { notFound } from '../http/errors.js';
-import { IdParams, PageOf, PageQuery, Timestamp, iso, pageOf } from '../http/schemas.js';
-import type { Lease } from '../store/leases.js';
+import { callerOf, valueOf } from '../http/outcome.js';
+import { IdParams, PageOf, PageQuery, StringEnum, Timestamp, pageOf } from '../http/schemas.js';
+import { LeaseAdminService } from '../services/lease-admin-service.js';
 import type { LeaseState } from '../store/schema.js';
-import { recordChange } from './audit-trail.js';
 import type { AdminDeps } from './deps.js';
 
 const tags = ['leases'];
-const STATES = ['active', 'released', 'superseded', 'expired', 'revoked'];
+const STATES: readonly LeaseState[] = ['active', 'released', 'superseded', 'expired', 'revoked'];
 
 const LeaseReply = Type.Object({
   id: Type.String(),
@@ -16,7 +15,9 @@ const LeaseReply = Type.Object({
   clientId: Type.Union([Type.String(), Type.Null()]),
   issuedAt: Timestamp,
   expiry: Timestamp,
-  state: Type.String({ enum: STATES, description: 'active, released, superseded (by its renewal), expired (ran out while active; marked by housekeeping) or revoked (its license or key was removed).' }),
+  state: StringEnum(STATES, {
+    description: 'active, released, superseded (by its renewal), expired (ran out while active; marked by housekeeping) or revoked (its license or key was removed).',
+  }),
   endedAt: Type.Union([Timestamp, Type.Null()], { description: 'When the lease was released or superseded, or, once marked expired, its expiry.' }),
 });
 
@@ -28,13 +29,10 @@ const ReleaseReply = Type.Object({
   }),
 });
 
-function leaseReply(l: Lease) {
-  return { id: l.id, licenseId: l.licenseId, clientId: l.clientId, issuedAt: iso(l.issuedAt), expiry: iso(l.expiresAt), state: l.state, endedAt: iso(l.endedAt) };
-}
-
 /** Leases as vendors see them: who holds a seat, since when and until when; and releasing one by hand. */
-export const leaseRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
-  const { store, clock } = deps;
+export const leaseRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, deps) => {
+  const leases = new LeaseAdminService(deps);
+
   app.get(
     '/licenses/:id/leases',
     {
@@ -42,18 +40,13 @@ export const leaseRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
         summary: "List a license's leases, newest first",
         tags,
         params: IdParams,
-        querystring: Type.Object({ ...PageQuery, state: Type.Optional(Type.String({ enum: STATES })) }),
+        querystring: Type.Object({ ...PageQuery, state: Type.Optional(StringEnum(STATES)) }),
         response: { 200: PageOf(LeaseReply) },
       },
     },
-    async (request) => {
-      const organizationId = request.principal!.organizationId;
-      const licenseId = (request.params as { id: string }).id;
-      if (!(await store.licenses.get(organizationId, licenseId, clock.now()))) throw notFound('license');
-      const query = request.query as { limit?: number; offset?: number; state?: LeaseState };
-      const page = pageOf(query);
-      const result = await store.leases.listByLicense(organizationId, licenseId, { ...page, state: query.state });
-      return { items: result.items.map(leaseReply), total: result.total, ...page };
+    async (request, reply) => {
+      const page = pageOf(request.query);
+      return { ...valueOf(await leases.listByLicense(callerOf(request), request.params.id, { ...page, state: request.query.state }), reply), ...page };
     },
   );
 
@@ -67,18 +60,6 @@ export const leaseRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
         response: { 200: ReleaseReply },
       },
     },
-    async (request) => {
-      const organizationId = request.principal!.organizationId;
-      const id = (request.params as { id: string }).id;
-      const before = await store.leases.find(organizationId, id);
-      if (!before) throw notFound('lease');
-      // Ending one lease of a seat would leave the seat taken by its others: the seat ends whole.
-      const leasesEnded = await store.leases.releaseSeat(organizationId, id, clock.now());
-      if (leasesEnded === 0) return { ...leaseReply(before), leasesEnded };
-      const lease = (await store.leases.find(organizationId, id))!;
-      const after = { ...leaseReply(lease), leasesEnded };
-      await recordChange(deps, request, { action: 'release', resourceType: 'lease', resourceId: id, before: leaseReply(before), after });
-      return after;
-    },
+    async (request, reply) => valueOf(await leases.release(callerOf(request), request.params.id), reply),
   );
 };

@@ -1,44 +1,20 @@
-import { randomUUID } from 'node:crypto';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { requireRole } from '../http/auth.js';
-import { notFound } from '../http/errors.js';
-import { IdParams, PageOf, PageQuery, Timestamp, iso, pageOf } from '../http/schemas.js';
-import type { Role } from '../store/schema.js';
-import type { AdminUser } from '../store/users.js';
-import { recordChange } from './audit-trail.js';
+import { callerOf, valueOf } from '../http/outcome.js';
+import { IdParams, PageOf, PageQuery, pageOf } from '../http/schemas.js';
+import { UserService } from '../services/user-service.js';
 import type { AdminDeps } from './deps.js';
-import { Password, refuseBusy } from './session.js';
+import { DisplayName, Email, Password, RoleField, UserReply, Username } from './user-schemas.js';
 
 const tags = ['users'];
-const ROLES = ['owner', 'admin', 'viewer'];
-
-export const UserReply = Type.Object({
-  id: Type.String(),
-  username: Type.String(),
-  displayName: Type.String(),
-  email: Type.Union([Type.String(), Type.Null()]),
-  role: Type.String({ enum: ROLES }),
-  createdAt: Timestamp,
-});
-
-export function userReply(u: AdminUser) {
-  return { id: u.id, username: u.username, displayName: u.displayName, email: u.email, role: u.role, createdAt: iso(u.createdAt) };
-}
-
-const Username = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.@-]+$', description: 'Letters, digits, _ . @ -; unique across the server, whatever the case: Admin is taken when admin exists.' });
-const Email = Type.Union([Type.String({ format: 'email', maxLength: 320 }), Type.Null()]);
-const DisplayName = Type.String({ minLength: 1, maxLength: 200 });
-const RoleField = Type.String({ enum: ROLES, description: 'owner: everything, including users and tokens; admin: the catalog; viewer: read only.' });
 
 /** The people who administer the organization. Everyone may list them; only owners change them. */
-export const userRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
-  const { store, clock } = deps;
+export const userRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, deps) => {
+  const users = new UserService(deps);
 
-  app.get('/users', { schema: { summary: 'List users', tags, querystring: Type.Object(PageQuery), response: { 200: PageOf(UserReply) } } }, async (request) => {
-    const page = pageOf(request.query as { limit?: number; offset?: number });
-    const result = await store.users.list(request.principal!.organizationId, page);
-    return { items: result.items.map(userReply), total: result.total, ...page };
+  app.get('/users', { schema: { summary: 'List users', tags, querystring: Type.Object(PageQuery), response: { 200: PageOf(UserReply) } } }, async (request, reply) => {
+    const page = pageOf(request.query);
+    return { ...valueOf(await users.list(callerOf(request), page), reply), ...page };
   });
 
   app.post(
@@ -51,24 +27,7 @@ export const userRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
         response: { 201: UserReply },
       },
     },
-    async (request, reply) => {
-      const { organizationId } = requireRole(request, 'owner');
-      const body = request.body as { username: string; displayName: string; email?: string | null; role: Role; password: string };
-      const hashed = await deps.passwords.hash(body.password);
-      if (!hashed.done) refuseBusy(reply);
-      const user = await store.users.create({
-        id: randomUUID(),
-        organizationId,
-        username: body.username,
-        displayName: body.displayName,
-        email: body.email ?? null,
-        role: body.role,
-        createdAt: clock.now(),
-        passwordHash: hashed.value,
-      });
-      await recordChange(deps, request, { action: 'create', resourceType: 'user', resourceId: user.id, after: userReply(user) });
-      return reply.code(201).send(userReply(user));
-    },
+    async (request, reply) => reply.code(201).send(valueOf(await users.create(callerOf(request), request.body), reply)),
   );
 
   app.patch(
@@ -82,24 +41,11 @@ export const userRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
         response: { 200: UserReply },
       },
     },
-    async (request) => {
-      const { organizationId } = requireRole(request, 'owner');
-      const id = (request.params as { id: string }).id;
-      const before = await store.users.get(organizationId, id);
-      if (!before) throw notFound('user');
-      const user = await store.users.update(organizationId, id, request.body as { displayName?: string; email?: string | null; role?: Role });
-      if (!user) throw notFound('user');
-      await recordChange(deps, request, { action: 'update', resourceType: 'user', resourceId: id, before: userReply(before), after: userReply(user) });
-      return userReply(user);
-    },
+    async (request, reply) => valueOf(await users.update(callerOf(request), request.params.id, request.body), reply),
   );
 
   app.delete('/users/:id', { schema: { summary: 'Remove a user (owner); the last owner cannot be removed', tags, params: IdParams } }, async (request, reply) => {
-    const { organizationId } = requireRole(request, 'owner');
-    const id = (request.params as { id: string }).id;
-    const removed = await store.users.delete(organizationId, id);
-    if (!removed) throw notFound('user');
-    await recordChange(deps, request, { action: 'delete', resourceType: 'user', resourceId: id, before: userReply(removed) });
+    valueOf(await users.delete(callerOf(request), request.params.id), reply);
     return reply.code(204).send();
   });
 
@@ -107,14 +53,7 @@ export const userRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
     '/users/:id/password',
     { schema: { summary: "Reset a user's password (owner); their sessions end", tags, params: IdParams, body: Type.Object({ password: Password }, { additionalProperties: false }) } },
     async (request, reply) => {
-      const { organizationId } = requireRole(request, 'owner');
-      const id = (request.params as { id: string }).id;
-      const user = await store.users.get(organizationId, id);
-      if (!user) throw notFound('user');
-      const hashed = await deps.passwords.hash((request.body as { password: string }).password);
-      if (!hashed.done) refuseBusy(reply);
-      await store.users.setPassword(id, hashed.value);
-      await recordChange(deps, request, { action: 'reset_password', resourceType: 'user', resourceId: id });
+      valueOf(await users.resetPassword(callerOf(request), request.params.id, request.body.password), reply);
       return reply.code(204).send();
     },
   );

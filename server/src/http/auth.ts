@@ -1,25 +1,19 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import { parseApiToken, secretMatches } from '../credentials.js';
 import type { Store } from '../store/index.js';
-import type { AuditActor } from '../store/audit.js';
-import type { Role } from '../store/schema.js';
+import type { Caller } from '../services/caller.js';
+import { lower } from '../services/roles.js';
+import { sessionIdOf } from '../services/session-service.js';
 import { ApiError } from './errors.js';
 
-/** Who is calling the admin API, and how they proved it. */
-export interface Principal {
-  organizationId: string;
-  role: Role;
-  actor: AuditActor;
-  /**
-   * The user whose rights the request has: the signed-in user, or the user who made the API token;
-   * null for an operator's token (made with the CLI, or before creators were recorded).
-   */
-  userId: string | null;
-  /** Set for a signed-in user's session (cookie); unset for an API token. */
-  sessionId?: string;
-}
+/**
+ * Who is calling the admin API, and how they proved it: the services' `Caller`. `userId` is the
+ * signed-in user or the API token's creator (null for an operator's token); `sessionId` is set for
+ * a signed-in user's session (cookie) and unset for an API token.
+ */
+export type Principal = Caller;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,34 +30,10 @@ export const SESSION_COOKIE = 'lh_session';
 /** A token's last use is written at most this often, so reads do not each cost a write. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-const RANK: Record<Role, number> = { viewer: 0, admin: 1, owner: 2 };
-
-/** Whether `role` has at least the rights of `other`. */
-export function atLeast(role: Role, other: Role): boolean {
-  return RANK[role] >= RANK[other];
-}
-
-/** The lower of two roles. */
-function lower(a: Role, b: Role): Role {
-  return RANK[a] <= RANK[b] ? a : b;
-}
-
-/** The session id stored for a cookie secret: its SHA-256, so the table holds nothing usable. */
-export function sessionIdOf(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
-}
-
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** Refuses the request unless its principal has at least `role`. */
-export function requireRole(request: FastifyRequest, role: Role): Principal {
-  const principal = request.principal!;
-  if (RANK[principal.role] < RANK[role]) throw new ApiError(403, 'FORBIDDEN', `this needs the ${role} role`);
-  return principal;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { ConflictError, NotFoundError, isForeignKeyViolation, isStorageFault, isUnavailable } from '../store/index.js';
+import { ConflictError, NotFoundError, classifyFault } from '../store/index.js';
 
 /** The admin API's error reply: `{ error: { code, message, details? } }`. */
 export const ErrorReply = Type.Object({
@@ -63,17 +63,18 @@ export function adminErrorHandler(err: FastifyError | Error, request: FastifyReq
   }
   const status = fe.statusCode ?? 500;
   if (status >= 400 && status < 500) return send(reply, status, CODE_OF_STATUS[status] ?? 'BAD_REQUEST', fe.message);
+  const fault = classifyFault(err);
   // The store locks what a change refers to, so this should not happen; if a path is missed, a
   // record deleted at the same moment is the client's conflict to retry, not a server fault.
-  if (isForeignKeyViolation(err)) {
+  if (fault === 'reference_changed') {
     request.log.warn({ err }, 'a referenced record changed during the request');
     return send(reply, 409, 'CONFLICT', 'a record this change refers to was changed or deleted at the same time; reload and retry');
   }
-  if (isStorageFault(err)) {
+  if (fault === 'storage') {
     request.log.error({ err }, 'database storage fault');
     return send(reply.header('retry-after', STORAGE_RETRY_AFTER), 503, 'UNAVAILABLE', 'the server cannot write to its database; retry later');
   }
-  if (isUnavailable(err)) {
+  if (fault === 'unavailable') {
     request.log.warn({ err }, 'database unavailable');
     return send(reply.header('retry-after', '1'), 503, 'UNAVAILABLE', 'the server cannot reach its database; retry shortly');
   }

@@ -6,7 +6,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { STORAGE_RETRY_AFTER } from '../http/errors.js';
 import { lazyValidator } from '../http/lazy-compile.js';
 import type { Keychain } from '../keys/keychain.js';
-import { isStorageFault, isUnavailable } from '../store/index.js';
+import { classifyFault } from '../store/index.js';
 import type { LicensingErrorCode } from './error-codes.js';
 import { MESSAGE_OF, STATUS_OF } from './error-codes.js';
 import { clientIdOf, expiryOf, keyOf, leaseOf, type RawParameters } from './parameters.js';
@@ -134,11 +134,12 @@ export const licensingRoutes: FastifyPluginAsyncTypebox<LicensingRoutesOptions> 
       // Pre-serialized: the route's reply schema describes its answers, not malformed requests.
       return reply.code(400).type('application/json').send(JSON.stringify({ [flag]: false, errorCode: 'INVALID_REQUEST', message: what }));
     }
-    if (isStorageFault(err)) {
+    const fault = classifyFault(err);
+    if (fault === 'storage') {
       request.log.error({ err }, 'database storage fault');
       return reply.code(503).header('retry-after', STORAGE_RETRY_AFTER).type('application/json').send(JSON.stringify({ [flag]: false, errorCode: null, message: 'the license server cannot write to its database; retry later' }));
     }
-    if (isUnavailable(err)) {
+    if (fault === 'unavailable') {
       request.log.warn({ err }, 'database unavailable');
       return reply.code(503).header('retry-after', '1').type('application/json').send(JSON.stringify({ [flag]: false, errorCode: null, message: 'the license server cannot reach its database; retry shortly' }));
     }

@@ -75,8 +75,8 @@ export class AuditStore {
         action: r.action,
         resourceType: r.resource_type,
         resourceId: r.resource_id,
-        before: r.before_json === null ? null : JSON.parse(r.before_json),
-        after: r.after_json === null ? null : JSON.parse(r.after_json),
+        before: r.before_json === null ? null : (JSON.parse(r.before_json) as unknown),
+        after: r.after_json === null ? null : (JSON.parse(r.after_json) as unknown),
       })),
       total: Number(count.n),
     };

@@ -25,6 +25,7 @@ import { transactionDb } from './transaction.js';
 export { ConflictError, NotFoundError } from './errors.js';
 export { isForeignKeyViolation, isStorageFault, isUnavailable } from './db-errors.js';
 export type { SqliteSynchronous } from './sqlite/open-sqlite.js';
+export { classifyFault, type Fault } from './faults.js';
 export { SealingKeyMismatch, type SecretsSource } from './sealing.js';
 export type { Page, PageRequest } from './page.js';
 export type { FailureCount, FailurePolicy } from './licensing-throttle.js';

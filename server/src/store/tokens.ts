@@ -37,13 +37,15 @@ export class TokenStore {
 
   /** Tokens with their creator's name and current role, in one statement. */
   private withCreator() {
-    return this.db.kysely
-      .selectFrom('api_token as t')
-      .leftJoin('admin_user as u', 'u.id', 't.created_by')
-      .selectAll('t')
-      .select(['u.username as creator_username', 'u.role as creator_role'])
-      // A token whose creator is gone is no token (deleting the user deletes them in the same transaction).
-      .where((eb) => eb.or([eb('t.created_by', 'is', null), eb('u.id', 'is not', null)]));
+    return (
+      this.db.kysely
+        .selectFrom('api_token as t')
+        .leftJoin('admin_user as u', 'u.id', 't.created_by')
+        .selectAll('t')
+        .select(['u.username as creator_username', 'u.role as creator_role'])
+        // A token whose creator is gone is no token (deleting the user deletes them in the same transaction).
+        .where((eb) => eb.or([eb('t.created_by', 'is', null), eb('u.id', 'is not', null)]))
+    );
   }
 
   async create(token: Omit<ApiTokenRecord, 'lastUsedAt' | 'createdBy'> & { createdBy: string | null }): Promise<void> {
@@ -65,7 +67,7 @@ export class TokenStore {
   /** The token and its creator's current role, in one statement: authentication reads it at every request. */
   async get(id: string): Promise<ApiTokenRecord | undefined> {
     const row = await this.withCreator().where('t.id', '=', id).executeTakeFirst();
-    return row && toRecord(row as TokenRow);
+    return row && toRecord(row);
   }
 
   async list(organizationId: string): Promise<ApiTokenRecord[]> {
@@ -73,12 +75,16 @@ export class TokenStore {
     return rows.map((row) => toRecord(row as TokenRow));
   }
 
-  /** Deletes a token; returns it, or undefined when the organization has no such token. */
+  /**
+   * Deletes a token; returns it as it was, or undefined when the organization has no such token.
+   * Of simultaneous revocations of one token only the one whose delete removed the row answers it
+   * (on PostgreSQL the others wait for it, then delete nothing), so the revocation is recorded once.
+   */
   async revoke(organizationId: string, id: string): Promise<ApiTokenRecord | undefined> {
     const token = await this.get(id);
-    if (!token || token.organizationId !== organizationId) return undefined;
-    await this.db.kysely.deleteFrom('api_token').where('id', '=', id).where('organization_id', '=', organizationId).execute();
-    return token;
+    if (token?.organizationId !== organizationId) return undefined;
+    const deleted = await this.db.kysely.deleteFrom('api_token').where('id', '=', id).where('organization_id', '=', organizationId).executeTakeFirst();
+    return Number(deleted.numDeletedRows) > 0 ? token : undefined;
   }
 
   async touch(id: string, at: number): Promise<void> {

@@ -113,8 +113,11 @@ export class UserStore {
     return withoutHash(user);
   }
 
-  /** Changes a user; refuses to demote the organization's last owner. */
-  async update(organizationId: string, id: string, patch: { displayName?: string; email?: string | null; role?: Role }): Promise<AdminUser | undefined> {
+  /**
+   * Changes a user; refuses to demote the organization's last owner. Answers the user as they were
+   * and as they are, both read under the lock that orders the changes of the organization's users.
+   */
+  async update(organizationId: string, id: string, patch: { displayName?: string; email?: string | null; role?: Role }): Promise<{ before: AdminUser; after: AdminUser } | undefined> {
     return this.db.writeTransaction(async (trx) => {
       await this.lockOwners(trx, organizationId);
       const row = await trx.selectFrom('admin_user').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
@@ -127,7 +130,7 @@ export class UserStore {
       if (Object.keys(changes).length > 0) await trx.updateTable('admin_user').set(changes).where('id', '=', id).execute();
       // A changed role takes effect at once: the user signs in again with it.
       if (patch.role !== undefined && patch.role !== row.role) await trx.deleteFrom('admin_session').where('user_id', '=', id).execute();
-      return withoutHash(toUser({ ...row, ...changes }));
+      return { before: withoutHash(toUser(row)), after: withoutHash(toUser({ ...row, ...changes })) };
     });
   }
 
@@ -149,13 +152,15 @@ export class UserStore {
     });
   }
 
-  /** Sets a new password hash and ends the user's other sessions. */
-  async setPassword(id: string, passwordHash: string, keepSessionId?: string): Promise<void> {
-    await this.db.writeTransaction(async (trx) => {
-      await trx.updateTable('admin_user').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+  /** Sets a new password hash and ends the user's other sessions; false when the organization has no such user. */
+  async setPassword(organizationId: string, id: string, passwordHash: string, keepSessionId?: string): Promise<boolean> {
+    return this.db.writeTransaction(async (trx) => {
+      const updated = await trx.updateTable('admin_user').set({ password_hash: passwordHash }).where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) return false;
       let sessions = trx.deleteFrom('admin_session').where('user_id', '=', id);
       if (keepSessionId) sessions = sessions.where('id', '!=', keepSessionId);
       await sessions.execute();
+      return true;
     });
   }
 
@@ -207,11 +212,13 @@ export class UserStore {
       .executeTakeFirst();
     if (!row) return undefined;
     const { session_id, csrf_token, expires_at, ...user } = row;
-    return { id: session_id, user: withoutHash(toUser(user as AdminUserTable)), csrfToken: csrf_token, expiresAt: Number(expires_at) };
+    return { id: session_id, user: withoutHash(toUser(user)), csrfToken: csrf_token, expiresAt: Number(expires_at) };
   }
 
-  async deleteSession(id: string): Promise<void> {
-    await this.db.kysely.deleteFrom('admin_session').where('id', '=', id).execute();
+  /** Ends a session; false when it had ended already (signed out at the same moment, expired and deleted). */
+  async deleteSession(id: string): Promise<boolean> {
+    const deleted = await this.db.kysely.deleteFrom('admin_session').where('id', '=', id).executeTakeFirst();
+    return Number(deleted.numDeletedRows) > 0;
   }
 
   /** Deletes expired sessions and throttle records that no longer block anything; returns the sessions deleted. */
