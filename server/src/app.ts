@@ -120,8 +120,9 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
   const licensing = new Licensing(store, clock, { defaultLeaseSeconds: config.defaultLeaseSeconds, maxLeaseSeconds: config.maxLeaseSeconds });
   const events = new EventDispatcher(store, clock, { onError: (err, subscriber) => app.log.warn({ err, subscriber }, 'event delivery failed; it is retried') });
   app.decorate('events', events);
-  // The usage history reads the lease events at each usage flush rather than at every poll of the
-  // dispatcher: a flush also samples, and tests see the history change only when they flush.
+  // The usage history reads the lease events at each usage flush, not at every poll of the
+  // dispatcher: a write transaction every 30 s rather than every second, and the history changes
+  // only when a flush runs (tests flush when they mean to read it).
   const usageHistory = new UsageHistory();
   events.subscribe(usageHistory, { poll: false });
   const usage = new UsageRecorder(store, clock, () => events.catchUp(usageHistory.name));
