@@ -19,6 +19,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Licensing } from './licensing/rules.js';
+import { UsageHistory } from './licensing/usage-history.js';
 import { UsageRecorder } from './licensing/usage-recorder.js';
 import { licensingRoutes } from './licensing/routes.js';
 import { LookupThrottle } from './licensing/throttle.js';
@@ -36,7 +37,7 @@ export interface AppOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Usage history being collected; `flush()` writes it now. */
+    /** Usage history; `flush()` brings it up to date with the outbox now and samples the active leases. */
     usage: UsageRecorder;
     housekeeping: Housekeeping;
     /** The bounded queue every password hash of a request goes through. */
@@ -116,10 +117,17 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
 
   const endpointOf = (organizationId: string) => `${config.publicUrl}/licensing/${organizationId}`;
   const keychain = new Keychain(store, clock, config.cacheTtlMs);
-  const usage = new UsageRecorder(store, clock);
-  const licensing = new Licensing(store, clock, { defaultLeaseSeconds: config.defaultLeaseSeconds, maxLeaseSeconds: config.maxLeaseSeconds }, usage);
+  const licensing = new Licensing(store, clock, { defaultLeaseSeconds: config.defaultLeaseSeconds, maxLeaseSeconds: config.maxLeaseSeconds });
+  const events = new EventDispatcher(store, clock, { onError: (err, subscriber) => app.log.warn({ err, subscriber }, 'event delivery failed; it is retried') });
+  app.decorate('events', events);
+  // The usage history reads the lease events at each usage flush, not at every poll of the
+  // dispatcher: a write transaction every 30 s rather than every second, and the history changes
+  // only when a flush runs (tests flush when they mean to read it).
+  const usageHistory = new UsageHistory();
+  events.subscribe(usageHistory, { poll: false });
+  const usage = new UsageRecorder(store, clock, () => events.catchUp(usageHistory.name));
   app.decorate('usage', usage);
-  // Usage is written in the background, at most USAGE_FLUSH_MS after it happened, and once more at close.
+  // Usage is brought up to date in the background, at most USAGE_FLUSH_MS after it happened, and once more at close.
   let flushing: NodeJS.Timeout | undefined;
   const flush = (paced = false) => usage.flush({ paced }).catch((err: unknown) => app.log.warn({ err }, 'could not write usage history'));
   app.addHook('onReady', async () => {
@@ -144,15 +152,14 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
       sweeping.unref();
     });
   }
-  const events = new EventDispatcher(store, clock, { onError: (err, subscriber) => app.log.warn({ err, subscriber }, 'event delivery failed; it is retried') });
-  app.decorate('events', events);
   app.addHook('onReady', async () => events.start());
   app.addHook('onClose', async () => {
-    await events.stop();
     clearInterval(flushing);
     clearInterval(sweeping);
     await sweep;
+    // Before the dispatcher lets go of the subscriptions, so that this instance does not take the usage history again.
     await flush();
+    await events.stop();
   });
 
   await app.register(swagger, {

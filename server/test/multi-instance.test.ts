@@ -7,9 +7,10 @@ import { buildApp } from '../src/app.js';
 import { resolveConfig } from '../src/config.js';
 import { SecretBox } from '../src/keys/secret-box.js';
 import { openStore, type Store } from '../src/store/index.js';
-import { PUBLIC_URL, startTestServer, type TestServer } from './helpers.js';
+import { createLicense, PUBLIC_URL, startTestServer, type TestServer } from './helpers.js';
 import { createTestSchema, skipWithoutPostgres, type TestSchema } from './pg.js';
 import { BIN, call, createLicenseOver, serve, type ServerProcess } from './processes.js';
+import { waitUntil } from './wait.js';
 
 const skip = await skipWithoutPostgres();
 
@@ -143,6 +144,52 @@ describe('caches across instances', { skip }, () => {
     a.clock.advance(0.002);
     assert.equal(await pem(), after, 'then B signs with the new key');
     assert.equal(a.config.cacheTtlMs, 5000);
+  });
+});
+
+describe('usage history across instances', { skip }, () => {
+  // Two instances in this process on one database, on one manual clock, both serving and flushing.
+  let a: TestServer;
+  let b: { app: Awaited<ReturnType<typeof buildApp>>; store: Store };
+
+  before(async () => {
+    a = await startTestServer();
+    const store = await openStore(a.config.database, { secrets: a.store.secrets });
+    b = { store, app: await buildApp({ config: a.config, store, clock: a.clock, logger: false }) };
+  });
+  after(async () => {
+    await b?.app.close();
+    await b?.store.close();
+    await a?.close();
+  });
+
+  it('counts the peak and each refusal once while both instances obtain and flush at once', async () => {
+    const license = await createLicense(a, { leaseLimit: 5 });
+    const obtain = (app: typeof b.app) => app.inject({ method: 'POST', url: `${a.licensingPath}/lease/obtain`, payload: { key: license.key, expiry: 7200 } });
+    const answers = [];
+    for (let round = 0; round < 4; round++) {
+      const calls = Array.from({ length: 10 }, (_, i) => obtain(i % 2 === 0 ? a.app : b.app));
+      const flushes = [a.app.usage.flush(), b.app.usage.flush()];
+      answers.push(...(await Promise.all(calls)).map((res) => res.statusCode));
+      await Promise.all(flushes);
+      // The hold (30 s) runs out: the next round's flushes race to take the history.
+      a.clock.advance(31);
+    }
+    assert.equal(answers.filter((status) => status === 200).length, 5);
+    assert.equal(answers.filter((status) => status === 409).length, 35);
+    // Flushed until the history has read past the last of these events (a reader takes an event
+    // only once the transactions older than it, other tests' too, have ended).
+    const [last] = await a.store.events.list(a.org.organizationId, { types: ['lease.obtained', 'lease.refused'], limit: 1 });
+    await waitUntil('the usage history past the last lease event', async () => {
+      await Promise.all([a.app.usage.flush(), b.app.usage.flush()]);
+      const cursor = (await a.store.eventSubscriptions.get('usage-history'))?.cursor;
+      return cursor !== undefined && (cursor.tx > last!.cursor.tx || (cursor.tx === last!.cursor.tx && cursor.id >= last!.cursor.id));
+    });
+    const rows = await a.store.usage.rows(a.org.organizationId, 0, Number.MAX_SAFE_INTEGER, license.licenseId);
+    assert.deepEqual(
+      rows.map((r) => [r.peakLeases, r.refused]),
+      [[5, 35]],
+    );
   });
 });
 

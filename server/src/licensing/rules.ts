@@ -5,7 +5,6 @@ import { claimedLeaseId, clientIdClaim, hashLeaseCode, leaseCodeMatches, signLea
 import type { Store } from '../store/index.js';
 import type { Lease, LeaseWithGrant, LeaseWithLicense, NewLease } from '../store/leases.js';
 import type { ValidForProduct } from '../store/licenses.js';
-import type { UsageRecorder } from './usage-recorder.js';
 
 export interface LicensingSettings {
   /** Lease lifetime when the client asks for none, in seconds. */
@@ -60,7 +59,6 @@ export class Licensing {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly settings: LicensingSettings,
-    private readonly usage?: UsageRecorder,
   ) {}
 
   /** Whether a key is known and unexpired, with its limit, seats in use and what it grants. */
@@ -94,10 +92,8 @@ export class Licensing {
     const claimed = await this.store.leases.claimSeat(lease.record, now);
     switch (claimed.kind) {
       case 'claimed':
-        this.usage?.obtained(ctx.organizationId, grant.licenseId, claimed.active);
         return { ok: true, lease: lease.code, expiry: lease.record.expiresAt, validFor };
       case 'limit_reached':
-        this.usage?.refused(ctx.organizationId, grant.licenseId);
         return { ok: false, errorCode: 'LEASE_LIMIT_REACHED' };
       case 'license_gone':
         return { ok: false, errorCode: 'KEY_INVALID' };

@@ -40,13 +40,20 @@ export class EventSubscriptionStore {
     return row && { tx: Number(row.cursor_tx), id: Number(row.cursor_id) };
   }
 
-  /** Moves the cursor past delivered events and extends the hold; false when `holder` lost the subscription meanwhile. */
-  async advance(name: string, holder: string, to: EventCursor, now: number, until: number): Promise<boolean> {
+  /**
+   * Moves the cursor from `from` past delivered events and extends the hold; false when `holder`
+   * lost the subscription meanwhile, or the cursor is no longer at `from` (someone else delivered
+   * the batch). Run in the transaction of a subscriber's own writes, it makes them exactly once:
+   * they commit only with the cursor's move, and only one transaction can move it from `from`.
+   */
+  async advance(name: string, holder: string, from: EventCursor, to: EventCursor, now: number, until: number): Promise<boolean> {
     const result = await this.db.kysely
       .updateTable('event_subscription')
       .set({ cursor_tx: to.tx, cursor_id: to.id, held_until: until, updated_at: now })
       .where('name', '=', name)
       .where('holder', '=', holder)
+      .where('cursor_tx', '=', from.tx)
+      .where('cursor_id', '=', from.id)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }

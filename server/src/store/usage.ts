@@ -61,24 +61,28 @@ export class UsageStore {
   }
 
   /**
-   * Merges the seats in use at `now` into the rows of `hour`, as a sample: peaks keep the larger value.
-   * It all happens in the database, nothing is read back, and a row is written only when its peak
-   * grows. Either the licenses `licenseIds`, or those after `after` (in id order) that hold the
-   * next `chunk` active leases; then it returns the last license id of the chunk, or undefined
-   * when the chunk reached the end.
+   * Merges the seats in use at `at` into the rows of `hour`, as a sample: peaks keep the larger
+   * value. The seats counted are those of leases still active, issued by `at` and expiring after
+   * it, all of which were in use together at `at` (a lease that ended since is missed, so a sample
+   * of a past moment is a lower bound). It all happens in the database, nothing is read back, and
+   * a row is written only when its peak grows. Either the licenses `licenseIds`, or those after
+   * `after` (in id order) that hold the next `chunk` active leases; then it returns the last
+   * license id of the chunk, or undefined when the chunk reached the end.
    */
-  async sampleActive(now: number, hour: number, which: { licenseIds: string[] } | { after: string; chunk: number }): Promise<string | undefined> {
-    const active = () => this.db.kysely.selectFrom('lease').where('state', '=', ACTIVE).where('expires_at', '>', now);
+  async sampleActive(at: number, hour: number, which: { licenseIds: string[] } | { after: string; chunk: number }): Promise<string | undefined> {
+    const active = () => this.db.kysely.selectFrom('lease').where('state', '=', ACTIVE).where('expires_at', '>', at);
     let leases;
     let last: string | undefined;
     if ('licenseIds' in which) {
       if (which.licenseIds.length === 0) return undefined;
       leases = active().where('license_id', 'in', which.licenseIds);
     } else {
+      // The chunk's bounds read the index of active leases alone; the issue times are read below.
       const after = active().where('license_id', '>', which.after);
       last = (await after.select('license_id').orderBy('license_id').limit(1).offset(which.chunk - 1).executeTakeFirst())?.license_id;
       leases = last === undefined ? after : after.where('license_id', '<=', last);
     }
+    leases = leases.where('issued_at', '<=', at);
     await this.db.kysely
       .insertInto('usage_hourly')
       .columns(['organization_id', 'license_id', 'hour', 'peak_leases', 'refused'])
