@@ -14,10 +14,18 @@ export const STATE_FILE = fileURLToPath(new URL('./.server.json', import.meta.ur
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const dir = mkdtempSync(join(tmpdir(), 'leasehold-e2e-'));
   const server = await serve(['--database', join(dir, 'e2e.db'), '--org-name', 'ACME Software']);
-  const field = (label: string) => new RegExp(`${label}:\\s+(\\S+)`).exec(server.banner)![1]!;
+  const field = (label: string) => new RegExp(`${label}:\\s+(\\S+)`).exec(server.banner)![1];
   writeFileSync(
     STATE_FILE,
-    JSON.stringify({ pid: server.child.pid, dir, url: server.url, endpoint: field('licensing endpoint'), username: field('admin username'), password: field('admin password'), token: field('API token') }),
+    JSON.stringify({
+      pid: server.child.pid,
+      dir,
+      url: server.url,
+      endpoint: field('licensing endpoint'),
+      username: field('admin username'),
+      password: field('admin password'),
+      token: field('API token'),
+    }),
   );
   return async () => {
     await server.stop();

@@ -127,7 +127,9 @@ async function vendor(out) {
     const code = readFileSync(file, 'utf8');
     const rewritten = code.replace(specifier, (_match, keyword, quote, name, subpath) => {
       if (subpath) fail(`${relative(out, file)} imports ${name}${subpath}: only the package's main entry is bundled (scripts/build.mjs, VENDORED)`);
-      const target = relative(dirname(file), join(out, 'vendor', `${name}.js`)).split(sep).join('/');
+      const target = relative(dirname(file), join(out, 'vendor', `${name}.js`))
+        .split(sep)
+        .join('/');
       return `${keyword}${quote}${target.startsWith('.') ? target : `./${target}`}${quote}`;
     });
     if (rewritten !== code) writeFileSync(file, rewritten);

@@ -102,7 +102,7 @@ if (suites.includes('e2e')) {
     // (A failed build has been counted once already.)
     const report = join(tmp, 'playwright.json');
     const result = run(npm, ['test', '-w', 'e2e'], { PLAYWRIGHT_JSON_OUTPUT_NAME: report });
-    const stats = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')).stats ?? {} : {};
+    const stats = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')).stats ?? {}) : {};
     add('e2e', (stats.expected ?? 0) + (stats.flaky ?? 0), stats.unexpected ?? 0, stats.skipped ?? 0, result.status);
   }
 }

@@ -30,10 +30,7 @@ const compile = (args) =>
 
 rmSync(dist, { recursive: true, force: true });
 try {
-  await Promise.all([
-    compile(['--outDir', join(dist, 'esm')]),
-    compile(['--outDir', join(dist, 'cjs'), '--module', 'commonjs', '--moduleResolution', 'node10', '--verbatimModuleSyntax', 'false']),
-  ]);
+  await Promise.all([compile(['--outDir', join(dist, 'esm')]), compile(['--outDir', join(dist, 'cjs'), '--module', 'commonjs', '--moduleResolution', 'node10', '--verbatimModuleSyntax', 'false'])]);
 } catch (error) {
   console.error(error.message);
   process.exit(1);

@@ -42,7 +42,7 @@ async function readText(path: string): Promise<string | undefined> {
 
 interface OsModule {
   hostname(): string;
-  networkInterfaces(): Record<string, Array<{ mac: string; internal: boolean }> | undefined>;
+  networkInterfaces(): Record<string, { mac: string; internal: boolean }[] | undefined>;
 }
 
 /**

@@ -1,19 +1,7 @@
 import { machineClientId } from './client-id.js';
 import { clockFrom, type Clock } from './clock.js';
 import { call, unavailable, type CallOptions, type FetchLike, type HttpContext, type RawOutcome } from './http.js';
-import {
-  candidates,
-  checkClaims,
-  checkHeader,
-  checkSignature,
-  decodeLease,
-  keyFromJwk,
-  keysFrom,
-  keysFromPem,
-  normalizeUrl,
-  rejected,
-  type KeyEntry,
-} from './lease.js';
+import { candidates, checkClaims, checkHeader, checkSignature, decodeLease, keyFromJwk, keysFrom, keysFromPem, normalizeUrl, rejected, type KeyEntry } from './lease.js';
 import { SeatKeeper, type SeatKeeperOptions } from './keeper.js';
 import {
   SIGNING_ALGORITHMS,
@@ -161,14 +149,7 @@ export class LicenseClient {
     const key = options.key ?? this.licenseKey;
     if (!key) return refused('no license key: pass one or set licenseKey');
     const clientId = options.clientId !== undefined ? options.clientId : await this.getClientId();
-    const r = await call(
-      this.http,
-      'POST',
-      `${this.endpoint}/lease/obtain`,
-      { key, expiry: options.leaseSeconds ?? this.options.leaseSeconds, clientId: clientId ?? undefined },
-      'success',
-      options,
-    );
+    const r = await call(this.http, 'POST', `${this.endpoint}/lease/obtain`, { key, expiry: options.leaseSeconds ?? this.options.leaseSeconds, clientId: clientId ?? undefined }, 'success', options);
     if (r.kind === 'unavailable') return r;
     if (r.kind === 'denied') return denied(r);
     const lease = r.body.lease;
@@ -286,10 +267,17 @@ export class LicenseClient {
       const failed = await this.fetchKeys();
       if (failed) return failed;
     }
-    const jwks = this.keys().filter((k) => k.jwk).map((k) => k.jwk!);
+    const jwks = this.keys()
+      .filter((k) => k.jwk)
+      .map((k) => k.jwk!);
     if (jwks.length > 0) return JSON.stringify({ keys: jwks });
     return this.keys()
-      .map((k) => `-----BEGIN PUBLIC KEY-----\n${btoa(String.fromCharCode(...k.der!)).replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END PUBLIC KEY-----\n`)
+      .map(
+        (k) =>
+          `-----BEGIN PUBLIC KEY-----\n${btoa(String.fromCharCode(...k.der!))
+            .replace(/.{64}/g, '$&\n')
+            .replace(/\n?$/, '\n')}-----END PUBLIC KEY-----\n`,
+      )
       .join('');
   }
 

@@ -6,12 +6,12 @@ export class Emitter<Events extends Record<keyof Events, unknown>> {
   on<E extends keyof Events>(event: E, listener: (payload: Events[E]) => unknown): () => void {
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(listener as (payload: never) => unknown);
+    set.add(listener);
     return () => this.off(event, listener);
   }
 
   off<E extends keyof Events>(event: E, listener: (payload: Events[E]) => unknown): void {
-    this.listeners.get(event)?.delete(listener as (payload: never) => unknown);
+    this.listeners.get(event)?.delete(listener);
   }
 
   /** Calls `listener` on the next `event` only. */

@@ -5,7 +5,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** The keeper's listeners on Node's process, each of which stops the keeper; in a browser there are none. */
 export class ExitSignals {
-  private handlers: Array<[string, () => void]> = [];
+  private handlers: [string, () => void][] = [];
 
   constructor(
     private readonly wanted: boolean | readonly string[],

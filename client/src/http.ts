@@ -2,10 +2,7 @@ import type { Clock } from './clock.js';
 import { LICENSING_ERROR_CODES, type LicensingErrorCode, type Unavailable } from './types.js';
 
 /** What the library needs of `fetch`; the global fetch of Node 18+, browsers and Electron fits. */
-export type FetchLike = (
-  url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal; redirect?: 'follow' },
-) => Promise<FetchResponseLike>;
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal; redirect?: 'follow' }) => Promise<FetchResponseLike>;
 
 export interface FetchResponseLike {
   status: number;
@@ -22,9 +19,7 @@ export interface CallOptions {
 
 /** The outcome of one HTTP call to the licensing API, before it is shaped for its method. */
 export type RawOutcome =
-  | { kind: 'ok'; status: number; body: Record<string, unknown> }
-  | { kind: 'denied'; status: number; errorCode: LicensingErrorCode; message: string; body: Record<string, unknown> }
-  | Unavailable;
+  { kind: 'ok'; status: number; body: Record<string, unknown> } | { kind: 'denied'; status: number; errorCode: LicensingErrorCode; message: string; body: Record<string, unknown> } | Unavailable;
 
 export function unavailable(reason: Unavailable['reason'], message: string, extra: Partial<Unavailable> = {}): Unavailable {
   const { cause, ...rest } = extra;

@@ -307,9 +307,7 @@ export class SeatKeeper extends Emitter<SeatKeeperEvents> {
 
   /** Runs steps one at a time; a step of an earlier start() is dropped; nothing escapes. */
   private enqueue(gen: number, step: () => Promise<void>): Promise<void> {
-    this.busy = this.busy
-      .then(() => (gen === this.generation ? step() : undefined))
-      .catch((error: unknown) => this.emit('error', { error, event: 'internal' }));
+    this.busy = this.busy.then(() => (gen === this.generation ? step() : undefined)).catch((error: unknown) => this.emit('error', { error, event: 'internal' }));
     return this.busy;
   }
 }

@@ -49,7 +49,7 @@ function isValidFor(value: unknown): value is ValidFor {
         p !== null &&
         typeof (p as { product?: unknown }).product === 'string' &&
         Array.isArray((p as { features?: unknown }).features) &&
-        ((p as { features: unknown[] }).features).every((f) => typeof f === 'object' && f !== null && typeof (f as { feature?: unknown }).feature === 'string'),
+        (p as { features: unknown[] }).features.every((f) => typeof f === 'object' && f !== null && typeof (f as { feature?: unknown }).feature === 'string'),
     )
   );
 }
@@ -180,9 +180,7 @@ async function importFor(entry: KeyEntry, alg: SigningAlgorithm): Promise<Crypto
       if (entry.jwk && !jwkFits(entry.jwk, alg)) return null;
       const subtle = (await webCrypto()).subtle;
       try {
-        const key = entry.jwk
-          ? await subtle.importKey('jwk', cleanJwk(entry.jwk), IMPORT[alg], false, ['verify'])
-          : await subtle.importKey('spki', buffer(entry.der!), IMPORT[alg], false, ['verify']);
+        const key = entry.jwk ? await subtle.importKey('jwk', cleanJwk(entry.jwk), IMPORT[alg], false, ['verify']) : await subtle.importKey('spki', buffer(entry.der!), IMPORT[alg], false, ['verify']);
         // RSA keys shorter than 2048 bits are not trusted.
         const bits = (key.algorithm as { modulusLength?: number }).modulusLength;
         return bits !== undefined && bits < 2048 ? null : key;
@@ -198,7 +196,7 @@ async function importFor(entry: KeyEntry, alg: SigningAlgorithm): Promise<Crypto
 /** The JWK members that describe the key itself; kid, alg, use and the rest are checked by us. */
 function cleanJwk(jwk: Jwk): JsonWebKey {
   const { kty, crv, x, y, n, e } = jwk;
-  return Object.fromEntries(Object.entries({ kty, crv, x, y, n, e }).filter(([, v]) => v !== undefined)) as JsonWebKey;
+  return Object.fromEntries(Object.entries({ kty, crv, x, y, n, e }).filter(([, v]) => v !== undefined));
 }
 
 // --- verification -----------------------------------------------------------------------------
@@ -326,7 +324,7 @@ export async function verifyLease(lease: string, options: VerifyLeaseOptions): P
   const keys = candidates(keysFrom(options.publicKey), decoded.header.kid);
   const verdict = await checkSignature(decoded, alg, keys);
   if (verdict === 'unknown-key') return rejected('unknown-key', `no ${alg} key${decoded.header.kid ? ` with kid "${decoded.header.kid}"` : ''} to verify this lease`);
-  if (verdict === 'signature') return rejected('signature', 'the lease signature does not verify with the organization\'s key');
+  if (verdict === 'signature') return rejected('signature', "the lease signature does not verify with the organization's key");
   return checkClaims(lease, decoded, alg, {
     algorithms,
     issuer: options.issuer,

@@ -98,21 +98,13 @@ export type KeyValidation =
   | (Denied<DeniedCode<Wire['KeyValidateReply']>> & KeyInfo)
   | Unavailable;
 
-export type LeaseObtained =
-  | { ok: true; kind: 'ok'; lease: string; expiry: Date; validFor: ValidFor }
-  | Denied<DeniedCode<Wire['LeaseObtainReply']>>
-  | Unavailable;
+export type LeaseObtained = { ok: true; kind: 'ok'; lease: string; expiry: Date; validFor: ValidFor } | Denied<DeniedCode<Wire['LeaseObtainReply']>> | Unavailable;
 
-export type LeaseValidation =
-  | { ok: true; kind: 'ok'; expiry: Date; validFor: ValidFor }
-  | (Denied<DeniedCode<Wire['LeaseValidateReply']>> & { expiry: Date | null })
-  | Unavailable;
+export type LeaseValidation = { ok: true; kind: 'ok'; expiry: Date; validFor: ValidFor } | (Denied<DeniedCode<Wire['LeaseValidateReply']>> & { expiry: Date | null }) | Unavailable;
 
 export type LeaseRenewed =
   /** `validFor`: what the new lease grants; null from a server whose renew reply does not say. */
-  | { ok: true; kind: 'ok'; lease: string; expiry: Date; validFor: ValidFor | null }
-  | (Denied<DeniedCode<Wire['LeaseRenewReply']>> & { expiry: Date | null })
-  | Unavailable;
+  { ok: true; kind: 'ok'; lease: string; expiry: Date; validFor: ValidFor | null } | (Denied<DeniedCode<Wire['LeaseRenewReply']>> & { expiry: Date | null }) | Unavailable;
 
 export type LeaseReleased = { ok: true; kind: 'ok' } | Denied<DeniedCode<Wire['LeaseReleaseReply']>> | Unavailable;
 

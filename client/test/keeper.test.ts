@@ -48,7 +48,7 @@ describe('SeatKeeper against a real server, on a clock the test moves', () => {
     await advance(1);
     assert.deepEqual(names(log), ['acquired', 'renewed']);
     assert.notEqual(keeper.state.lease, first);
-    assert.equal(client.lease, keeper.state.lease, 'the client follows the keeper\'s lease');
+    assert.equal(client.lease, keeper.state.lease, "the client follows the keeper's lease");
     const old = await client.validateLease(first);
     assert.ok(old.kind === 'denied' && old.errorCode === 'LEASE_RELEASED');
     assert.deepEqual(clock.pending(), [400_000, 600_000]);

@@ -22,7 +22,13 @@ describe('leases of licenses that grant a lot', () => {
     const product = await admin(live.server, 'POST', '/api/v1/products', { name: `suite-${tag}`, description: 'd'.repeat(descriptionLength) }, 201);
     const featureIds: string[] = [];
     for (let i = 0; i < count; i++) {
-      const feature = await admin(live.server, 'POST', `/api/v1/products/${product.id}/features`, { name: `f${i}-`.padEnd(nameLength, 'x'), description: `Feature ${i} `.padEnd(descriptionLength, 'd') }, 201);
+      const feature = await admin(
+        live.server,
+        'POST',
+        `/api/v1/products/${product.id}/features`,
+        { name: `f${i}-`.padEnd(nameLength, 'x'), description: `Feature ${i} `.padEnd(descriptionLength, 'd') },
+        201,
+      );
       featureIds.push(feature.id);
     }
     const customer = await admin(live.server, 'POST', '/api/v1/customers', { name: `Customer ${tag}` }, 201);

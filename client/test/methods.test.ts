@@ -27,7 +27,10 @@ describe('LicenseClient against a real server', () => {
       assert.deepEqual(r.expiry, new Date('2031-01-01T00:00:00.000Z'));
       assert.equal(r.leaseLimit, 3);
       assert.equal(r.leasesUsed, 1);
-      assert.deepEqual(r.validFor.map((p) => [p.product, p.features.map((f) => f.feature).sort()]), [['editor', ['export', 'print']]]);
+      assert.deepEqual(
+        r.validFor.map((p) => [p.product, p.features.map((f) => f.feature).sort()]),
+        [['editor', ['export', 'print']]],
+      );
     });
 
     it('answers KEY_INVALID for an unknown key and KEY_EXPIRED (with the license fields) for an expired one', async () => {
@@ -280,7 +283,7 @@ describe('LicenseClient against a real server', () => {
         // Only the server that never answers gets a short timeout: the others answer at once, but a
         // busy machine must not turn their answers into timeouts.
         const at = (path: string) => new LicenseClient({ endpoint: `${base}/${path}`, licenseKey: 'K', clientId: null, ...(path === 'hang' ? { timeoutMs: 300 } : {}) });
-        const cases: Array<[string, string, number | null, number | null]> = [
+        const cases: [string, string, number | null, number | null][] = [
           ['hang', 'timeout', null, null],
           ['500', 'server', 500, null],
           ['429', 'server', 429, 7000],

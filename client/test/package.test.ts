@@ -11,7 +11,8 @@ const node = (args: string[]) => promisify(execFile)(process.execPath, args, { c
 
 describe('the built package (dist/, built by test/run.js)', () => {
   it('loads with require() and with import, with the same API', async () => {
-    const probe = "const c = M; const client = new c.LicenseClient({ endpoint: 'https://x.test/licensing/o' }); console.log(JSON.stringify([Object.keys(c).sort(), typeof client.keeper().start, c.hasFeature([{product:'p',productDescription:null,features:[{feature:'f',featureDescription:null}]}],'p','f')]))";
+    const probe =
+      "const c = M; const client = new c.LicenseClient({ endpoint: 'https://x.test/licensing/o' }); console.log(JSON.stringify([Object.keys(c).sort(), typeof client.keeper().start, c.hasFeature([{product:'p',productDescription:null,features:[{feature:'f',featureDescription:null}]}],'p','f')]))";
     const cjs = await node(['-e', probe.replace('M', "require('@leasehold/client')")]);
     const esm = await node(['--input-type=module', '-e', `import * as M from '@leasehold/client'; ${probe.replace('M', 'M')}`]);
     const [cjsKeys, cjsStart, cjsFeature] = JSON.parse(cjs.stdout);

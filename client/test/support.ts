@@ -96,15 +96,15 @@ export class Network {
 }
 
 /** Records a keeper's events in order. */
-export function record(keeper: SeatKeeper): Array<[keyof SeatKeeperEvents, any]> {
-  const log: Array<[keyof SeatKeeperEvents, any]> = [];
+export function record(keeper: SeatKeeper): [keyof SeatKeeperEvents, any][] {
+  const log: [keyof SeatKeeperEvents, any][] = [];
   for (const name of ['acquired', 'renewed', 'offline', 'online', 'lost', 'limitReached', 'denied', 'released', 'stopped', 'error'] as const) {
     keeper.on(name, (payload) => void log.push([name, payload]));
   }
   return log;
 }
 
-export const names = (log: Array<[string, unknown]>) => log.map(([name]) => name);
+export const names = (log: [string, unknown][]) => log.map(([name]) => name);
 
 /**
  * A TCP proxy in front of the server whose network the test can cut: 'refuse' closes new

@@ -9,7 +9,7 @@ test('client-side routes survive a reload, and a signed-out deep link comes back
   const product = await admin.product('atlas', 'Atlas mapping toolkit', ['tiles', 'geocoding']);
   const customer = await admin.customer({ name: 'Umbrella Labs', contactName: 'Alice Abernathy' });
   const license = await admin.license({ customerId: customer.id, featureIds: product.features.map((f) => f.id), leaseLimit: 10 });
-  const key = license.keys[0]!;
+  const key = license.keys[0];
 
   // Reached through the app, then reloaded: the server hands out the app for the deep path.
   await page.goto('/licenses');
@@ -71,8 +71,8 @@ test('client-side routes survive a reload, and a signed-out deep link comes back
 test('editing a license changes its limit and key codes', async ({ page, admin, licensing }) => {
   const product = await admin.product('atlas', 'Atlas mapping toolkit', ['tiles', 'geocoding']);
   const customer = await admin.customer({ name: 'Oscorp' });
-  const license = await admin.license({ customerId: customer.id, featureIds: [product.features[0]!.id], leaseLimit: 1 });
-  const key = license.keys[0]!;
+  const license = await admin.license({ customerId: customer.id, featureIds: [product.features[0].id], leaseLimit: 1 });
+  const key = license.keys[0];
 
   await page.goto(`/licenses/${license.id}`);
   await page.getByRole('link', { name: 'Edit' }).click();
@@ -161,7 +161,7 @@ test('the dashboard shows the active leases and the licenses that need attention
   const customer = await admin.customer({ name: 'Cyberdyne Systems' });
   const soon = new Date(Date.now() + 10 * 86_400_000).toISOString();
   const license = await admin.license({ customerId: customer.id, featureIds: product.features.map((f) => f.id), leaseLimit: 1, expiry: soon });
-  expect(await licensing.obtain(license.keys[0]!, 'cyberdyne-t800')).toMatchObject({ success: true });
+  expect(await licensing.obtain(license.keys[0], 'cyberdyne-t800')).toMatchObject({ success: true });
   const { activeLeases } = await admin.get<{ activeLeases: number }>('/dashboard');
   expect(activeLeases).toBeGreaterThanOrEqual(1);
 
@@ -173,7 +173,7 @@ test('the dashboard shows the active leases and the licenses that need attention
 
   // Another lease elsewhere shows once the dashboard is loaded again.
   const other = await admin.license({ customerId: customer.id, featureIds: product.features.map((f) => f.id), leaseLimit: 5 });
-  expect(await licensing.obtain(other.keys[0]!, 'cyberdyne-t1000')).toMatchObject({ success: true });
+  expect(await licensing.obtain(other.keys[0], 'cyberdyne-t1000')).toMatchObject({ success: true });
   await page.reload();
   await expect(active).toHaveText(new RegExp(`^Active leases\\s*${activeLeases + 1}\\s*held right now$`));
 });
@@ -201,7 +201,10 @@ test('the audit log lists the changes made, with their details', async ({ page }
   await expect(rows.nth(2)).toContainText('create');
   await expect(rows.nth(2)).toContainText('customer');
 
-  await rows.nth(1).getByRole('button', { name: /^Show changes of update customer/ }).click();
+  await rows
+    .nth(1)
+    .getByRole('button', { name: /^Show changes of update customer/ })
+    .click();
   const details = page.getByRole('dialog', { name: 'update customer' });
   const changed = details.getByRole('table', { name: 'Changed fields' }).getByRole('row', { name: /contactName/ });
   await expect(changed).toContainText('null');
@@ -277,9 +280,7 @@ test('the web app and the API reference run under the Content-Security-Policy wi
   // The check itself works: on a page of its own (a violation on this one would fail the test),
   // a script the policy forbids is reported and not run.
   const probe = await page.context().newPage();
-  await probe.addInitScript(() =>
-    document.addEventListener('securitypolicyviolation', (event) => console.error(`Content-Security-Policy violation: ${event.violatedDirective}`)),
-  );
+  await probe.addInitScript(() => document.addEventListener('securitypolicyviolation', (event) => console.error(`Content-Security-Policy violation: ${event.violatedDirective}`)));
   await probe.goto('/licenses');
   const reported = probe.waitForEvent('console', (message) => message.text().startsWith('Content-Security-Policy violation'));
   const ran = await probe.evaluate(() => {

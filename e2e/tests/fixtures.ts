@@ -17,9 +17,7 @@ const STATE_FILE = fileURLToPath(new URL('../.server.json', import.meta.url));
  * sets LEASEHOLD_UPDATE_SCREENSHOTS=1), so that running the tests never changes a tracked file;
  * otherwise the ignored test-results folder, where they can still be looked at.
  */
-export const SCREENSHOTS = fileURLToPath(
-  new URL(process.env.LEASEHOLD_UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../test-results/screenshots/', import.meta.url),
-);
+export const SCREENSHOTS = fileURLToPath(new URL(process.env.LEASEHOLD_UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../test-results/screenshots/', import.meta.url));
 
 /** The admin API under /api/v1 with the first API token (owner): for arranging data, never for what a test checks in the UI. */
 export class AdminApi {
@@ -109,9 +107,7 @@ export const test = base.extend<{ server: ServerState; admin: AdminApi; licensin
       // The server's Content-Security-Policy is in force (Playwright does not bypass it): anything
       // it blocks is reported to the console as an error, and so fails the test.
       await page.addInitScript(() =>
-        document.addEventListener('securitypolicyviolation', (event) =>
-          console.error(`Content-Security-Policy violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline code'}`),
-        ),
+        document.addEventListener('securitypolicyviolation', (event) => console.error(`Content-Security-Policy violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline code'}`)),
       );
       page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
       page.on('console', (message) => {
@@ -167,4 +163,3 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
     style: '.mantine-Notifications-root, .mantine-Tooltip-tooltip { display: none !important; }',
   });
 }
-

@@ -14,8 +14,7 @@ async function seed(admin: AdminApi, licensing: Licensing): Promise<void> {
   const studio = await admin.product('studio', 'Studio desktop editor', ['editor', 'export', 'collaboration', 'plugins']);
   const render = await admin.product('render-farm', 'Distributed rendering service', ['nodes', 'gpu', 'priority-queue']);
   const analytics = await admin.product('analytics', 'Usage analytics and reporting', ['dashboards', 'api-access']);
-  const ids = (product: { features: { id: string; name: string }[] }, names?: string[]) =>
-    product.features.filter((f) => !names || names.includes(f.name)).map((f) => f.id);
+  const ids = (product: { features: { id: string; name: string }[] }, names?: string[]) => product.features.filter((f) => !names || names.includes(f.name)).map((f) => f.id);
 
   const plans = [
     {
@@ -49,12 +48,12 @@ async function seed(admin: AdminApi, licensing: Licensing): Promise<void> {
     const customer = await admin.customerNamed(plan.customer);
     const existing = await admin.get<{ items: { keys: string[] }[] }>(`/licenses?customerId=${customer.id}`);
     const license = existing.items[0] ?? (await admin.license({ customerId: customer.id, ...plan.license, comment: plan.license.comment ?? undefined }));
-    for (const client of plan.clients) expect(await licensing.obtain(license.keys[0]!, client)).toMatchObject({ success: true });
+    for (const client of plan.clients) expect(await licensing.obtain(license.keys[0], client)).toMatchObject({ success: true });
   }
   // One refusal for the chart: the render farm license has every seat taken.
-  const massive = await admin.customerNamed(plans[1]!.customer);
+  const massive = await admin.customerNamed(plans[1].customer);
   const full = await admin.get<{ items: { keys: string[] }[] }>(`/licenses?customerId=${massive.id}`);
-  expect(await licensing.obtain(full.items[0]!.keys[0]!, 'md-render-d')).toMatchObject({ errorCode: 'LEASE_LIMIT_REACHED' });
+  expect(await licensing.obtain(full.items[0].keys[0], 'md-render-d')).toMatchObject({ errorCode: 'LEASE_LIMIT_REACHED' });
 }
 
 test.describe('screenshots of the main screens', () => {

@@ -112,7 +112,10 @@ export function publicUrlFrom(text: string | undefined, host: string, port: numb
 
 /** A comma-separated list of IP addresses or CIDR ranges, at most 32. */
 export function parseTrustProxy(text: string): string[] {
-  const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   if (entries.length > 32) throw new ConfigError('LEASEHOLD_TRUST_PROXY lists more than 32 proxies');
   for (const entry of entries) {
     const [address, bits, ...rest] = entry.split('/');

@@ -15,12 +15,12 @@ import { EndpointErrorReply } from './licensing/schemas.js';
  * their handler runs and so before their reply schema applies.
  */
 export function documentRoute({ schema, url }: { schema: FastifySchema; url: string }): { schema: FastifySchema; url: string } {
-  if (url.startsWith('/api/')) return { schema: { ...schema, security: [{ apiToken: [] }] } as FastifySchema, url };
+  if (url.startsWith('/api/')) return { schema: { ...schema, security: [{ apiToken: [] }] }, url };
   if (url.startsWith('/licensing/')) {
     const response = (schema.response ?? {}) as Record<string, TSchema>;
     const own = response['404'] ?? response['4xx'];
     const unknownEndpoint = {
-      description: `${own ? 'The route\'s own 404 error code, or ' : ''}LICENSING_ENDPOINT_INVALID: no organization has this licensing endpoint`,
+      description: `${own ? "The route's own 404 error code, or " : ''}LICENSING_ENDPOINT_INVALID: no organization has this licensing endpoint`,
       content: { 'application/json': { schema: own ? Type.Union([own, EndpointErrorReply]) : EndpointErrorReply } },
     };
     return { schema: { ...schema, response: { ...response, 404: unknownEndpoint } }, url };
@@ -81,9 +81,9 @@ function canonical(value: unknown): string {
 
 function locate(document: Json, name: string, at: string): Json {
   const [method = '', path = '', status = '', pointer = ''] = at.split(' ');
-  let node: unknown = (document.paths as Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>> | undefined)?.[path]?.[
-    method
-  ]?.responses?.[status]?.content?.['application/json']?.schema;
+  let node: unknown = (document.paths as Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>> | undefined)?.[path]?.[method]?.responses?.[
+    status
+  ]?.content?.['application/json']?.schema;
   for (const segment of pointer.split('/').slice(1)) node = isObject(node) ? node[segment] : undefined;
   if (!isObject(node)) throw new Error(`OpenAPI document: no schema at "${at}" to name ${name}`);
   return node;

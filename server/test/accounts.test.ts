@@ -193,7 +193,10 @@ describe('users, roles and passwords', () => {
     assert.equal((await session(server, 'vera', 'correct horse battery')).body.user.role, 'viewer');
     assert.equal((await asUser(server, owner, 'POST', '/api/v1/users', newUser('vera', 'admin'))).statusCode, 409, 'usernames are unique');
     const list = (await asUser(server, owner, 'GET', '/api/v1/users')).json();
-    assert.deepEqual(list.items.map((u: { username: string }) => u.username), ['admin', 'vera']);
+    assert.deepEqual(
+      list.items.map((u: { username: string }) => u.username),
+      ['admin', 'vera'],
+    );
   });
 
   it('lets a viewer read but not change anything, and an admin change the catalog but not users or tokens', async () => {
@@ -220,7 +223,7 @@ describe('users, roles and passwords', () => {
     const promoted = await asUser(server, owner, 'PATCH', `/api/v1/users/${second.id}`, { role: 'owner' });
     assert.equal(promoted.json().role, 'owner');
     assert.equal((await asUser(server, owner, 'DELETE', `/api/v1/users/${second.id}`)).statusCode, 204);
-    assert.equal((await server.store.users.findByUsername('olga')), undefined);
+    assert.equal(await server.store.users.findByUsername('olga'), undefined);
   });
 
   it('ends the sessions of a user whose role changes, so the new role applies at once', async () => {
@@ -260,7 +263,10 @@ describe('users, roles and passwords', () => {
     const theirs = await session(server, other.adminUsername, other.adminPassword);
     assert.equal(theirs.body.organization.id, other.organizationId);
     const list = (await asUser(server, theirs, 'GET', '/api/v1/users')).json();
-    assert.deepEqual(list.items.map((u: { username: string }) => u.username), [other.adminUsername]);
+    assert.deepEqual(
+      list.items.map((u: { username: string }) => u.username),
+      [other.adminUsername],
+    );
     assert.equal((await asUser(server, theirs, 'PATCH', `/api/v1/users/${owner.body.user.id}`, { displayName: 'hijacked' })).statusCode, 404);
     assert.equal((await asUser(server, theirs, 'POST', `/api/v1/users/${owner.body.user.id}/password`, { password: 'hijacked password' })).statusCode, 404);
     assert.equal((await asUser(server, theirs, 'DELETE', `/api/v1/users/${owner.body.user.id}`)).statusCode, 404);

@@ -71,11 +71,17 @@ describe('admin API: customers', () => {
     for (const name of ['Zeta GmbH', 'Alpha Ltd', 'Mu Inc', 'Alphabet Soup']) created(await server.admin('POST', '/api/v1/customers', { name }, org.apiToken));
     const all = ok(await server.admin('GET', '/api/v1/customers', undefined, org.apiToken));
     assert.equal(all.total, 4);
-    assert.deepEqual(all.items.map((c: Json) => c.name), ['Alpha Ltd', 'Alphabet Soup', 'Mu Inc', 'Zeta GmbH']);
+    assert.deepEqual(
+      all.items.map((c: Json) => c.name),
+      ['Alpha Ltd', 'Alphabet Soup', 'Mu Inc', 'Zeta GmbH'],
+    );
     const page = ok(await server.admin('GET', '/api/v1/customers?limit=2&offset=1', undefined, org.apiToken));
     assert.deepEqual({ names: page.items.map((c: Json) => c.name), total: page.total, limit: page.limit, offset: page.offset }, { names: ['Alphabet Soup', 'Mu Inc'], total: 4, limit: 2, offset: 1 });
     const search = ok(await server.admin('GET', '/api/v1/customers?q=alpha', undefined, org.apiToken));
-    assert.deepEqual(search.items.map((c: Json) => c.name), ['Alpha Ltd', 'Alphabet Soup']);
+    assert.deepEqual(
+      search.items.map((c: Json) => c.name),
+      ['Alpha Ltd', 'Alphabet Soup'],
+    );
     assert.equal(search.total, 2);
     assertValidationFailed(await server.admin('GET', '/api/v1/customers?limit=500', undefined, org.apiToken), 'querystring.limit');
   });
@@ -83,7 +89,13 @@ describe('admin API: customers', () => {
   it('searches customer names with q taking _ and % literally', async () => {
     const org = await server.addOrganization('Searching customers');
     for (const name of ['Under_score Co', 'UnderXscore Co', '100% Fun', '1000 Funs']) created(await server.admin('POST', '/api/v1/customers', { name }, org.apiToken));
-    assert.deepEqual(ok(await server.admin('GET', '/api/v1/customers?q=r_s', undefined, org.apiToken)).items.map((c: Json) => c.name), ['Under_score Co']);
-    assert.deepEqual(ok(await server.admin('GET', '/api/v1/customers?q=0%25', undefined, org.apiToken)).items.map((c: Json) => c.name), ['100% Fun']);
+    assert.deepEqual(
+      ok(await server.admin('GET', '/api/v1/customers?q=r_s', undefined, org.apiToken)).items.map((c: Json) => c.name),
+      ['Under_score Co'],
+    );
+    assert.deepEqual(
+      ok(await server.admin('GET', '/api/v1/customers?q=0%25', undefined, org.apiToken)).items.map((c: Json) => c.name),
+      ['100% Fun'],
+    );
   });
 });

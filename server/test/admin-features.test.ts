@@ -45,7 +45,10 @@ describe('admin API: features', () => {
 
     const byQuery = ok(await server.admin('GET', `/api/v1/features?productId=${a}`));
     assert.equal(byQuery.total, 3);
-    assert.deepEqual(byQuery.items.map((f: Json) => f.name), ['annotate', 'measure', 'zoom']);
+    assert.deepEqual(
+      byQuery.items.map((f: Json) => f.name),
+      ['annotate', 'measure', 'zoom'],
+    );
     assert.ok(byQuery.items.every((f: Json) => f.productId === a));
     const byPath = ok(await server.admin('GET', `/api/v1/products/${a}/features`));
     assert.deepEqual(byPath, byQuery);
@@ -53,7 +56,10 @@ describe('admin API: features', () => {
     assert.deepEqual({ names: paged.items.map((f: Json) => f.name), total: paged.total }, { names: ['measure'], total: 3 });
     created(await server.admin('POST', `/api/v1/products/${b}/features`, { name: 'with_underscore' }));
     created(await server.admin('POST', `/api/v1/products/${b}/features`, { name: 'withXunderscore' }));
-    assert.deepEqual(ok(await server.admin('GET', '/api/v1/features?q=h_u')).items.map((f: Json) => f.name), ['with_underscore']);
+    assert.deepEqual(
+      ok(await server.admin('GET', '/api/v1/features?q=h_u')).items.map((f: Json) => f.name),
+      ['with_underscore'],
+    );
     const searched = ok(await server.admin('GET', `/api/v1/features?q=annot`));
     assert.deepEqual(searched.items.map((f: Json) => f.productId).sort(), [a, b].sort());
     assertError(await server.admin('GET', '/api/v1/products/00000000-0000-0000-0000-000000000000/features'), 404, 'NOT_FOUND');
@@ -82,7 +88,10 @@ describe('admin API: features', () => {
     assert.equal(ok(await server.admin('GET', `/api/v1/features/${granted}`)).name, 'granted');
     assert.deepEqual(ok(await server.admin('GET', `/api/v1/licenses/${license.licenseId}`)).featureIds.sort(), [...license.featureIds].sort());
     const validFor = (await licensingClient(server).validateKey(license.key)).json().validFor;
-    assert.deepEqual(validFor[0].features.map((f: Json) => f.feature), ['granted', 'other']);
+    assert.deepEqual(
+      validFor[0].features.map((f: Json) => f.feature),
+      ['granted', 'other'],
+    );
   });
 
   it('refuses with 409 to delete a product whose features a license grants, and keeps product and features', async () => {

@@ -44,7 +44,10 @@ describe('admin API: leases', () => {
     assert.equal(t.endedAt, new Date(server.clock.now()).toISOString());
 
     const active = ok(await server.admin('GET', `/api/v1/licenses/${license.licenseId}/leases?state=active`));
-    assert.deepEqual(active.items.map((l: Json) => l.id), [leaseIdOf(second), leaseIdOf(first)]);
+    assert.deepEqual(
+      active.items.map((l: Json) => l.id),
+      [leaseIdOf(second), leaseIdOf(first)],
+    );
     assert.equal(active.total, 2);
     assert.equal(ok(await server.admin('GET', `/api/v1/licenses/${license.licenseId}`)).leasesUsed, 1, 'two leases of one client id are one seat');
     const paged = ok(await server.admin('GET', `/api/v1/licenses/${license.licenseId}/leases?limit=1&offset=2`));

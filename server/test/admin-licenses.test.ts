@@ -26,9 +26,7 @@ describe('admin API: licenses', () => {
 
   it('creates a license granting features of two products with a limit, an expiry and a comment', async () => {
     const expiry = new Date(server.clock.now() + 30 * 86400_000).toISOString();
-    const license = created(
-      await server.admin('POST', '/api/v1/licenses', { customerId, featureIds: [featureA, featureB], leaseLimit: 3, expiry, comment: 'Enterprise deal' }),
-    );
+    const license = created(await server.admin('POST', '/api/v1/licenses', { customerId, featureIds: [featureA, featureB], leaseLimit: 3, expiry, comment: 'Enterprise deal' }));
     assert.match(license.id, /^[0-9a-f-]{36}$/);
     assert.equal(license.customerId, customerId);
     assert.deepEqual([...license.featureIds].sort(), [featureA, featureB].sort());
@@ -152,7 +150,10 @@ describe('admin API: licenses', () => {
     assert.equal((await client.obtain(key)).statusCode, 200, 'the raised limit gives a second seat');
     const validation = (await client.validateKey(key)).json();
     assert.equal(validation.expiry, expiry);
-    assert.deepEqual(validation.validFor.map((p: Json) => p.product), ['suite-calc']);
+    assert.deepEqual(
+      validation.validFor.map((p: Json) => p.product),
+      ['suite-calc'],
+    );
 
     const cleared = ok(await server.admin('PATCH', `/api/v1/licenses/${license.id}`, { expiry: null, comment: null }));
     assert.equal(cleared.expiry, null);
@@ -224,13 +225,22 @@ describe('admin API: licenses', () => {
 
     const listed = ok(await server.admin('GET', `/api/v1/licenses?customerId=${otherCustomer}`));
     assert.equal(listed.total, 2);
-    assert.deepEqual(listed.items.map((l: Json) => l.id), [newer.id, older.id]);
-    assert.deepEqual(listed.items.map((l: Json) => l.leasesUsed), [0, 2]);
+    assert.deepEqual(
+      listed.items.map((l: Json) => l.id),
+      [newer.id, older.id],
+    );
+    assert.deepEqual(
+      listed.items.map((l: Json) => l.leasesUsed),
+      [0, 2],
+    );
     assert.ok(listed.items.every((l: Json) => l.customerId === otherCustomer));
     assert.equal(ok(await server.admin('GET', `/api/v1/licenses/${older.id}`)).leasesUsed, 2);
 
     const all = ok(await server.admin('GET', '/api/v1/licenses?limit=200'));
-    assert.ok(all.items.some((l: Json) => l.customerId === customerId), 'without the filter other customers are listed too');
+    assert.ok(
+      all.items.some((l: Json) => l.customerId === customerId),
+      'without the filter other customers are listed too',
+    );
     const paged = ok(await server.admin('GET', `/api/v1/licenses?customerId=${otherCustomer}&limit=1&offset=1`));
     assert.deepEqual({ ids: paged.items.map((l: Json) => l.id), total: paged.total }, { ids: [older.id], total: 2 });
     assert.equal(ok(await server.admin('GET', `/api/v1/licenses?customerId=00000000-0000-0000-0000-000000000000`)).total, 0);

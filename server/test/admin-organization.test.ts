@@ -17,7 +17,10 @@ function assertValidationFailed(res: LightMyRequestResponse, field: string) {
   const { error } = res.json();
   assert.equal(error.code, 'VALIDATION_FAILED');
   assert.equal(typeof error.message, 'string');
-  assert.ok(error.details.some((d: Json) => d.field === field), JSON.stringify(error.details));
+  assert.ok(
+    error.details.some((d: Json) => d.field === field),
+    JSON.stringify(error.details),
+  );
 }
 
 /** The type of key a PEM holds: 'ec', 'ed25519' or 'rsa'. */

@@ -72,7 +72,6 @@ describe('admin API: products', () => {
     assertError(await server.admin('DELETE', `/api/v1/products/${product.id}`), 404, 'NOT_FOUND');
   });
 
-
   it('refuses unknown fields in create and change bodies with 400 naming the field', async () => {
     const error = assertValidationFailed(await server.admin('POST', '/api/v1/products', { name: 'extra', colour: 'red' }), 'body.colour');
     assert.ok(error.details.some((d: Json) => d.field === 'body.colour' && d.message === 'is not a known field'));
@@ -102,14 +101,23 @@ describe('admin API: products', () => {
     assert.equal(all.total, 5);
     assert.equal(all.limit, 50, 'the default page size');
     assert.equal(all.offset, 0);
-    assert.deepEqual(all.items.map((p: Json) => p.name), [...names].sort());
+    assert.deepEqual(
+      all.items.map((p: Json) => p.name),
+      [...names].sort(),
+    );
 
     const first = ok(await server.admin('GET', '/api/v1/products?limit=2', undefined, org.apiToken));
     assert.deepEqual({ names: first.items.map((p: Json) => p.name), total: first.total, limit: first.limit, offset: first.offset }, { names: ['alpha', 'bravo'], total: 5, limit: 2, offset: 0 });
     const second = ok(await server.admin('GET', '/api/v1/products?limit=2&offset=2', undefined, org.apiToken));
-    assert.deepEqual(second.items.map((p: Json) => p.name), ['charlie', 'delta']);
+    assert.deepEqual(
+      second.items.map((p: Json) => p.name),
+      ['charlie', 'delta'],
+    );
     const last = ok(await server.admin('GET', '/api/v1/products?limit=2&offset=4', undefined, org.apiToken));
-    assert.deepEqual(last.items.map((p: Json) => p.name), ['echo']);
+    assert.deepEqual(
+      last.items.map((p: Json) => p.name),
+      ['echo'],
+    );
     assert.equal(last.total, 5);
     const beyond = ok(await server.admin('GET', '/api/v1/products?offset=10', undefined, org.apiToken));
     assert.deepEqual(beyond.items, []);
@@ -130,7 +138,11 @@ describe('admin API: products', () => {
     assert.deepEqual(found.items.map((p: Json) => p.name).sort(), ['Sledgehammer', 'hammer']);
     assert.equal(found.total, 2);
     const underscore = ok(await server.admin('GET', '/api/v1/products?q=ham_', undefined, org.apiToken));
-    assert.deepEqual(underscore.items.map((p: Json) => p.name), ['ham_radio'], 'an underscore in q is not a wildcard');
+    assert.deepEqual(
+      underscore.items.map((p: Json) => p.name),
+      ['ham_radio'],
+      'an underscore in q is not a wildcard',
+    );
     assert.equal(ok(await server.admin('GET', '/api/v1/products?q=%25', undefined, org.apiToken)).total, 0, 'a percent sign in q is not a wildcard');
     assert.equal(ok(await server.admin('GET', '/api/v1/products?q=nothing-like-it', undefined, org.apiToken)).total, 0);
   });

@@ -35,7 +35,11 @@ export function assertValidationFailed(res: LightMyRequestResponse, field?: stri
     assert.equal(typeof d.field, 'string');
     assert.equal(typeof d.message, 'string');
   }
-  if (field) assert.ok(error.details.some((d: Json) => d.field === field), `details name ${field}: ${JSON.stringify(error.details)}`);
+  if (field)
+    assert.ok(
+      error.details.some((d: Json) => d.field === field),
+      `details name ${field}: ${JSON.stringify(error.details)}`,
+    );
   return error;
 }
 

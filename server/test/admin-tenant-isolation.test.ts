@@ -59,17 +59,29 @@ describe('admin API: tenant isolation', () => {
   it("never lists organization A's rows to organization B", async () => {
     const b = await createLicense(server, { token: tokenB, product: 'b-product', features: ['a-feature'] });
     const products = ok(await asB('GET', '/api/v1/products'));
-    assert.deepEqual(products.items.map((p: Json) => p.id), [b.productId]);
+    assert.deepEqual(
+      products.items.map((p: Json) => p.id),
+      [b.productId],
+    );
     assert.equal(products.total, 1);
     assert.equal(ok(await asB('GET', '/api/v1/products?q=a-product')).total, 0);
     const features = ok(await asB('GET', '/api/v1/features'));
-    assert.deepEqual(features.items.map((f: Json) => f.id), b.featureIds);
+    assert.deepEqual(
+      features.items.map((f: Json) => f.id),
+      b.featureIds,
+    );
     assert.equal(ok(await asB('GET', `/api/v1/features?productId=${a.productId}`)).total, 0);
     assert.equal(ok(await asB('GET', '/api/v1/features?q=a-feature')).total, 1);
     const customers = ok(await asB('GET', '/api/v1/customers'));
-    assert.deepEqual(customers.items.map((c: Json) => c.id), [b.customerId]);
+    assert.deepEqual(
+      customers.items.map((c: Json) => c.id),
+      [b.customerId],
+    );
     const licenses = ok(await asB('GET', '/api/v1/licenses'));
-    assert.deepEqual(licenses.items.map((l: Json) => l.id), [b.licenseId]);
+    assert.deepEqual(
+      licenses.items.map((l: Json) => l.id),
+      [b.licenseId],
+    );
     assert.equal(ok(await asB('GET', `/api/v1/licenses?customerId=${a.customerId}`)).total, 0);
     assert.equal(ok(await asB('GET', `/api/v1/licenses?q=${a.key}`)).total, 0);
     assert.equal(ok(await asB('GET', `/api/v1/licenses/${b.licenseId}/leases`)).total, 0);

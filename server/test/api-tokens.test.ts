@@ -182,7 +182,10 @@ describe('API tokens', () => {
     ];
     for (const [body, field] of bodies) {
       const error = assertError(await server.admin('POST', '/api/v1/tokens', body), 400, 'VALIDATION_FAILED');
-      assert.ok(error.details?.some((d: Json) => d.field === field), `${JSON.stringify(body)}: ${JSON.stringify(error.details)}`);
+      assert.ok(
+        error.details?.some((d: Json) => d.field === field),
+        `${JSON.stringify(body)}: ${JSON.stringify(error.details)}`,
+      );
     }
     assert.equal((await list()).length, count);
   });

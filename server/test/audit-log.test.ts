@@ -288,17 +288,26 @@ describe('audit log: listing', () => {
     noContent(await server.admin('DELETE', `/api/v1/customers/${customer.id}`, undefined, org.apiToken));
 
     const byType = await list('?resourceType=product', org.apiToken);
-    assert.deepEqual(byType.items.map((e: Json) => e.action), ['update', 'create']);
+    assert.deepEqual(
+      byType.items.map((e: Json) => e.action),
+      ['update', 'create'],
+    );
     assert.equal(byType.total, 2);
     const creations = await list('?action=create', org.apiToken);
     assert.deepEqual(ids(creations), [customer.id, product.id]);
     assert.deepEqual(ids(await list(`?resourceId=${customer.id}`, org.apiToken)), [customer.id, customer.id]);
     const byTools = await list(`?actor=${encodeURIComponent('tools')}`, org.apiToken);
-    assert.deepEqual(byTools.items.map((e: Json) => `${e.action} ${e.resourceType}`), ['create customer', 'update product']);
+    assert.deepEqual(
+      byTools.items.map((e: Json) => `${e.action} ${e.resourceType}`),
+      ['create customer', 'update product'],
+    );
     assert.ok(byTools.items.every((e: Json) => e.actor.name === 'tools' && e.actor.id === tools.id));
     assert.deepEqual(ids(await list(`?actor=${tools.id}`, org.apiToken)), ids(byTools));
     const byInitial = await list(`?actor=${encodeURIComponent('initial token')}`, org.apiToken);
-    assert.deepEqual(byInitial.items.map((e: Json) => `${e.action} ${e.resourceType}`), ['delete customer', 'create product']);
+    assert.deepEqual(
+      byInitial.items.map((e: Json) => `${e.action} ${e.resourceType}`),
+      ['delete customer', 'create product'],
+    );
     const combined = await list(`?resourceType=customer&action=delete&actor=${encodeURIComponent('initial token')}`, org.apiToken);
     assert.deepEqual({ ids: ids(combined), total: combined.total }, { ids: [customer.id], total: 1 });
     assert.equal((await list('?actor=nobody', org.apiToken)).total, 0);

@@ -38,8 +38,7 @@ function packageCopy({ dist = true } = {}): string {
   return dir;
 }
 
-const leasehold = (dir: string, args: string[]) =>
-  promisify(execFile)(process.execPath, [join(dir, 'bin', 'leasehold.js'), ...args], { cwd: dir, timeout: 60_000 });
+const leasehold = (dir: string, args: string[]) => promisify(execFile)(process.execPath, [join(dir, 'bin', 'leasehold.js'), ...args], { cwd: dir, timeout: 60_000 });
 
 describe('the leasehold command', () => {
   it('runs the compiled server without the sources, a compiler, kysely or typebox installed', async () => {
@@ -68,8 +67,8 @@ describe('the leasehold command', () => {
           const m = /listening on (http:\/\/\S+)/.exec(output);
           if (m) resolve(m[1]!);
         };
-        child.stdout!.on('data', onData);
-        child.stderr!.on('data', onData);
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
         child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
       });
       const res = await fetch(`${url}/`, { headers: { accept: 'text/html' } });

@@ -167,10 +167,7 @@ describe(`bursts of catalog changes on ${TEST_DATABASE}`, () => {
   it("a feature created while its product is deleted is either refused or named among the product's deleted features", async () => {
     for (let round = 0; round < 10; round++) {
       const product = created(await server.admin('POST', '/api/v1/products', { name: `vanishing-${round}` }));
-      const [feature, deletion] = await Promise.all([
-        server.admin('POST', `/api/v1/products/${product.id}/features`, { name: 'late' }),
-        server.admin('DELETE', `/api/v1/products/${product.id}`),
-      ]);
+      const [feature, deletion] = await Promise.all([server.admin('POST', `/api/v1/products/${product.id}/features`, { name: 'late' }), server.admin('DELETE', `/api/v1/products/${product.id}`)]);
       assert.equal(deletion.statusCode, 204, deletion.body);
       const [event] = await events({ subjectId: product.id, types: ['product.deleted'] });
       const named = ((event?.data as Json).features as Json[]).map((f) => f.id as string);

@@ -165,9 +165,7 @@ describe(`catalog changes as events on ${TEST_DATABASE}`, () => {
     });
 
     it('records the key codes a change adds and removes beside license.updated, with the active leases each removal revoked', async () => {
-      const license = created(
-        await server.admin('POST', '/api/v1/licenses', { customerId, featureIds: [featureId], keys: ['REMOVED-KEY-CODE-0001', 'RELEASED-KEY-CODE-0002', 'KEPT-KEY-CODE-0003'] }),
-      );
+      const license = created(await server.admin('POST', '/api/v1/licenses', { customerId, featureIds: [featureId], keys: ['REMOVED-KEY-CODE-0001', 'RELEASED-KEY-CODE-0002', 'KEPT-KEY-CODE-0003'] }));
       const client = licensingClient(server);
       // Two active leases on the first code, one with a client id; on the second, one released and one active.
       for (const extra of [{}, { clientId: 'host-1' }]) assert.equal((await client.obtain('REMOVED-KEY-CODE-0001', extra)).json().success, true);

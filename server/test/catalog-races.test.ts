@@ -51,10 +51,7 @@ describe('creating while the referenced record is deleted', () => {
     const customer = created<{ id: string }>(await post('/api/v1/customers', { name: 'Race Customer' }), 'customer');
     for (let round = 0; round < ROUNDS; round++) {
       const product = created<{ id: string }>(await post('/api/v1/products', { name: `race-feature-${round}` }), 'product');
-      const [feature, deletion] = await Promise.all([
-        post(`/api/v1/products/${product.id}/features`, { name: 'late' }),
-        server.admin('DELETE', `/api/v1/products/${product.id}`),
-      ]);
+      const [feature, deletion] = await Promise.all([post(`/api/v1/products/${product.id}/features`, { name: 'late' }), server.admin('DELETE', `/api/v1/products/${product.id}`)]);
       const pair = `${feature.statusCode}/${deletion.statusCode}`;
       // A product's deletion takes its unused features with it: a feature created first is deleted too.
       assert.ok(pair === '201/204' || pair === '404/204', `feature ${feature.statusCode} ${feature.body}, deletion ${deletion.statusCode} ${deletion.body}`);
@@ -64,10 +61,7 @@ describe('creating while the referenced record is deleted', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const product = created<{ id: string }>(await post('/api/v1/products', { name: `race-grant-${round}` }), 'product');
       const feature = created<{ id: string }>(await post(`/api/v1/products/${product.id}/features`, { name: 'granted' }), 'feature');
-      const [license, deletion] = await Promise.all([
-        post('/api/v1/licenses', { customerId: customer.id, featureIds: [feature.id] }),
-        server.admin('DELETE', `/api/v1/features/${feature.id}`),
-      ]);
+      const [license, deletion] = await Promise.all([post('/api/v1/licenses', { customerId: customer.id, featureIds: [feature.id] }), server.admin('DELETE', `/api/v1/features/${feature.id}`)]);
       const pair = `${license.statusCode}/${deletion.statusCode}`;
       assert.ok(pair === '201/409' || pair === '404/204', `license ${license.statusCode} ${license.body}, deletion ${deletion.statusCode} ${deletion.body}`);
     }

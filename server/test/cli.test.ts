@@ -204,7 +204,12 @@ describe('bad input', { concurrency: 4 }, () => {
     { name: 'serve --port abc', args: (db) => ['serve', '--database', db, '--port', 'abc'], stderr: /port must be a whole number, got "abc"/, status: 2 },
     { name: 'PORT=abc serve', args: (db) => ['serve', '--database', db], env: { PORT: 'abc' }, stderr: /port must be a whole number, got "abc"/, status: 2 },
     { name: 'serve --public-url ftp://x', args: (db) => ['serve', '--database', db, '--port', '0', '--public-url', 'ftp://x'], stderr: /public URL must be http or https/, status: 2 },
-    { name: 'serve --log-level loud', args: (db) => ['serve', '--database', db, '--port', '0', '--log-level', 'loud'], stderr: /log level must be one of fatal, error, warn, info, debug, trace, silent/, status: 2 },
+    {
+      name: 'serve --log-level loud',
+      args: (db) => ['serve', '--database', db, '--port', '0', '--log-level', 'loud'],
+      stderr: /log level must be one of fatal, error, warn, info, debug, trace, silent/,
+      status: 2,
+    },
     { name: 'serve --max-lease-seconds 5', args: (db) => ['serve', '--database', db, '--port', '0', '--max-lease-seconds', '5'], stderr: /max lease seconds must be between 60/, status: 2 },
     { name: 'serve --bogus', args: (db) => ['serve', '--database', db, '--port', '0', '--bogus'], stderr: /unknown option '--bogus'/ },
     { name: 'serve --org-name ""', args: (db) => ['serve', '--database', db, '--port', '0', '--org-name', ''], stderr: /--org-name.*must be 1\.\.200 characters/ },
@@ -213,9 +218,20 @@ describe('bad input', { concurrency: 4 }, () => {
     { name: 'init --public-url ftp://x', args: (db) => ['init', '--database', db, '--org-name', 'Acme', '--public-url', 'ftp://x'], stderr: /public URL must be http or https/, status: 2 },
     { name: 'init --bogus', args: (db) => ['init', '--database', db, '--org-name', 'Acme', '--bogus'], stderr: /unknown option '--bogus'/ },
     { name: 'a PostgreSQL URL without a host', args: () => ['serve', '--port', '0', '--database', 'postgres:///leasehold'], stderr: /database URL names no host/, status: 2 },
-    { name: 'a PostgreSQL server that is not there', args: () => ['serve', '--port', '0', '--database', 'postgres://127.0.0.1:1/leasehold'], stderr: /cannot reach the database postgres:\/\/127\.0\.0\.1:1\/leasehold: connect ECONNREFUSED/, status: 1 },
+    {
+      name: 'a PostgreSQL server that is not there',
+      args: () => ['serve', '--port', '0', '--database', 'postgres://127.0.0.1:1/leasehold'],
+      stderr: /cannot reach the database postgres:\/\/127\.0\.0\.1:1\/leasehold: connect ECONNREFUSED/,
+      status: 1,
+    },
     { name: 'an unsupported database URL', args: () => ['serve', '--port', '0', '--database', 'mysql://localhost/leasehold'], stderr: /unsupported database URL scheme/, status: 2 },
-    { name: 'LEASEHOLD_TRUST_PROXY=everyone serve', args: (db) => ['serve', '--database', db, '--port', '0'], env: { LEASEHOLD_TRUST_PROXY: '10.0.0.1,everyone' }, stderr: /LEASEHOLD_TRUST_PROXY: "everyone" is not an IP address or CIDR range/, status: 2 },
+    {
+      name: 'LEASEHOLD_TRUST_PROXY=everyone serve',
+      args: (db) => ['serve', '--database', db, '--port', '0'],
+      env: { LEASEHOLD_TRUST_PROXY: '10.0.0.1,everyone' },
+      stderr: /LEASEHOLD_TRUST_PROXY: "everyone" is not an IP address or CIDR range/,
+      status: 2,
+    },
     { name: 'serve --workers 0', args: (db) => ['serve', '--database', db, '--port', '0', '--workers', '0'], stderr: /workers must be between 1 and 64, got 0/, status: 2 },
   ];
 
@@ -235,7 +251,7 @@ describe('bad input', { concurrency: 4 }, () => {
 });
 
 describe('leasehold serve', { concurrency: 4 }, () => {
-  it('prints the first organization\'s credentials once on an empty database, and keeps that organization on the next start', async () => {
+  it("prints the first organization's credentials once on an empty database, and keeps that organization on the next start", async () => {
     const database = newDatabase();
     const first = await serve(database, ['--org-name', 'Bootstrapped']);
     let created: ReturnType<typeof credentialsIn>;

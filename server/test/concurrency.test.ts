@@ -39,9 +39,7 @@ describe('the lease limit under concurrency (real HTTP)', () => {
     const license = await createLicense(server, { leaseLimit: 3 });
     const first = await burst(3, () => post('/lease/obtain', { key: license.key }));
     const leases = first.map((r) => r.body.lease as string);
-    const mixed = await burst(60, (i) =>
-      i < 3 ? post('/lease/release', { lease: leases[i] }) : post('/lease/obtain', { key: license.key, clientId: `late-${i}` }),
-    );
+    const mixed = await burst(60, (i) => (i < 3 ? post('/lease/release', { lease: leases[i] }) : post('/lease/obtain', { key: license.key, clientId: `late-${i}` })));
     const granted = mixed.slice(3).filter((r) => r.status === 200).length;
     assert.ok(mixed.slice(0, 3).every((r) => r.body.success === true));
     assert.ok(granted <= 3, `at most the 3 released seats are given out again, got ${granted}`);
@@ -52,7 +50,10 @@ describe('the lease limit under concurrency (real HTTP)', () => {
   it('lets one client that obtains many times at once hold exactly one seat', async () => {
     const license = await createLicense(server, { leaseLimit: 2 });
     const results = await burst(30, () => post('/lease/obtain', { key: license.key, clientId: 'same-machine' }));
-    assert.ok(results.every((r) => r.status === 200), 'a client holding a seat always gets it back');
+    assert.ok(
+      results.every((r) => r.status === 200),
+      'a client holding a seat always gets it back',
+    );
     const used = (await (await fetch(`${base}/key/validate?key=${license.key}`)).json()).leasesUsed;
     assert.equal(used, 1);
   });

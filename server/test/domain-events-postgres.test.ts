@@ -21,8 +21,7 @@ describe('domain events on PostgreSQL, whose transactions commit in any order', 
     const seen: DomainEvent[] = [];
     return { name, from: 'now' as const, seen, handle: async (events: readonly DomainEvent[]) => void seen.push(...events) };
   };
-  const appendOne = (label: string) =>
-    server.store.transaction((tx) => tx.events.append(server.org.organizationId, server.clock.now(), [{ type: 'test.happened', data: { label } }]));
+  const appendOne = (label: string) => server.store.transaction((tx) => tx.events.append(server.org.organizationId, server.clock.now(), [{ type: 'test.happened', data: { label } }]));
 
   it('never passes an event whose transaction commits after a younger one', async () => {
     const subscriber = collector('horizon');

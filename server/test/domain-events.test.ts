@@ -105,7 +105,10 @@ describe(`domain events on ${TEST_DATABASE}`, () => {
     await dispatcher.deliver();
     await appendEvents(server.store, server, 30, 'o');
     assert.equal(await dispatcher.deliver(), 30);
-    assert.deepEqual(labels(subscriber.seen), Array.from({ length: 30 }, (_, i) => `o${i}`));
+    assert.deepEqual(
+      labels(subscriber.seen),
+      Array.from({ length: 30 }, (_, i) => `o${i}`),
+    );
     assert.equal(await dispatcher.deliver(), 0, 'nothing twice');
     await dispatcher.stop();
   });
@@ -173,7 +176,13 @@ describe(`domain events on ${TEST_DATABASE}`, () => {
       // that would finish it, for the busy timeout), so the writes come first, from both, in turn.
       const write = () => Promise.all([appendEvents(server.store, server, 20, 'x'), appendEvents(secondStore, server, 20, 'y')]);
       const writing = TEST_DATABASE === 'postgres' ? write() : undefined;
-      if (!writing) for (let i = 0; i < 20; i++) for (const [store, label] of [[server.store, 'x'], [secondStore, 'y']] as const) await appendOne(store, server, `${label}${i}`);
+      if (!writing)
+        for (let i = 0; i < 20; i++)
+          for (const [store, label] of [
+            [server.store, 'x'],
+            [secondStore, 'y'],
+          ] as const)
+            await appendOne(store, server, `${label}${i}`);
       let delivering = true;
       const loops = dispatchers.map(async (d) => {
         while (delivering) {
@@ -194,7 +203,11 @@ describe(`domain events on ${TEST_DATABASE}`, () => {
       assert.equal(new Set(all).size, 40);
       for (const prefix of ['x', 'y']) {
         const mine = all.filter((l) => l.startsWith(prefix));
-        assert.deepEqual(mine, Array.from({ length: 20 }, (_, i) => `${prefix}${i}`), 'in the order each instance wrote them');
+        assert.deepEqual(
+          mine,
+          Array.from({ length: 20 }, (_, i) => `${prefix}${i}`),
+          'in the order each instance wrote them',
+        );
       }
       await Promise.all(dispatchers.map((d) => d.stop()));
     } finally {

@@ -28,7 +28,11 @@ async function tracedServer(env: Record<string, string>) {
   const flushes = () => countFlushes(trace);
   const license = await createLicenseOver(server.url, org.apiToken, null);
   const obtain = async (clientId: string) => {
-    const res = await fetch(`${server.url}/licensing/${org.organizationId}/lease/obtain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: license.key, clientId }) });
+    const res = await fetch(`${server.url}/licensing/${org.organizationId}/lease/obtain`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: license.key, clientId }),
+    });
     return res.status;
   };
   const stop = async () => {
@@ -37,7 +41,10 @@ async function tracedServer(env: Record<string, string>) {
   return { dir, server, stop, flushes, obtain };
 }
 
-const countFlushes = (trace: string) => readFileSync(trace, 'utf8').split('\n').filter((line) => /\b(fsync|fdatasync)\(/.test(line)).length;
+const countFlushes = (trace: string) =>
+  readFileSync(trace, 'utf8')
+    .split('\n')
+    .filter((line) => /\b(fsync|fdatasync)\(/.test(line)).length;
 
 /**
  * Traces this process's own flushes from now on; resolves once strace is attached (it has seen a
@@ -96,7 +103,10 @@ describe('commits flushed to disk', { skip }, () => {
       const before = traced.flushes();
       const writes = 64;
       const answers = await Promise.all(Array.from({ length: writes }, (_, i) => client.obtain(license.key, { clientId: `burst-${i}` })));
-      assert.deepEqual(answers.map((a) => a.statusCode), Array(writes).fill(200));
+      assert.deepEqual(
+        answers.map((a) => a.statusCode),
+        Array(writes).fill(200),
+      );
       const flushed = traced.flushes() - before;
       assert.ok(flushed >= 1 && flushed <= writes / 4, `${flushed} flushes for ${writes} simultaneous commits`);
     } finally {

@@ -21,7 +21,14 @@ interface ExaLicenseClient {
   releaseLease(): Promise<Record<string, unknown>>;
   check(): Promise<Record<string, unknown>>;
 }
-type Options = { licenseKey?: string | null; leaseExpiry?: number | null; signingKey?: string | null; clientId?: unknown; allowOfflineCheck?: boolean; renewTimeout?: number };
+interface Options {
+  licenseKey?: string | null;
+  leaseExpiry?: number | null;
+  signingKey?: string | null;
+  clientId?: unknown;
+  allowOfflineCheck?: boolean;
+  renewTimeout?: number;
+}
 const ExaLicense = require('exalicense-client') as new (endpoint: string, options?: Options) => ExaLicenseClient;
 
 const claimsOf = (code: string) => JSON.parse(Buffer.from(code.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;

@@ -119,9 +119,7 @@ describe('fuzzing both APIs', () => {
 
   /** Fills `{name}` path parameters: mostly ids that exist, sometimes anything. */
   const fillPath = (r: Random, path: string) =>
-    path.replace(/\{(\w+)\}/g, (_, name: string) =>
-      encode(name === 'organizationId' && r.next() < 0.8 ? server.org.organizationId : r.next() < 0.5 ? r.pick(known) : nastyString(r, known)),
-    );
+    path.replace(/\{(\w+)\}/g, (_, name: string) => encode(name === 'organizationId' && r.next() < 0.8 ? server.org.organizationId : r.next() < 0.5 ? r.pick(known) : nastyString(r, known)));
 
   function request(r: Random, op: Operation): InjectOptions {
     const url = fillPath(r, op.path);
@@ -136,7 +134,7 @@ describe('fuzzing both APIs', () => {
     // From many addresses, so that the limit on failed lookups (which the fuzzing trips at once from
     // one address) does not hide the code behind it.
     const remoteAddress = `10.${r.int(256)}.${r.int(256)}.${1 + r.int(254)}`;
-    const options: InjectOptions = { method: op.method as InjectOptions['method'], url: `${url}${query.size ? `?${query}` : ''}`, headers, remoteAddress };
+    const options: InjectOptions = { method: op.method, url: `${url}${query.size ? `?${query}` : ''}`, headers, remoteAddress };
     if (op.method === 'GET' || op.method === 'DELETE' || r.next() < 0.1) return options;
     const body: Record<string, unknown> = {};
     // Half the time every field but one gets a value that passes the first checks (the real key,

@@ -50,8 +50,14 @@ describe('SQLite write transactions under load', () => {
         }),
       ),
     );
-    assert.deepEqual(labels(), Array.from({ length: 100 }, (_, i) => `w${i}`));
-    assert.deepEqual(seen, Array.from({ length: 100 }, (_, i) => i));
+    assert.deepEqual(
+      labels(),
+      Array.from({ length: 100 }, (_, i) => `w${i}`),
+    );
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 100 }, (_, i) => i),
+    );
   });
 
   it('writes fired together share one transaction: another connection sees none of them until all are committed', async () => {
@@ -117,10 +123,7 @@ describe('SQLite write transactions under load', () => {
     const locker = new BetterSqlite3(join(dir, 'group.db'));
     try {
       locker.exec('begin immediate');
-      const outcomes = await Promise.allSettled([
-        insertInto(quick, 'p'),
-        insertInto(quick, 'q'),
-      ]);
+      const outcomes = await Promise.allSettled([insertInto(quick, 'p'), insertInto(quick, 'q')]);
       assert.deepEqual(
         outcomes.map((o) => o.status),
         ['rejected', 'rejected'],

@@ -24,13 +24,19 @@ describe('the password hashing queue', () => {
     assert.equal(queue.stats().waiting, 1);
     assert.equal(queue.full(), false, 'one more may wait');
     for (const j of jobs) j.finish();
-    assert.deepEqual(await Promise.all(outcomes.slice(1, 4)), [1, 2, 3].map(() => ({ done: true, value: 'ok' })));
+    assert.deepEqual(
+      await Promise.all(outcomes.slice(1, 4)),
+      [1, 2, 3].map(() => ({ done: true, value: 'ok' })),
+    );
     assert.deepEqual(queue.stats(), { running: 0, waiting: 0, peakRunning: 2, refused: 2 });
   });
 
   it('frees the place of a job that fails, and passes the failure on', async () => {
     const queue = new WorkQueue({ concurrency: 1, maxWaiting: 0 });
-    await assert.rejects(queue.run(() => Promise.reject(new Error('boom'))), /boom/);
+    await assert.rejects(
+      queue.run(() => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
     assert.deepEqual(await queue.run(async () => 7), { done: true, value: 7 });
     assert.equal(queue.stats().running, 0);
   });

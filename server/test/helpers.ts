@@ -68,8 +68,7 @@ export async function startTestServer(options: { algorithm?: SigningAlgorithm; e
     config,
     org,
     licensingPath: `/licensing/${org.organizationId}`,
-    admin: (method, url, body, token = org.apiToken) =>
-      app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { payload: body as object }) }),
+    admin: (method, url, body, token = org.apiToken) => app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { payload: body as object }) }),
     addOrganization: (name, algorithm) => createOrganization(store, clock, { name, algorithm }),
     listen: async () => {
       await app.listen({ port: 0, host: '127.0.0.1' });
@@ -130,9 +129,7 @@ export async function createLicense(
 export function licensingClient(server: TestServer, organizationId = server.org.organizationId) {
   const base = `/licensing/${organizationId}`;
   const call = (method: 'GET' | 'POST', path: string, params: Record<string, unknown>) =>
-    method === 'GET'
-      ? server.app.inject({ method, url: `${base}${path}`, query: params as Record<string, string> })
-      : server.app.inject({ method, url: `${base}${path}`, payload: params });
+    method === 'GET' ? server.app.inject({ method, url: `${base}${path}`, query: params as Record<string, string> }) : server.app.inject({ method, url: `${base}${path}`, payload: params });
   return {
     validateKey: (key: string) => call('GET', '/key/validate', { key }),
     obtain: (key: string, extra: { expiry?: number | null; clientId?: string | null } = {}) => call('POST', '/lease/obtain', { key, ...extra }),

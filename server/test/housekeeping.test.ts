@@ -10,8 +10,7 @@ describe('lease housekeeping', () => {
   let server: TestServer;
   let license: TestLicense;
   const client = () => licensingClient(server);
-  const leaseIds = async () =>
-    ((await server.admin('GET', `/api/v1/licenses/${license.licenseId}/leases?limit=100`)).json().items as { id: string; state: string }[]).map((l) => l.state).sort();
+  const leaseIds = async () => ((await server.admin('GET', `/api/v1/licenses/${license.licenseId}/leases?limit=100`)).json().items as { id: string; state: string }[]).map((l) => l.state).sort();
 
   before(async () => {
     server = await startTestServer();
@@ -93,7 +92,10 @@ describe('lease housekeeping', () => {
       const result = await short.app.housekeeping.run();
       assert.equal(result.events, dayZero.length);
       assert.deepEqual(await events(), dayOne);
-      assert.deepEqual(dayOne.map((e) => e.split(' ')[0]), ['lease.released', 'lease.obtained']);
+      assert.deepEqual(
+        dayOne.map((e) => e.split(' ')[0]),
+        ['lease.released', 'lease.obtained'],
+      );
     } finally {
       await short.close();
     }

@@ -17,7 +17,10 @@ describe('admin-chosen key codes', () => {
     const error = (res.json() as { error: { code: string; message: string; details: { field: string }[] } }).error;
     assert.equal(error.code, 'VALIDATION_FAILED');
     assert.match(error.message, /12 characters/);
-    assert.ok(error.details.some((d) => d.field === field), JSON.stringify(error.details));
+    assert.ok(
+      error.details.some((d) => d.field === field),
+      JSON.stringify(error.details),
+    );
   };
 
   it('must have at least 12 characters when they are new', async () => {

@@ -43,10 +43,7 @@ describe(`lease events on ${TEST_DATABASE}`, () => {
   /** The id of the newest event now: `since` answers the events written after it. */
   const mark = async () => (await server.store.events.list(org, { limit: 1 }))[0]?.cursor.id ?? 0;
   /** Events written after `from`, oldest first, of the lease types only. */
-  const since = async (from: number): Promise<DomainEvent[]> =>
-    (await server.store.events.list(org, { limit: 1000 }))
-      .filter((e) => e.cursor.id > from && e.type.startsWith('lease.'))
-      .reverse();
+  const since = async (from: number): Promise<DomainEvent[]> => (await server.store.events.list(org, { limit: 1000 })).filter((e) => e.cursor.id > from && e.type.startsWith('lease.')).reverse();
   /** Runs `call` and answers the lease events it wrote along with its reply. */
   async function recorded<T>(call: () => Promise<T>): Promise<{ reply: T; events: DomainEvent[] }> {
     const from = await mark();
@@ -197,9 +194,7 @@ describe(`lease events on ${TEST_DATABASE}`, () => {
     const from = await mark();
     const apps = [server.app, other.app];
     const replies = await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        apps[i % 2]!.inject({ method: 'POST', url: `${server.licensingPath}/lease/obtain`, payload: { key: license.key, clientId: `burst-${i}` } }),
-      ),
+      Array.from({ length: 40 }, (_, i) => apps[i % 2]!.inject({ method: 'POST', url: `${server.licensingPath}/lease/obtain`, payload: { key: license.key, clientId: `burst-${i}` } })),
     );
     const granted = replies.filter((r) => r.statusCode === 200).map((r) => leaseIdOf(r.json().lease as string));
     const refused = replies.filter((r) => r.statusCode === 409);
@@ -260,8 +255,7 @@ describe(`lease events on ${TEST_DATABASE}`, () => {
       before,
       'a marked lease answers as an expired one',
     );
-    const list = async (state: string) =>
-      (await server.admin('GET', `/api/v1/licenses/${license.licenseId}/leases?state=${state}&limit=100`)).json() as { total: number; items: { state: string }[] };
+    const list = async (state: string) => (await server.admin('GET', `/api/v1/licenses/${license.licenseId}/leases?state=${state}&limit=100`)).json() as { total: number; items: { state: string }[] };
     assert.equal((await list('expired')).total, 20);
     assert.equal((await list('active')).total, 0);
     assert.equal((await list('released')).total, 10);

@@ -33,12 +33,12 @@ for (const algorithm of ['ES256', 'EdDSA', 'RS256'] as const) {
       assert.equal(typeof payload.jti, 'string');
       assert.equal(payload.iat, Math.floor(server.clock.now() / 1000));
       assert.equal(payload.exp, Math.floor(server.clock.now() / 1000) + 900);
-      assert.equal(new Date(payload.exp! * 1000).toISOString(), obtained.expiry);
+      assert.equal(new Date(payload.exp * 1000).toISOString(), obtained.expiry);
       assert.equal(payload.cid, 'host-1');
       assert.deepEqual(payload.validFor, obtained.validFor);
     });
 
-    it('fail offline verification when the signature is not the organization\'s', async () => {
+    it("fail offline verification when the signature is not the organization's", async () => {
       const license = await createLicense(server);
       const lease: string = (await licensingClient(server).obtain(license.key)).json().lease;
       const other = await server.addOrganization('Elsewhere', algorithm);

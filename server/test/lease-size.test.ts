@@ -34,9 +34,7 @@ describe('every lease code the server issues is accepted by every endpoint, what
     for (let p = 0; p < products; p++) {
       const product = await admin('POST', '/api/v1/products', { name: name(`p${featuresEach}-${p}-`), description: describe(`product ${p}`) });
       const created = await Promise.all(
-        Array.from({ length: featuresEach }, (_, f) =>
-          admin('POST', `/api/v1/products/${product.id}/features`, { name: name(`f${f}-`), description: describe(`feature ${f}`) }),
-        ),
+        Array.from({ length: featuresEach }, (_, f) => admin('POST', `/api/v1/products/${product.id}/features`, { name: name(`f${f}-`), description: describe(`feature ${f}`) })),
       );
       featureIds.push(...created.map((c) => c.id));
     }
@@ -93,8 +91,15 @@ describe('every lease code the server issues is accepted by every endpoint, what
     it(`${which} license: the code carries what it grants ${form === 'full' ? 'in full' : form === 'names' ? 'by name' : 'as a digest'}, and validate, renew and release take it`, async () => {
       const obtained = await http('POST', '/lease/obtain', { json: { key: keys[which], clientId: `client-${which}` } });
       const validFor = obtained.validFor as ValidFor;
-      assert.ok(validFor.every((p) => p.productDescription && p.features.every((f) => f.featureDescription)), 'the reply keeps the descriptions');
-      if (which === 'largest') assert.equal(validFor.reduce((n, p) => n + p.features.length, 0), 1000);
+      assert.ok(
+        validFor.every((p) => p.productDescription && p.features.every((f) => f.featureDescription)),
+        'the reply keeps the descriptions',
+      );
+      if (which === 'largest')
+        assert.equal(
+          validFor.reduce((n, p) => n + p.features.length, 0),
+          1000,
+        );
       let code = obtained.lease as string;
       checkCode(code, validFor, form);
 
@@ -113,7 +118,7 @@ describe('every lease code the server issues is accepted by every endpoint, what
       assert.equal((await http('GET', '/lease/validate', { query: { lease: code } })).isValid, true);
 
       // Released by query string, form and JSON: three leases, three seats back.
-      const more = [code, ((await http('POST', '/lease/obtain', { json: { key: keys[which] } })).lease as string), ((await http('POST', '/lease/obtain', { json: { key: keys[which] } })).lease as string)];
+      const more = [code, (await http('POST', '/lease/obtain', { json: { key: keys[which] } })).lease as string, (await http('POST', '/lease/obtain', { json: { key: keys[which] } })).lease as string];
       assert.equal((await http('POST', '/lease/release', { query: { lease: more[0]! } })).success, true);
       assert.equal((await http('POST', '/lease/release', { form: { lease: more[1]! } })).success, true);
       assert.equal((await http('POST', '/lease/release', { json: { lease: more[2]! } })).success, true);

@@ -73,10 +73,7 @@ describe('bad input to the licensing API', () => {
   });
 
   it('refuses repeated query parameters (arrays) and malformed expiry in the query string', async () => {
-    const urls = [
-      `/key/validate?key=${license.key}&key=${license.key}`,
-      `/lease/validate?lease=a&lease=b`,
-    ];
+    const urls = [`/key/validate?key=${license.key}&key=${license.key}`, `/lease/validate?lease=a&lease=b`];
     for (const url of urls) {
       const res = await server.app.inject({ method: 'GET', url: `${server.licensingPath}${url}` });
       assert.equal(res.statusCode, 400, url);

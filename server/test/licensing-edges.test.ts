@@ -12,8 +12,7 @@ describe('licensing API edges: body size, NUL characters, the last second of a l
   after(() => server.close());
 
   const LIMIT = 32 * 1024;
-  const post = (path: string, payload: string, contentType: string) =>
-    server.app.inject({ method: 'POST', url: `${server.licensingPath}${path}`, headers: { 'content-type': contentType }, payload });
+  const post = (path: string, payload: string, contentType: string) => server.app.inject({ method: 'POST', url: `${server.licensingPath}${path}`, headers: { 'content-type': contentType }, payload });
 
   /** A body of exactly `bytes` bytes carrying the key and padding in an extra parameter. */
   function jsonOf(bytes: number): string {

@@ -75,7 +75,12 @@ describe('the edge inputs the original ExaLicense server accepted', () => {
       assert.equal(lifetime(answer), 600, `expiry ${JSON.stringify(expiry)}`);
       await release(answer.lease);
     }
-    for (const [expiry, seconds] of [[90.5, 90], ['90.5', 90], [120.999, 120], ['61', 61]] as const) {
+    for (const [expiry, seconds] of [
+      [90.5, 90],
+      ['90.5', 90],
+      [120.999, 120],
+      ['61', 61],
+    ] as const) {
       const answer = await obtain({ expiry });
       assert.equal(lifetime(answer), seconds, `expiry ${JSON.stringify(expiry)}`);
       const renewed = await post('/lease/renew', { lease: answer.lease, expiry });
@@ -103,7 +108,7 @@ describe('the edge inputs the original ExaLicense server accepted', () => {
     const second = await post('/lease/obtain', { key: two.key, clientId: '' });
     assert.deepEqual([first.statusCode, second.statusCode], [200, 200]);
     assert.equal(claimsOf(first.json().lease).cid, undefined);
-    for (const answer of [first, second]) assert.equal((await get('/lease/validate', `?lease=${answer.json().lease}`)).json().isValid, true, 'neither took the other\'s seat');
+    for (const answer of [first, second]) assert.equal((await get('/lease/validate', `?lease=${answer.json().lease}`)).json().isValid, true, "neither took the other's seat");
     assert.equal((await post('/lease/obtain', { key: two.key, clientId: '' })).json().errorCode, 'LEASE_LIMIT_REACHED');
   });
 

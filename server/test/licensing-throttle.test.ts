@@ -60,7 +60,10 @@ describe('failed licensing lookups are limited per client address', () => {
     }
     const blocked = await me.validateKey(wrongKey());
     assert.equal(assertTooMany(blocked), 60);
-    assert.deepEqual({ ...(blocked.json() as object), message: undefined }, { isValid: false, errorCode: 'TOO_MANY_REQUESTS', message: undefined, expiry: null, leaseLimit: null, leasesUsed: null, validFor: [] });
+    assert.deepEqual(
+      { ...(blocked.json() as object), message: undefined },
+      { isValid: false, errorCode: 'TOO_MANY_REQUESTS', message: undefined, expiry: null, leaseLimit: null, leasesUsed: null, validFor: [] },
+    );
     assertTooMany(await me.obtain(wrongKey()), 'success');
 
     // A valid key this address never used is not revealed: it is refused like any guess.
@@ -191,7 +194,12 @@ describe('the lookup limit is configurable', () => {
     assert.deepEqual([config({}).licensingFailuresPerMinute, config({}).licensingBlockSeconds], [30, 60]);
     const set = config({ LEASEHOLD_LICENSING_FAILURES_PER_MINUTE: '0', LEASEHOLD_LICENSING_BLOCK_SECONDS: '900' });
     assert.deepEqual([set.licensingFailuresPerMinute, set.licensingBlockSeconds], [0, 900]);
-    for (const env of [{ LEASEHOLD_LICENSING_FAILURES_PER_MINUTE: '-1' }, { LEASEHOLD_LICENSING_FAILURES_PER_MINUTE: 'many' }, { LEASEHOLD_LICENSING_BLOCK_SECONDS: '0' }, { LEASEHOLD_LICENSING_BLOCK_SECONDS: '86401' }] as Record<string, string>[]) {
+    for (const env of [
+      { LEASEHOLD_LICENSING_FAILURES_PER_MINUTE: '-1' },
+      { LEASEHOLD_LICENSING_FAILURES_PER_MINUTE: 'many' },
+      { LEASEHOLD_LICENSING_BLOCK_SECONDS: '0' },
+      { LEASEHOLD_LICENSING_BLOCK_SECONDS: '86401' },
+    ] as Record<string, string>[]) {
       assert.throws(() => config(env), ConfigError, JSON.stringify(env));
     }
   });

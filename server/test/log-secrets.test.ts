@@ -25,7 +25,10 @@ async function exerciseSecrets(server: ServerProcess, org: { organizationId: str
   assert.equal((await fetch(`${endpoint}/lease/validate?lease=${encodeURIComponent(obtained.lease)}`)).status, 200);
   const renewed = (await (await fetch(`${endpoint}/lease/renew`, json('POST', { lease: obtained.lease }))).json()) as { lease: string };
   secrets['renewed lease code'] = renewed.lease;
-  assert.equal((await fetch(`${endpoint}/lease/release`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `lease=${encodeURIComponent(renewed.lease)}` })).status, 200);
+  assert.equal(
+    (await fetch(`${endpoint}/lease/release`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `lease=${encodeURIComponent(renewed.lease)}` })).status,
+    200,
+  );
   assert.equal((await fetch(`${server.url}/licensing/not-an-org/key/validate?key=${encodeURIComponent(license.key)}`)).status, 404);
   assert.equal((await fetch(`${server.url}/no/such/route?key=${encodeURIComponent(license.key)}&token=${org.apiToken}`)).status, 404);
 

@@ -209,7 +209,10 @@ describe('several Leasehold databases in one PostgreSQL database, one schema eac
       const client = new pg.Client({ connectionString: first.url });
       await client.connect();
       try {
-        const { rows } = await client.query<{ schema: string }>("select table_schema as schema from information_schema.tables where table_name = 'lease' and table_schema in ($1, $2)", [first.name, second.name]);
+        const { rows } = await client.query<{ schema: string }>("select table_schema as schema from information_schema.tables where table_name = 'lease' and table_schema in ($1, $2)", [
+          first.name,
+          second.name,
+        ]);
         assert.deepEqual(rows.map((r) => r.schema).sort(), [first.name, second.name].sort());
       } finally {
         await client.end();

@@ -77,6 +77,9 @@ describe('several server processes on one SQLite database', () => {
       }),
     );
     assert.equal(renewals.filter((s) => s === 200).length, 1);
-    assert.ok(renewals.every((s) => s === 200 || s === 409), `renewals answered ${renewals.join(',')}`);
+    assert.ok(
+      renewals.every((s) => s === 200 || s === 409),
+      `renewals answered ${renewals.join(',')}`,
+    );
   });
 });

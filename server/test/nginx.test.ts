@@ -59,7 +59,10 @@ async function request(url: string, method: 'GET' | 'POST' = 'GET', body?: unkno
   } catch {
     // not JSON: keep the text for the assertion message
   }
-  const upstreams = (res.headers.get('x-leasehold-upstream') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const upstreams = (res.headers.get('x-leasehold-upstream') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return { status: res.status, body: parsed, headers: res.headers, upstreams };
 }
 
@@ -131,7 +134,7 @@ describe('two instances behind nginx with docs/deploy/nginx.conf', { skip }, () 
     } finally {
       closeSync(stdout);
     }
-    const child = nginx!;
+    const child = nginx;
 
     const health = await waitUntil(
       'nginx to answer /healthz',

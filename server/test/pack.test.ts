@@ -30,9 +30,7 @@ const temp = (name: string) => {
  * The environment without what `npm test` tells its scripts: npm in a child would otherwise install
  * into this checkout (npm_config_local_prefix) or act on its workspaces.
  */
-const env = Object.fromEntries(
-  Object.entries(process.env).filter(([key]) => !/^npm_(package_|lifecycle_|command$|config_(local_prefix|workspaces?|include_workspace_root)$)/i.test(key)),
-);
+const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_(package_|lifecycle_|command$|config_(local_prefix|workspaces?|include_workspace_root)$)/i.test(key)));
 
 const exec = async (command: string, args: string[], cwd: string, timeout = 5 * 60_000) => {
   const { stdout } = await promisify(execFile)(command, args, { cwd, env, timeout, maxBuffer: 64 * 1024 * 1024 });

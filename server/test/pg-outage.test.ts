@@ -26,9 +26,12 @@ describe('PostgreSQL stops and starts again under a running server', { skip }, (
   let port: number;
   let server: ServerProcess | undefined;
   const pgCtl = (action: 'start' | 'stop', settings = '') =>
-    asPostgres('pg_ctl', action === 'start'
-      ? ['-D', data, '-l', join(dir, 'postgres.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off ${settings}`, 'start']
-      : ['-D', data, '-m', 'fast', '-w', 'stop']);
+    asPostgres(
+      'pg_ctl',
+      action === 'start'
+        ? ['-D', data, '-l', join(dir, 'postgres.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off ${settings}`, 'start']
+        : ['-D', data, '-m', 'fast', '-w', 'stop'],
+    );
 
   before(async () => {
     chmodSync(dir, 0o755);

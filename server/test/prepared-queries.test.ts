@@ -95,16 +95,20 @@ describe('prepared licensing queries', () => {
     // Null and a text both reached the client id of the seat count and of the insert.
     const clientIds = new Set(runs.filter((r) => r.args.includes('machine-1')).map((r) => r.build));
     const nullArgs = new Set(runs.filter((r) => r.args.includes(null)).map((r) => r.build));
-    assert.ok([...clientIds].some((b) => nullArgs.has(b)), 'no prepared query ran with both a null and a text client id');
+    assert.ok(
+      [...clientIds].some((b) => nullArgs.has(b)),
+      'no prepared query ran with both a null and a text client id',
+    );
   });
 
   // PostgreSQL only: SQLite keeps every statement prepared on its one connection anyway.
-  if (TEST_DATABASE === 'postgres') it('keeps the licensing statements prepared on PostgreSQL, under the names given to them', async () => {
-    const { db, runs } = ofServer();
-    const { rows } = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(db.kysely);
-    const named = new Map(rows.map((row) => [row.statement, row.name]));
-    for (const text of new Set(runs.map((r) => r.query.sql))) {
-      assert.match(named.get(text) ?? '(not prepared)', /^leasehold_\d+$/, `not kept prepared: ${text}`);
-    }
-  });
+  if (TEST_DATABASE === 'postgres')
+    it('keeps the licensing statements prepared on PostgreSQL, under the names given to them', async () => {
+      const { db, runs } = ofServer();
+      const { rows } = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(db.kysely);
+      const named = new Map(rows.map((row) => [row.statement, row.name]));
+      for (const text of new Set(runs.map((r) => r.query.sql))) {
+        assert.match(named.get(text) ?? '(not prepared)', /^leasehold_\d+$/, `not kept prepared: ${text}`);
+      }
+    });
 });

@@ -40,14 +40,7 @@ describe('the README, followed by a new user', () => {
     const endpoint = /licensing endpoint:\s+(\S+)/.exec(server.banner)![1]!;
     const [setup, ...commands] = blocks('Use it', 'sh');
     assert.match(setup!, /TOKEN=.*\nEP=/, 'the first block names the two variables to set');
-    const script = [
-      'set -euo pipefail',
-      `TOKEN='${token}'`,
-      `EP='${endpoint}'`,
-      ...commands.map((c) => c.replaceAll('http://127.0.0.1:8080', url)),
-      'echo',
-      'echo "LEASE=$LEASE"',
-    ].join('\n');
+    const script = ['set -euo pipefail', `TOKEN='${token}'`, `EP='${endpoint}'`, ...commands.map((c) => c.replaceAll('http://127.0.0.1:8080', url)), 'echo', 'echo "LEASE=$LEASE"'].join('\n');
     const run = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: HANG_MS });
     assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
     const out = run.stdout;

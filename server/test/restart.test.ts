@@ -225,7 +225,7 @@ describe('SIGTERM with requests in flight', () => {
     assert.deepEqual(
       responses.filter((r) => r.status === 503 && r.body.success !== false),
       [],
-      'a 503 while closing answers in the licensing API\'s own shape',
+      "a 503 while closing answers in the licensing API's own shape",
     );
     const granted = obtains.flatMap((o) => (o.kind === 'response' && o.status === 200 ? [o.body.lease!] : []));
     const released = held.filter((_, i) => releases[i]!.kind === 'response' && (releases[i] as { status: number }).status === 200);

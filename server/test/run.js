@@ -19,9 +19,7 @@ const only = args.filter((a) => a !== '--postgres');
 const marker = (file, name) => readFileSync(join(root, file), 'utf8').slice(0, 400).includes(`@${name}`);
 
 function find(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? find(join(dir, e.name)) : e.name.endsWith('.test.ts') ? [join(dir, e.name)] : [],
-  );
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? find(join(dir, e.name)) : e.name.endsWith('.test.ts') ? [join(dir, e.name)] : []));
 }
 
 const files = find(join(root, 'test'))

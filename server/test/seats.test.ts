@@ -46,7 +46,7 @@ describe('one seat per client id', () => {
 
     assert.equal((await client().release(first)).statusCode, 200);
     assert.equal(await valid(first), false);
-    assert.equal(await valid(second), true, 'the seat\'s other lease stays valid');
+    assert.equal(await valid(second), true, "the seat's other lease stays valid");
     assert.equal(await used(license), 1, 'the seat is still taken');
     assert.equal((await obtain(license, 'machine-2')).status, 409);
 
@@ -75,7 +75,7 @@ describe('one seat per client id', () => {
     const renewed = await client().renew(first);
     assert.equal(renewed.statusCode, 200, renewed.body);
     assert.equal(await valid(renewed.json().lease), true);
-    assert.equal(await valid(second), true, 'renewing one lease does not end its seat\'s others');
+    assert.equal(await valid(second), true, "renewing one lease does not end its seat's others");
     assert.equal(await valid(first), false, 'the renewed code is replaced');
     assert.equal(await used(license), 1);
   });
@@ -105,7 +105,7 @@ describe('one seat per client id', () => {
     assert.equal(third.body.errorCode, 'LEASE_LIMIT_REACHED');
   });
 
-  it('does not take a client id equal to a lease id for that lease\'s seat', async () => {
+  it("does not take a client id equal to a lease id for that lease's seat", async () => {
     const license = await createLicense(server, { leaseLimit: 2 });
     const anonymous = await lease(license);
     assert.equal((await obtain(license, leaseIdOf(anonymous))).status, 200);
@@ -127,7 +127,7 @@ describe('one seat per client id', () => {
     assert.equal(await valid(first), false);
     assert.equal(await valid(second), false);
     assert.equal((await client().validateLease(second)).json().errorCode, 'LEASE_RELEASED');
-    assert.equal(await valid(neighbour), true, 'another client\'s seat stays');
+    assert.equal(await valid(neighbour), true, "another client's seat stays");
     assert.equal(await valid(sameIdElsewhere), true, 'the same client id on another license stays');
     assert.equal(await used(license), 1);
 

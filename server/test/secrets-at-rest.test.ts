@@ -46,7 +46,11 @@ describe('a stolen copy of the database', () => {
     assert.throws(() => SecretBox.ephemeral().openPrivateKey(stored[0]!.id, stored[0]!.value), SealError, 'another key does not open it');
     const hashes = await readColumn(server.config.database, 'license_key', 'code_hash');
     const unkeyed = createHash('sha256').update(custom).digest('hex');
-    assert.equal(hashes.some((h) => h.value === unkeyed), false, 'a code cannot be checked by hashing a guess');
+    assert.equal(
+      hashes.some((h) => h.value === unkeyed),
+      false,
+      'a code cannot be checked by hashing a guess',
+    );
   });
 });
 
@@ -93,5 +97,4 @@ describe('the key-encryption key', () => {
       await again.close();
     }
   });
-
 });

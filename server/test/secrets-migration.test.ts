@@ -69,7 +69,10 @@ async function buildOldDatabase(config: Config, clock: ManualClock): Promise<Old
     await k.insertInto('customer').values({ id: customerId, organization_id: organizationId, name: 'Old Customer', created_at: now, updated_at: now }).execute();
     await k.insertInto('product').values({ id: productId, organization_id: organizationId, name: 'tool', description: null, created_at: now, updated_at: now }).execute();
     await k.insertInto('feature').values({ id: featureId, organization_id: organizationId, product_id: productId, name: 'core', description: null, created_at: now, updated_at: now }).execute();
-    await k.insertInto('license').values({ id: licenseId, organization_id: organizationId, customer_id: customerId, lease_limit: 5, expiry: null, comment: null, created_at: now, updated_at: now }).execute();
+    await k
+      .insertInto('license')
+      .values({ id: licenseId, organization_id: organizationId, customer_id: customerId, lease_limit: 5, expiry: null, comment: null, created_at: now, updated_at: now })
+      .execute();
     await k.insertInto('license_feature').values({ license_id: licenseId, feature_id: featureId }).execute();
     await k.insertInto('license_key').values({ id: keyId, organization_id: organizationId, license_id: licenseId, code: keyCode, created_at: now }).execute();
 
@@ -77,7 +80,14 @@ async function buildOldDatabase(config: Config, clock: ManualClock): Promise<Old
     const iat = Math.floor(now / 1000);
     const lease = signLeaseCode(
       { kid: signingKeyId, algorithm: 'ES256', privateKey: createPrivateKey(pair.privateKeyPem) },
-      { iss: `${PUBLIC_URL}/licensing/${organizationId}`, sub: licenseId, jti: leaseId, iat, exp: iat + 3600, validFor: [{ product: 'tool', productDescription: null, features: [{ feature: 'core', featureDescription: null }] }] },
+      {
+        iss: `${PUBLIC_URL}/licensing/${organizationId}`,
+        sub: licenseId,
+        jti: leaseId,
+        iat,
+        exp: iat + 3600,
+        validFor: [{ product: 'tool', productDescription: null, features: [{ feature: 'core', featureDescription: null }] }],
+      },
     );
     await k
       .insertInto('lease')

@@ -42,8 +42,7 @@ describe('leasehold secrets rotate', () => {
     const serveWith = async (keyFile: string) => {
       const store = await openConfiguredStore(config(keyFile));
       const app = await buildApp({ config: config(keyFile), store, clock, logger: false });
-      const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
-        app.inject({ method, url, headers: { authorization: `Bearer ${org.apiToken}` }, ...(payload ? { payload } : {}) });
+      const call = (method: 'GET' | 'POST', url: string, payload?: object) => app.inject({ method, url, headers: { authorization: `Bearer ${org.apiToken}` }, ...(payload ? { payload } : {}) });
       return { call, close: async () => (await app.close(), await store.close()) };
     };
     const licensing = `/licensing/${org.organizationId}`;

@@ -15,7 +15,10 @@ const COMPILER = '@fastify/fast-json-stringify-compiler';
 const fromServer = createRequire(new URL('../src/http/lazy-compile.ts', import.meta.url));
 const fromFastify = createRequire(fromServer.resolve('fastify'));
 
-type PackageJson = { version: string; dependencies?: Record<string, string> };
+interface PackageJson {
+  version: string;
+  dependencies?: Record<string, string>;
+}
 const packageJson = (path: string | URL) => JSON.parse(readFileSync(path, 'utf8')) as PackageJson;
 
 /** The major and minor version of a range such as ^5.0.0 or 5.2.1. */
@@ -51,7 +54,7 @@ describe('the reply serializer compiler', () => {
 });
 
 describe('lazy validators', () => {
-  it('compile at their first call, once, and report the compiled validator\'s errors', () => {
+  it("compile at their first call, once, and report the compiled validator's errors", () => {
     let compiled = 0;
     const validate = lazyValidator(() => {
       compiled++;

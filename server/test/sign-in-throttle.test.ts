@@ -65,7 +65,7 @@ describe('sign-in attempts are counted before any password is checked', () => {
     }
   });
 
-  it('a success clears the account\'s count and gives back its attempt to the address', async () => {
+  it("a success clears the account's count and gives back its attempt to the address", async () => {
     await addUser(server, 'office');
     for (let i = 0; i < 4; i++) assert.equal((await signIn(server, 'office', 'wrong', '10.23.0.1')).statusCode, 401);
     assert.equal((await signIn(server, 'office', PASSWORD, '10.23.0.1')).statusCode, 200);
@@ -110,8 +110,7 @@ describe('changing your password is throttled like signing in', () => {
     assert.equal(res.statusCode, 200);
     const cookie = `lh_session=${res.cookies.find((c) => c.name === 'lh_session')!.value}`;
     const headers = { cookie, 'x-csrf-token': res.json().csrfToken as string };
-    const change = (currentPassword: string) =>
-      server.app.inject({ method: 'PUT', url: '/api/v1/session/password', headers, payload: { currentPassword, newPassword: 'a brand new secret' } });
+    const change = (currentPassword: string) => server.app.inject({ method: 'PUT', url: '/api/v1/session/password', headers, payload: { currentPassword, newPassword: 'a brand new secret' } });
     const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => change(`guess ${i}`)));
     const counts = statuses(replies);
     assert.ok((counts[400] ?? 0) <= 5, `at most 5 guesses were checked: ${JSON.stringify(counts)}`);

@@ -48,7 +48,10 @@ describe('an API token never has more rights than the user who made it', () => {
     assert.equal((await call('GET', '/api/v1/products', undefined, token)).statusCode, 401, 'the token died with its creator');
     const list = json(await call('GET', '/api/v1/tokens'), 200).items as Json[];
     assert.ok(!list.some((t) => t.id === made.json().id), 'and is gone from the list');
-    assert.equal((await call('GET', '/api/v1/users?limit=200')).json().items.some((u: Json) => u.username === 'mallory'), false);
+    assert.equal(
+      (await call('GET', '/api/v1/users?limit=200')).json().items.some((u: Json) => u.username === 'mallory'),
+      false,
+    );
   });
 
   it("keeps the lower of its own role and its creator's: an owner's viewer token stays a viewer", async () => {

@@ -75,7 +75,10 @@ describe("usage history: a license's hourly and daily points", () => {
       Array.from({ length: 24 }, (_, i) => iso(hourOf(start) - (23 - i) * HOUR)),
     );
     assert.deepEqual(hourly.at(-1), { at: iso(hourOf(start)), peakLeases: 2, refused: 1 });
-    assert.ok(hourly.slice(0, -1).every((p) => p.peakLeases === 0 && p.refused === 0), 'earlier hours are empty');
+    assert.ok(
+      hourly.slice(0, -1).every((p) => p.peakLeases === 0 && p.refused === 0),
+      'earlier hours are empty',
+    );
     assert.equal(ok(await server.admin('GET', `/api/v1/licenses/${licenseId}/usage`)).points.at(-1).refused, 1, '24h is the default range');
   });
 
@@ -126,7 +129,11 @@ describe("usage history: a license's hourly and daily points", () => {
     assert.deepEqual(daily.at(-2), { at: iso(dayOf(start) + DAY), peakLeases: 0, refused: 0 });
     assert.deepEqual(daily.at(-3), { at: iso(dayOf(start)), peakLeases: 2, refused: 3 });
     const hourly = await points('24h');
-    assert.equal(hourly.reduce((sum, p) => sum + p.refused, 0), 0, 'refusals two days ago are not in the last 24 hours');
+    assert.equal(
+      hourly.reduce((sum, p) => sum + p.refused, 0),
+      0,
+      'refusals two days ago are not in the last 24 hours',
+    );
     assert.deepEqual(hourly.at(-1), { at: iso(hourOf(server.clock.now())), peakLeases: 1, refused: 0 });
   });
 
@@ -293,7 +300,11 @@ describe('usage history: products and the dashboard', () => {
       [soon.id, edge.id],
       'soonest first; not the expired one, nor one expiring in 31 days, nor one that never expires',
     );
-    assert.deepEqual(dashboard.atLimit.map((l: Json) => l.id), [soon.id], 'not the unlimited one, nor one whose lease expired or was released');
+    assert.deepEqual(
+      dashboard.atLimit.map((l: Json) => l.id),
+      [soon.id],
+      'not the unlimited one, nor one whose lease expired or was released',
+    );
     assert.equal(dashboard.atLimit[0].leasesUsed, 1);
     assert.ok(!dashboard.expiringSoon.some((l: Json) => l.id === expired.id || l.id === later.id || l.id === unlimited.id));
 

@@ -31,8 +31,7 @@ describe('usernames are unique and signed in with regardless of case and width',
   });
   after(() => server.close());
 
-  const create = (username: string, token = server.org.apiToken) =>
-    server.admin('POST', '/api/v1/users', { username, displayName: username, role: 'viewer', password: PASSWORD }, token);
+  const create = (username: string, token = server.org.apiToken) => server.admin('POST', '/api/v1/users', { username, displayName: username, role: 'viewer', password: PASSWORD }, token);
 
   it('refuses ADMIN beside admin, and CF_VICTIM in another organization beside cf_victim, with 409', async () => {
     const res = await create('ADMIN');
@@ -79,7 +78,9 @@ describe('a database made before usernames were normalized', () => {
       const schema = TEST_DATABASE === 'postgres' ? await createTestSchema() : undefined;
       const config = resolveConfig({ database: schema?.url ?? join(dir, `${randomUUID()}.db`), publicUrl: PUBLIC_URL, logLevel: 'silent' }, {});
       const kysely = new Kysely<any>({
-        dialect: schema ? new PostgresDialect({ pool: new pg.Pool({ connectionString: schema.url, max: 1 }) }) : new SqliteDialect({ database: new BetterSqlite3((config.database as { path: string }).path) }),
+        dialect: schema
+          ? new PostgresDialect({ pool: new pg.Pool({ connectionString: schema.url, max: 1 }) })
+          : new SqliteDialect({ database: new BetterSqlite3((config.database as { path: string }).path) }),
       });
       try {
         const migrator = new Migrator({
@@ -95,8 +96,14 @@ describe('a database made before usernames were normalized', () => {
         await kysely.insertInto('organization').values({ id: org, name: 'Old', created_at: 1 }).execute();
         const hash = await hashPassword(PASSWORD);
         const user = (username: string, at: number) => ({ id: randomUUID(), organization_id: org, username, display_name: username, email: null, password_hash: hash, role: 'owner', created_at: at });
-        await kysely.insertInto('admin_user').values([user('Bob', 1), user('BOB', 2), user('alice', 3)]).execute();
-        await kysely.insertInto('api_token').values({ id: randomUUID(), organization_id: org, name: 'old token', role: 'owner', secret_hash: '0'.repeat(64), created_at: 1, last_used_at: null }).execute();
+        await kysely
+          .insertInto('admin_user')
+          .values([user('Bob', 1), user('BOB', 2), user('alice', 3)])
+          .execute();
+        await kysely
+          .insertInto('api_token')
+          .values({ id: randomUUID(), organization_id: org, name: 'old token', role: 'owner', secret_hash: '0'.repeat(64), created_at: 1, last_used_at: null })
+          .execute();
         await sql`select 1`.execute(kysely);
       } finally {
         await kysely.destroy();

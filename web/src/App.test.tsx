@@ -7,8 +7,7 @@ import { apiError, mockApi, noContent, ok } from './test/fetchMock';
 import { customer, page, session } from './test/fixtures';
 import { currentLocation, renderWithProviders } from './test/render';
 
-const renderApp = (route: string, signedIn: 'fetch' | ReturnType<typeof session> = 'fetch') =>
-  renderWithProviders(<App />, { route, path: '/*', session: signedIn });
+const renderApp = (route: string, signedIn: 'fetch' | ReturnType<typeof session> = 'fetch') => renderWithProviders(<App />, { route, path: '/*', session: signedIn });
 
 describe('App: session and routing', () => {
   it('reads the session on start and shows the page with the user and role', async () => {

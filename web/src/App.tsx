@@ -41,17 +41,94 @@ export function App() {
           </RequireAuth>
         }
       >
-        <Route index element={<Page><DashboardPage /></Page>} />
-        <Route path="customers" element={<Page><CustomersPage /></Page>} />
-        <Route path="customers/:id" element={<Page><CustomerPage /></Page>} />
-        <Route path="products" element={<Page><ProductsPage /></Page>} />
-        <Route path="licenses" element={<Page><LicensesPage /></Page>} />
-        <Route path="licenses/new" element={<Page><LicenseFormPage /></Page>} />
-        <Route path="licenses/:id" element={<Page><LicensePage /></Page>} />
-        <Route path="licenses/:id/edit" element={<Page><LicenseFormPage /></Page>} />
-        <Route path="settings" element={<Page><SettingsPage /></Page>} />
-        <Route path="audit" element={<Page><AuditPage /></Page>} />
-        <Route path="*" element={<Page><NotFoundPage /></Page>} />
+        <Route
+          index
+          element={
+            <Page>
+              <DashboardPage />
+            </Page>
+          }
+        />
+        <Route
+          path="customers"
+          element={
+            <Page>
+              <CustomersPage />
+            </Page>
+          }
+        />
+        <Route
+          path="customers/:id"
+          element={
+            <Page>
+              <CustomerPage />
+            </Page>
+          }
+        />
+        <Route
+          path="products"
+          element={
+            <Page>
+              <ProductsPage />
+            </Page>
+          }
+        />
+        <Route
+          path="licenses"
+          element={
+            <Page>
+              <LicensesPage />
+            </Page>
+          }
+        />
+        <Route
+          path="licenses/new"
+          element={
+            <Page>
+              <LicenseFormPage />
+            </Page>
+          }
+        />
+        <Route
+          path="licenses/:id"
+          element={
+            <Page>
+              <LicensePage />
+            </Page>
+          }
+        />
+        <Route
+          path="licenses/:id/edit"
+          element={
+            <Page>
+              <LicenseFormPage />
+            </Page>
+          }
+        />
+        <Route
+          path="settings"
+          element={
+            <Page>
+              <SettingsPage />
+            </Page>
+          }
+        />
+        <Route
+          path="audit"
+          element={
+            <Page>
+              <AuditPage />
+            </Page>
+          }
+        />
+        <Route
+          path="*"
+          element={
+            <Page>
+              <NotFoundPage />
+            </Page>
+          }
+        />
       </Route>
     </Routes>
   );

@@ -51,10 +51,8 @@ export const customerRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, 
     valueOf(await customers.get(callerOf(request), request.params.id), reply),
   );
 
-  app.patch(
-    '/customers/:id',
-    { schema: { summary: 'Change a customer', tags, params: IdParams, body: CustomerPatch, response: { 200: CustomerReply } } },
-    async (request, reply) => valueOf(await customers.update(callerOf(request), request.params.id, request.body), reply),
+  app.patch('/customers/:id', { schema: { summary: 'Change a customer', tags, params: IdParams, body: CustomerPatch, response: { 200: CustomerReply } } }, async (request, reply) =>
+    valueOf(await customers.update(callerOf(request), request.params.id, request.body), reply),
   );
 
   app.delete('/customers/:id', { schema: { summary: 'Delete a customer (refused while it has licenses)', tags, params: IdParams } }, async (request, reply) => {

@@ -49,23 +49,17 @@ export const featureRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, d
     },
   );
 
-  app.post(
-    '/products/:id/features',
-    { schema: { summary: 'Create a feature of a product', tags, params: IdParams, body: FeatureBody, response: { 201: FeatureReply } } },
-    async (request, reply) => {
-      const feature = valueOf(await features.create(callerOf(request), request.params.id, request.body), reply);
-      return reply.code(201).send(feature);
-    },
-  );
+  app.post('/products/:id/features', { schema: { summary: 'Create a feature of a product', tags, params: IdParams, body: FeatureBody, response: { 201: FeatureReply } } }, async (request, reply) => {
+    const feature = valueOf(await features.create(callerOf(request), request.params.id, request.body), reply);
+    return reply.code(201).send(feature);
+  });
 
   app.get('/features/:id', { schema: { summary: 'Get a feature', tags, params: IdParams, response: { 200: FeatureReply } } }, async (request, reply) =>
     valueOf(await features.get(callerOf(request), request.params.id), reply),
   );
 
-  app.patch(
-    '/features/:id',
-    { schema: { summary: 'Change a feature', tags, params: IdParams, body: FeaturePatch, response: { 200: FeatureReply } } },
-    async (request, reply) => valueOf(await features.update(callerOf(request), request.params.id, request.body), reply),
+  app.patch('/features/:id', { schema: { summary: 'Change a feature', tags, params: IdParams, body: FeaturePatch, response: { 200: FeatureReply } } }, async (request, reply) =>
+    valueOf(await features.update(callerOf(request), request.params.id, request.body), reply),
   );
 
   app.delete('/features/:id', { schema: { summary: 'Delete a feature (refused while a license grants it)', tags, params: IdParams } }, async (request, reply) => {

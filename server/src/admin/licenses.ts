@@ -101,18 +101,12 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, d
     valueOf(await licenses.get(callerOf(request), request.params.id), reply),
   );
 
-  app.patch(
-    '/licenses/:id',
-    { schema: { summary: 'Change a license', tags, params: IdParams, body: LicensePatchBody, response: { 200: LicenseReply } } },
-    async (request, reply) => valueOf(await licenses.update(callerOf(request), request.params.id, request.body), reply),
+  app.patch('/licenses/:id', { schema: { summary: 'Change a license', tags, params: IdParams, body: LicensePatchBody, response: { 200: LicenseReply } } }, async (request, reply) =>
+    valueOf(await licenses.update(callerOf(request), request.params.id, request.body), reply),
   );
 
-  app.delete(
-    '/licenses/:id',
-    { schema: { summary: 'Delete a license; its leases become invalid at once', tags, params: IdParams } },
-    async (request, reply) => {
-      valueOf(await licenses.delete(callerOf(request), request.params.id), reply);
-      return reply.code(204).send();
-    },
-  );
+  app.delete('/licenses/:id', { schema: { summary: 'Delete a license; its leases become invalid at once', tags, params: IdParams } }, async (request, reply) => {
+    valueOf(await licenses.delete(callerOf(request), request.params.id), reply);
+    return reply.code(204).send();
+  });
 };

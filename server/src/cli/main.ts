@@ -133,9 +133,7 @@ program
       const c = await createOrganization(store, systemClock, { name: opts.orgName, algorithm: opts.algorithm, adminUsername: opts.adminUsername });
       const licensingEndpoint = `${config.publicUrl}/licensing/${c.organizationId}`;
       if (opts.json) {
-        process.stdout.write(
-          `${JSON.stringify({ organizationId: c.organizationId, licensingEndpoint, adminUsername: c.adminUsername, adminPassword: c.adminPassword, apiToken: c.apiToken })}\n`,
-        );
+        process.stdout.write(`${JSON.stringify({ organizationId: c.organizationId, licensingEndpoint, adminUsername: c.adminUsername, adminPassword: c.adminPassword, apiToken: c.apiToken })}\n`);
       } else {
         process.stdout.write(
           `organization:        ${c.name} (${c.organizationId})\nlicensing endpoint:  ${licensingEndpoint}\nadmin username:      ${c.adminUsername}\nadmin password:      ${c.adminPassword}\nAPI token:           ${c.apiToken}\n`,

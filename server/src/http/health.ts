@@ -20,19 +20,15 @@ export async function healthRoutes(app: FastifyInstance, { store }: { store: Sto
       }
     })());
 
-  app.get(
-    '/healthz',
-    { schema: { summary: 'Liveness: 200 when the server answers and can read its database, 503 otherwise', tags: ['health'] } },
-    async (request, reply) => {
-      try {
-        await store.ping();
-        return { status: 'ok' };
-      } catch (err) {
-        request.log.warn({ err }, 'health check failed');
-        return reply.code(503).send({ status: 'unavailable' });
-      }
-    },
-  );
+  app.get('/healthz', { schema: { summary: 'Liveness: 200 when the server answers and can read its database, 503 otherwise', tags: ['health'] } }, async (request, reply) => {
+    try {
+      await store.ping();
+      return { status: 'ok' };
+    } catch (err) {
+      request.log.warn({ err }, 'health check failed');
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
 
   app.get(
     '/readyz',

@@ -113,7 +113,7 @@ function codeLength(signer: Signer, claims: LeaseClaims): number {
 export function claimedLeaseId(code: string): string | undefined {
   const first = code.indexOf('.');
   const second = code.indexOf('.', first + 1);
-  if (first <= 0 || second <= first + 1 || code.indexOf('.', second + 1) !== -1) return undefined;
+  if (first <= 0 || second <= first + 1 || code.includes('.', second + 1)) return undefined;
   try {
     const payload: unknown = JSON.parse(Buffer.from(code.slice(first + 1, second), 'base64url').toString('utf8'));
     const jti = (payload as { jti?: unknown } | null)?.jti;

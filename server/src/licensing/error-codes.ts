@@ -4,15 +4,7 @@
  * looked up) and TOO_MANY_REQUESTS for an address blocked after too many failed lookups.
  */
 export type LicensingErrorCode =
-  | 'KEY_INVALID'
-  | 'KEY_EXPIRED'
-  | 'LEASE_LIMIT_REACHED'
-  | 'LEASE_INVALID'
-  | 'LEASE_RELEASED'
-  | 'LEASE_EXPIRED'
-  | 'INVALID_REQUEST'
-  | 'LICENSING_ENDPOINT_INVALID'
-  | 'TOO_MANY_REQUESTS';
+  'KEY_INVALID' | 'KEY_EXPIRED' | 'LEASE_LIMIT_REACHED' | 'LEASE_INVALID' | 'LEASE_RELEASED' | 'LEASE_EXPIRED' | 'INVALID_REQUEST' | 'LICENSING_ENDPOINT_INVALID' | 'TOO_MANY_REQUESTS';
 
 /**
  * The HTTP status of each answer that carries an error code. The seed's fall in 400..409, the range

@@ -12,19 +12,7 @@ import { MESSAGE_OF, STATUS_OF } from './error-codes.js';
 import { clientIdOf, expiryOf, keyOf, leaseOf, type RawParameters } from './parameters.js';
 import type { Licensing, LicensingContext } from './rules.js';
 import { addressKey, type LookupThrottle } from './throttle.js';
-import {
-  JwksReply,
-  KeyParams,
-  KeyValidateReply,
-  LeaseParams,
-  LeaseValidateReply,
-  ObtainParams,
-  ObtainReply,
-  OrganizationParams,
-  ReleaseReply,
-  RenewParams,
-  RenewReply,
-} from './schemas.js';
+import { JwksReply, KeyParams, KeyValidateReply, LeaseParams, LeaseValidateReply, ObtainParams, ObtainReply, OrganizationParams, ReleaseReply, RenewParams, RenewReply } from './schemas.js';
 
 export interface LicensingRoutesOptions {
   licensing: Licensing;
@@ -50,7 +38,6 @@ export const BODY_LIMIT = 32 * 1024;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const tags = ['licensing'];
-
 
 /**
  * Parameters of a POST: the body wins over the query string, which both passed the schema. The
@@ -126,25 +113,35 @@ export const licensingRoutes: FastifyPluginAsyncTypebox<LicensingRoutesOptions> 
     const flag = request.routeOptions.config.resultFlag ?? 'success';
     const status = err.statusCode ?? 500;
     if (err.validation || (status >= 400 && status < 500)) {
-      const what = err.validation
-        ? describeInvalid(err)
-        : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-          ? `the request body is over ${BODY_LIMIT / 1024} KiB`
-          : err.message;
+      const what = err.validation ? describeInvalid(err) : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `the request body is over ${BODY_LIMIT / 1024} KiB` : err.message;
       // Pre-serialized: the route's reply schema describes its answers, not malformed requests.
-      return reply.code(400).type('application/json').send(JSON.stringify({ [flag]: false, errorCode: 'INVALID_REQUEST', message: what }));
+      return reply
+        .code(400)
+        .type('application/json')
+        .send(JSON.stringify({ [flag]: false, errorCode: 'INVALID_REQUEST', message: what }));
     }
     const fault = classifyFault(err);
     if (fault === 'storage') {
       request.log.error({ err }, 'database storage fault');
-      return reply.code(503).header('retry-after', STORAGE_RETRY_AFTER).type('application/json').send(JSON.stringify({ [flag]: false, errorCode: null, message: 'the license server cannot write to its database; retry later' }));
+      return reply
+        .code(503)
+        .header('retry-after', STORAGE_RETRY_AFTER)
+        .type('application/json')
+        .send(JSON.stringify({ [flag]: false, errorCode: null, message: 'the license server cannot write to its database; retry later' }));
     }
     if (fault === 'unavailable') {
       request.log.warn({ err }, 'database unavailable');
-      return reply.code(503).header('retry-after', '1').type('application/json').send(JSON.stringify({ [flag]: false, errorCode: null, message: 'the license server cannot reach its database; retry shortly' }));
+      return reply
+        .code(503)
+        .header('retry-after', '1')
+        .type('application/json')
+        .send(JSON.stringify({ [flag]: false, errorCode: null, message: 'the license server cannot reach its database; retry shortly' }));
     }
     request.log.error({ err }, 'licensing request failed');
-    return reply.code(500).type('application/json').send(JSON.stringify({ [flag]: false, errorCode: null, message: 'internal server error' }));
+    return reply
+      .code(500)
+      .type('application/json')
+      .send(JSON.stringify({ [flag]: false, errorCode: null, message: 'internal server error' }));
   });
 
   // Every route resolves the organization first; an unknown one is a 404 before any lookup of keys or leases.
@@ -154,7 +151,10 @@ export const licensingRoutes: FastifyPluginAsyncTypebox<LicensingRoutesOptions> 
     if (!signer) {
       // Pre-serialized: this answer is not the route's reply shape (no success flag).
       const code = 'LICENSING_ENDPOINT_INVALID';
-      return reply.code(STATUS_OF[code]).type('application/json').send(JSON.stringify({ errorCode: code, message: MESSAGE_OF[code] }));
+      return reply
+        .code(STATUS_OF[code])
+        .type('application/json')
+        .send(JSON.stringify({ errorCode: code, message: MESSAGE_OF[code] }));
     }
     request.licensingContext = { organizationId, signer, endpoint: endpointOf(organizationId) };
   });
@@ -165,8 +165,7 @@ export const licensingRoutes: FastifyPluginAsyncTypebox<LicensingRoutesOptions> 
   const client = (request: FastifyRequest) => addressKey(request.ip ?? '');
 
   /** 429 with Retry-After, in the route's reply shape (`body` holds its other fields). */
-  const tooMany = (reply: FastifyReply, waitMs: number, body: Record<string, unknown>) =>
-    fail(reply.header('retry-after', String(Math.max(1, Math.ceil(waitMs / 1000)))), 'TOO_MANY_REQUESTS', body);
+  const tooMany = (reply: FastifyReply, waitMs: number, body: Record<string, unknown>) => fail(reply.header('retry-after', String(Math.max(1, Math.ceil(waitMs / 1000)))), 'TOO_MANY_REQUESTS', body);
 
   /**
    * Whether a key lookup from this address is refused before it is made: the address is blocked
@@ -322,7 +321,7 @@ export const licensingRoutes: FastifyPluginAsyncTypebox<LicensingRoutesOptions> 
     {
       schema: {
         summary: 'The public key that verifies new lease codes',
-        description: 'SPKI PEM of the organization\'s current signing key. Older keys that still verify unexpired leases are in jwks.json.',
+        description: "SPKI PEM of the organization's current signing key. Older keys that still verify unexpired leases are in jwks.json.",
         tags,
         params: OrganizationParams,
         produces: ['application/x-pem-file'],
@@ -343,6 +342,10 @@ export const licensingRoutes: FastifyPluginAsyncTypebox<LicensingRoutesOptions> 
       },
     },
     // Written as node exports the keys, every JWK parameter included, rather than through the schema.
-    async (request, reply) => reply.type('application/json').serializer(JSON.stringify).send(await keychain.jwks(ctx(request).organizationId)),
+    async (request, reply) =>
+      reply
+        .type('application/json')
+        .serializer(JSON.stringify)
+        .send(await keychain.jwks(ctx(request).organizationId)),
   );
 };

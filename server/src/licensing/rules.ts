@@ -25,14 +25,10 @@ export type KeyValidation =
   | { ok: false; errorCode: 'KEY_INVALID' }
   | { ok: false; errorCode: 'KEY_EXPIRED'; expiry: number; leaseLimit: number | null; leasesUsed: number; validFor: ValidForProduct[] };
 
-export type ObtainOutcome =
-  | { ok: true; lease: string; expiry: number; validFor: ValidForProduct[] }
-  | { ok: false; errorCode: 'KEY_INVALID' | 'KEY_EXPIRED' | 'LEASE_LIMIT_REACHED' };
+export type ObtainOutcome = { ok: true; lease: string; expiry: number; validFor: ValidForProduct[] } | { ok: false; errorCode: 'KEY_INVALID' | 'KEY_EXPIRED' | 'LEASE_LIMIT_REACHED' };
 
 export type LeaseValidation =
-  | { ok: true; expiry: number; validFor: ValidForProduct[] }
-  | { ok: false; errorCode: 'LEASE_INVALID' }
-  | { ok: false; errorCode: 'LEASE_RELEASED' | 'LEASE_EXPIRED'; expiry: number };
+  { ok: true; expiry: number; validFor: ValidForProduct[] } | { ok: false; errorCode: 'LEASE_INVALID' } | { ok: false; errorCode: 'LEASE_RELEASED' | 'LEASE_EXPIRED'; expiry: number };
 
 export type RenewOutcome =
   | { ok: true; lease: string; expiry: number; validFor: ValidForProduct[] }
@@ -153,11 +149,7 @@ export class Licensing {
    * The lease a code stands for, when the code is exactly the one issued for it, read by `lookup`
    * (the store's `find`, or `findWithGrant` for what its license grants too).
    */
-  private async find<L extends LeaseWithLicense>(
-    ctx: LicensingContext,
-    code: string,
-    lookup: (organizationId: string, leaseId: string) => Promise<L | undefined>,
-  ): Promise<L | undefined> {
+  private async find<L extends LeaseWithLicense>(ctx: LicensingContext, code: string, lookup: (organizationId: string, leaseId: string) => Promise<L | undefined>): Promise<L | undefined> {
     const leaseId = claimedLeaseId(code);
     if (!leaseId) return undefined;
     const lease = await lookup(ctx.organizationId, leaseId);
@@ -200,11 +192,7 @@ export class Licensing {
     if (p.licenseExpiry !== null) exp = Math.min(exp, Math.floor(p.licenseExpiry / 1000));
     if (exp * 1000 <= p.now) return undefined;
     const id = randomUUID();
-    const code = signLeaseWithin(
-      ctx.signer,
-      { iss: ctx.endpoint, sub: p.licenseId, jti: id, iat, exp, ...(p.clientId !== null ? { cid: clientIdClaim(p.clientId) } : {}) },
-      p.validFor,
-    );
+    const code = signLeaseWithin(ctx.signer, { iss: ctx.endpoint, sub: p.licenseId, jti: id, iat, exp, ...(p.clientId !== null ? { cid: clientIdClaim(p.clientId) } : {}) }, p.validFor);
     return {
       code,
       record: {

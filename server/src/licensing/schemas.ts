@@ -13,13 +13,9 @@ const key = Type.Union([Type.String({ maxLength: 4096 }), Type.Null()], {
 const lease = Type.Union([Type.String({ maxLength: 32_768 }), Type.Null()], {
   description: 'Lease code (a compact JWS) as returned by lease/obtain or lease/renew. Missing, null, empty or unknown: LEASE_INVALID.',
 });
-const expiry = Type.Union(
-  [Type.Number({ minimum: 0, maximum: 1e12 }), Type.String({ pattern: '^([0-9]{1,12}(\\.[0-9]{1,20})?)?$' }), Type.Null()],
-  {
-    description:
-      'Requested lease lifetime in seconds (default 600). A fraction is cut to whole seconds; 0, null or empty is the default; longer than the server maximum is shortened to it.',
-  },
-);
+const expiry = Type.Union([Type.Number({ minimum: 0, maximum: 1e12 }), Type.String({ pattern: '^([0-9]{1,12}(\\.[0-9]{1,20})?)?$' }), Type.Null()], {
+  description: 'Requested lease lifetime in seconds (default 600). A fraction is cut to whole seconds; 0, null or empty is the default; longer than the server maximum is shortened to it.',
+});
 // NUL is refused here: PostgreSQL cannot store it in text, and no client needs it.
 const clientId = Type.Union([Type.String({ maxLength: 1024, pattern: '^[^\\u0000]*$' }), Type.Number(), Type.Boolean(), Type.Null()], {
   description:
@@ -42,8 +38,7 @@ export const OrganizationParams = Type.Object({ organizationId: Type.String({ ma
  */
 type Json = Record<string, unknown>;
 const nullable = <T>(type: string, schema: Json = {}) => Type.Unsafe<T | null>({ ...schema, type: [type, 'null'] });
-const errorCode = (codes: LicensingErrorCode[]) =>
-  nullable<string>('string', { enum: [...codes, null], description: `Why the call failed (${codes.join(', ')}), or null.` });
+const errorCode = (codes: LicensingErrorCode[]) => nullable<string>('string', { enum: [...codes, null], description: `Why the call failed (${codes.join(', ')}), or null.` });
 const date = nullable<string>('string', { format: 'date-time', description: 'ISO 8601 UTC timestamp, or null.' });
 const message = Type.Optional(Type.String({ description: 'Human-readable explanation of the error code.' }));
 

@@ -76,7 +76,7 @@ export class UsageRecorder {
     const now = this.clock.now();
     const hour = Math.floor(now / HOUR_MS) * HOUR_MS;
     if (this.sampledHour === hour) return;
-    for (let after: string | undefined = ''; after !== undefined; ) {
+    for (let after: string | undefined = ''; after !== undefined;) {
       after = await this.store.usage.sampleActive(now, hour, { after, chunk: SAMPLE_CHUNK });
       if (after !== undefined) await new Promise((resolve) => (paced && !this.hurry ? setTimeout(resolve, SAMPLE_PAUSE_MS) : setImmediate(resolve)));
     }

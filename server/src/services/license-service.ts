@@ -130,7 +130,10 @@ export class LicenseService {
       const now = clock.now();
       const before = await tx.licenses.getForUpdate(caller.organizationId, id, now);
       if (!before) return notFound('license');
-      const keysChecked = checkNewKeys(change.keys, before.keys.map((k) => k.code));
+      const keysChecked = checkNewKeys(
+        change.keys,
+        before.keys.map((k) => k.code),
+      );
       if (!keysChecked.ok) return keysChecked;
       const updated = await tx.licenses.update(caller.organizationId, id, patch, now);
       if (!updated) return notFound('license');

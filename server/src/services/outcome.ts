@@ -21,5 +21,4 @@ export const failed = <T = never>(failure: Failure): Outcome<T> => ({ ok: false,
 /** `resource` is missing (or belongs to another organization, which the caller must not learn). */
 export const notFound = <T = never>(resource: string): Outcome<T> => failed({ kind: 'not_found', message: `${resource} not found` });
 export const conflict = <T = never>(message: string): Outcome<T> => failed({ kind: 'conflict', message });
-export const invalid = <T = never>(message: string, details?: { field: string; message: string }[]): Outcome<T> =>
-  failed({ kind: 'invalid', message, ...(details ? { details } : {}) });
+export const invalid = <T = never>(message: string, details?: { field: string; message: string }[]): Outcome<T> => failed({ kind: 'invalid', message, ...(details ? { details } : {}) });

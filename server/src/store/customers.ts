@@ -54,12 +54,7 @@ export class CustomerStore {
   }
 
   async get(organizationId: string, id: string): Promise<Customer | undefined> {
-    const row = await this.db.kysely
-      .selectFrom('customer')
-      .selectAll()
-      .where('organization_id', '=', organizationId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await this.db.kysely.selectFrom('customer').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
     return row && toCustomer(row);
   }
 
@@ -116,11 +111,7 @@ export class CustomerStore {
       if (Number(licenses.n) > 0) {
         throw new ConflictError(`the customer has ${licenses.n} license(s); delete or move them first`);
       }
-      const result = await trx
-        .deleteFrom('customer')
-        .where('organization_id', '=', organizationId)
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const result = await trx.deleteFrom('customer').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     });
   }

@@ -31,9 +31,7 @@ export class EventSubscriptionStore {
         oc
           .column('name')
           .doUpdateSet({ holder, held_until: until, updated_at: now })
-          .where((eb) =>
-            eb.or([eb('event_subscription.holder', 'is', null), eb('event_subscription.holder', '=', holder), eb('event_subscription.held_until', '<=', now)]),
-          ),
+          .where((eb) => eb.or([eb('event_subscription.holder', 'is', null), eb('event_subscription.holder', '=', holder), eb('event_subscription.held_until', '<=', now)])),
       )
       .returning(['cursor_tx', 'cursor_id'])
       .executeTakeFirst();

@@ -84,10 +84,7 @@ export class EventStore {
   async after(cursor: EventCursor, limit: number): Promise<DomainEvent[]> {
     const db = this.db.kysely;
     const tx = this.db.dialect === 'postgres' ? sql<string>`tx::text` : sql<string>`tx`;
-    const later =
-      this.db.dialect === 'postgres'
-        ? sql<boolean>`(tx, id) > (${String(cursor.tx)}::xid8, ${cursor.id})`
-        : sql<boolean>`id > ${cursor.id}`;
+    const later = this.db.dialect === 'postgres' ? sql<boolean>`(tx, id) > (${String(cursor.tx)}::xid8, ${cursor.id})` : sql<boolean>`id > ${cursor.id}`;
     const rows = await db
       .selectFrom('domain_event')
       .select(['id', tx.as('tx'), 'organization_id', 'type', 'at', 'subject_type', 'subject_id', 'actor_type', 'actor_id', 'actor_name', 'data'])

@@ -97,8 +97,7 @@ export const renewedData = (data: LeaseRenewed): string =>
     expiresAt: data.expiresAt,
   } satisfies LeaseRenewed);
 
-export const releasedData = (data: LeaseReleased): string =>
-  JSON.stringify({ leaseId: data.leaseId, licenseId: data.licenseId, clientId: data.clientId, by: data.by } satisfies LeaseReleased);
+export const releasedData = (data: LeaseReleased): string => JSON.stringify({ leaseId: data.leaseId, licenseId: data.licenseId, clientId: data.clientId, by: data.by } satisfies LeaseReleased);
 
 /** The outbox rows of leases housekeeping found expired, recorded at `at`. */
 export function expiredEventRows(

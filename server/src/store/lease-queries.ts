@@ -85,21 +85,11 @@ export function licensingQueries(db: Db) {
       .orderBy('f.name');
 
   /** Codes are found by their keyed hash (`SecretBox.keyCodeHash`): the database holds no plain code. */
-  const findKeyQuery = prepared(db, (organizationId: string, codeHash: string) =>
-    grantOfKey(db.kysely).where('k.organization_id', '=', organizationId).where('k.code_hash', '=', codeHash),
-  );
+  const findKeyQuery = prepared(db, (organizationId: string, codeHash: string) => grantOfKey(db.kysely).where('k.organization_id', '=', organizationId).where('k.code_hash', '=', codeHash));
 
   const findKeyWithUsageQuery = prepared(db, (now: number, organizationId: string, codeHash: string) =>
     grantOfKey(db.kysely)
-      .select((eb) =>
-        eb
-          .selectFrom('lease as s')
-          .select(countSeats('s').as('n'))
-          .whereRef('s.license_id', '=', 'l.id')
-          .where('s.state', '=', ACTIVE)
-          .where('s.expires_at', '>', now)
-          .as('leasesUsed'),
-      )
+      .select((eb) => eb.selectFrom('lease as s').select(countSeats('s').as('n')).whereRef('s.license_id', '=', 'l.id').where('s.state', '=', ACTIVE).where('s.expires_at', '>', now).as('leasesUsed'))
       .where('k.organization_id', '=', organizationId)
       .where('k.code_hash', '=', codeHash),
   );
@@ -110,9 +100,7 @@ export function licensingQueries(db: Db) {
       .leftJoin('license as l', 'l.id', 's.license_id')
       .select([...LEASE_COLUMNS, 'l.id as license_exists', 'l.expiry as license_expiry']);
 
-  const findQuery = prepared(db, (organizationId: string, leaseId: string) =>
-    leaseWithLicense(db.kysely).where('s.organization_id', '=', organizationId).where('s.id', '=', leaseId),
-  );
+  const findQuery = prepared(db, (organizationId: string, leaseId: string) => leaseWithLicense(db.kysely).where('s.organization_id', '=', organizationId).where('s.id', '=', leaseId));
 
   const findWithGrantQuery = prepared(db, (organizationId: string, leaseId: string) =>
     leaseWithLicense(db.kysely)
@@ -147,10 +135,7 @@ export function licensingQueries(db: Db) {
   const countSeatsQuery = prepared(db, (licenseId: string, now: number, clientId: string | null) =>
     db.kysely
       .selectFrom('lease')
-      .select([
-        countSeats().as('n'),
-        sql<number>`coalesce(max(case when ${sql.ref('client_id')} = ${clientId} then 1 else 0 end), 0)`.as('held'),
-      ])
+      .select([countSeats().as('n'), sql<number>`coalesce(max(case when ${sql.ref('client_id')} = ${clientId} then 1 else 0 end), 0)`.as('held')])
       .where('license_id', '=', licenseId)
       .where('state', '=', ACTIVE)
       .where('expires_at', '>', now),
@@ -174,10 +159,8 @@ export function licensingQueries(db: Db) {
 
   /** SQLite inserts a lease, then its event: it has no data-modifying CTE. */
   const insertQuery = onlyOn(db, 'sqlite', () =>
-    prepared(
-      db,
-      (id: string, organizationId: string, licenseId: string, keyId: string, clientId: string | null, issuedAt: number, expiresAt: number, signingKeyId: string, codeHash: string) =>
-        db.kysely.insertInto('lease').values(leaseRow(id, organizationId, licenseId, keyId, clientId, issuedAt, expiresAt, signingKeyId, codeHash)),
+    prepared(db, (id: string, organizationId: string, licenseId: string, keyId: string, clientId: string | null, issuedAt: number, expiresAt: number, signingKeyId: string, codeHash: string) =>
+      db.kysely.insertInto('lease').values(leaseRow(id, organizationId, licenseId, keyId, clientId, issuedAt, expiresAt, signingKeyId, codeHash)),
     ),
   );
 
@@ -192,39 +175,34 @@ export function licensingQueries(db: Db) {
    */
   const insertObtainedQuery = onlyOn(db, 'postgres', () =>
     prepared(
-        db,
-        (
-          id: string,
-          organizationId: string,
-          licenseId: string,
-          keyId: string,
-          clientId: string | null,
-          issuedAt: number,
-          expiresAt: number,
-          signingKeyId: string,
-          codeHash: string,
-          at: number,
-          data: string,
-        ) =>
-          db.kysely
-            .with('obtained', (qb) =>
-              qb
-                .insertInto('domain_event')
-                .values({ organization_id: organizationId, type: sql.lit(LEASE_EVENT.obtained), at, subject_type: sql.lit('lease'), subject_id: id, data })
-                .returning('id'),
-            )
-            .insertInto('lease')
-            .values(leaseRow(id, organizationId, licenseId, keyId, clientId, issuedAt, expiresAt, signingKeyId, codeHash)),
+      db,
+      (
+        id: string,
+        organizationId: string,
+        licenseId: string,
+        keyId: string,
+        clientId: string | null,
+        issuedAt: number,
+        expiresAt: number,
+        signingKeyId: string,
+        codeHash: string,
+        at: number,
+        data: string,
+      ) =>
+        db.kysely
+          .with('obtained', (qb) =>
+            qb
+              .insertInto('domain_event')
+              .values({ organization_id: organizationId, type: sql.lit(LEASE_EVENT.obtained), at, subject_type: sql.lit('lease'), subject_id: id, data })
+              .returning('id'),
+          )
+          .insertInto('lease')
+          .values(leaseRow(id, organizationId, licenseId, keyId, clientId, issuedAt, expiresAt, signingKeyId, codeHash)),
     ),
   );
 
   const supersedeQuery = prepared(db, (replacedBy: string, now: number, previousId: string) =>
-    db.kysely
-      .updateTable('lease')
-      .set({ state: 'superseded', replaced_by: replacedBy, ended_at: now })
-      .where('id', '=', previousId)
-      .where('state', '=', ACTIVE)
-      .where('expires_at', '>', now),
+    db.kysely.updateTable('lease').set({ state: 'superseded', replaced_by: replacedBy, ended_at: now }).where('id', '=', previousId).where('state', '=', ACTIVE).where('expires_at', '>', now),
   );
 
   /**
@@ -251,13 +229,7 @@ export function licensingQueries(db: Db) {
     ) =>
       db.kysely
         .with('previous', (qb) =>
-          qb
-            .updateTable('lease')
-            .set({ state: 'superseded', replaced_by: id, ended_at: now })
-            .where('id', '=', previousId)
-            .where('state', '=', ACTIVE)
-            .where('expires_at', '>', now)
-            .returning('id'),
+          qb.updateTable('lease').set({ state: 'superseded', replaced_by: id, ended_at: now }).where('id', '=', previousId).where('state', '=', ACTIVE).where('expires_at', '>', now).returning('id'),
         )
         .with('successor', (qb) =>
           qb
@@ -316,31 +288,31 @@ export function licensingQueries(db: Db) {
   /** PostgreSQL releases and records the lease.released event in one statement. */
   const releaseWithEventQuery = onlyOn(db, 'postgres', () =>
     prepared(db, (now: number, organizationId: string, leaseId: string, data: string) =>
-        db.kysely
-          .with('released', (qb) =>
-            qb
-              .updateTable('lease')
-              .set({ state: 'released', ended_at: now })
-              .where('organization_id', '=', organizationId)
-              .where('id', '=', leaseId)
-              .where('state', '=', ACTIVE)
-              .where('expires_at', '>', now)
-              .returning('id'),
-          )
-          .insertInto('domain_event')
-          .columns(['organization_id', 'type', 'at', 'subject_type', 'subject_id', 'data'])
-          .expression((eb) =>
-            eb
-              .selectFrom('released')
-              .select([
-                eb.cast<string>(eb.val(organizationId), 'text').as('organization_id'),
-                sql.lit(LEASE_EVENT.released).as('type'),
-                eb.cast<number>(eb.val(now), 'bigint').as('at'),
-                sql.lit('lease').as('subject_type'),
-                'released.id as subject_id',
-                eb.cast<string>(eb.val(data), 'text').as('data'),
-              ]),
-          ),
+      db.kysely
+        .with('released', (qb) =>
+          qb
+            .updateTable('lease')
+            .set({ state: 'released', ended_at: now })
+            .where('organization_id', '=', organizationId)
+            .where('id', '=', leaseId)
+            .where('state', '=', ACTIVE)
+            .where('expires_at', '>', now)
+            .returning('id'),
+        )
+        .insertInto('domain_event')
+        .columns(['organization_id', 'type', 'at', 'subject_type', 'subject_id', 'data'])
+        .expression((eb) =>
+          eb
+            .selectFrom('released')
+            .select([
+              eb.cast<string>(eb.val(organizationId), 'text').as('organization_id'),
+              sql.lit(LEASE_EVENT.released).as('type'),
+              eb.cast<number>(eb.val(now), 'bigint').as('at'),
+              sql.lit('lease').as('subject_type'),
+              'released.id as subject_id',
+              eb.cast<string>(eb.val(data), 'text').as('data'),
+            ]),
+        ),
     ),
   );
 

@@ -107,18 +107,7 @@ export class LeaseStore {
   }
 
   private insert(executor: Kysely<Database>, lease: NewLease) {
-    return this.q.insertQuery(
-      executor,
-      lease.id,
-      lease.organizationId,
-      lease.licenseId,
-      lease.keyId,
-      lease.clientId,
-      lease.issuedAt,
-      lease.expiresAt,
-      lease.signingKeyId,
-      lease.codeHash,
-    );
+    return this.q.insertQuery(executor, lease.id, lease.organizationId, lease.licenseId, lease.keyId, lease.clientId, lease.issuedAt, lease.expiresAt, lease.signingKeyId, lease.codeHash);
   }
 
   /** Resolves a key code inside one organization, with what its license grants: one statement. */
@@ -306,10 +295,7 @@ export class LeaseStore {
       const due = trx.selectFrom('lease').select('id').where('state', '=', ACTIVE).where('expires_at', '<=', now).orderBy('expires_at').limit(limit);
       // PostgreSQL may run an IN (subquery) again for each row it updates, and a locking subquery
       // then finds other rows each time: ARRAY(...) makes it run once.
-      const chosen =
-        this.db.dialect === 'postgres'
-          ? sql<boolean>`${sql.ref('id')} = any(array(${due.forUpdate().skipLocked()}))`
-          : sql<boolean>`${sql.ref('id')} in (${due})`;
+      const chosen = this.db.dialect === 'postgres' ? sql<boolean>`${sql.ref('id')} = any(array(${due.forUpdate().skipLocked()}))` : sql<boolean>`${sql.ref('id')} in (${due})`;
       const ended = await trx
         .updateTable('lease')
         .set((eb) => ({ state: 'expired', ended_at: eb.ref('expires_at') }))
@@ -338,7 +324,10 @@ export class LeaseStore {
     const ended = await db.deleteFrom('lease').where('id', 'in', old('ended_at')).executeTakeFirst();
     const deleted = Number(ended.numDeletedRows);
     if (deleted >= limit) return deleted;
-    const expired = await db.deleteFrom('lease').where('id', 'in', old('expires_at').limit(limit - deleted)).executeTakeFirst();
+    const expired = await db
+      .deleteFrom('lease')
+      .where('id', 'in', old('expires_at').limit(limit - deleted))
+      .executeTakeFirst();
     return deleted + Number(expired.numDeletedRows);
   }
 

@@ -44,28 +44,22 @@ export function filterLicenses<O>(
   if (filter.expired === false) query = query.where((eb) => eb.or([eb('expiry', 'is', null), eb('expiry', '>', now)]));
   if (filter.expiringBefore !== undefined) query = query.where('expiry', '>', now).where('expiry', '<=', filter.expiringBefore);
   if (filter.atLimit) {
-    query = query.where('lease_limit', 'is not', null).where((eb) =>
-      eb(
-        eb
-          .selectFrom('lease')
-          .select(countSeats('lease').as('n'))
-          .whereRef('lease.license_id', '=', 'license.id')
-          .where('lease.state', '=', 'active')
-          .where('lease.expires_at', '>', now),
-        '>=',
-        eb.ref('license.lease_limit'),
-      ),
-    );
+    query = query
+      .where('lease_limit', 'is not', null)
+      .where((eb) =>
+        eb(
+          eb.selectFrom('lease').select(countSeats('lease').as('n')).whereRef('lease.license_id', '=', 'license.id').where('lease.state', '=', 'active').where('lease.expires_at', '>', now),
+          '>=',
+          eb.ref('license.lease_limit'),
+        ),
+      );
   }
   if (filter.q) {
     const q = filter.q;
     // A key code matches exactly, by its keyed hash: the database holds no plain code to compare.
     const codeHash = secrets.keyCodeHash(organizationId, q);
     query = query.where((eb) =>
-      eb.or([
-        contains('license.comment', q),
-        eb.exists(eb.selectFrom('license_key as k').select('k.id').whereRef('k.license_id', '=', 'license.id').where('k.code_hash', '=', codeHash)),
-      ]),
+      eb.or([contains('license.comment', q), eb.exists(eb.selectFrom('license_key as k').select('k.id').whereRef('k.license_id', '=', 'license.id').where('k.code_hash', '=', codeHash))]),
     );
   }
   return query;

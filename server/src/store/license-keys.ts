@@ -64,11 +64,7 @@ export async function replaceKeys(
       .where('expires_at', '>', now)
       .groupBy('key_id')
       .execute();
-    await trx
-      .updateTable('lease')
-      .set({ state: 'revoked', revoked_reason: 'key_removed' })
-      .where('key_id', 'in', ids)
-      .execute();
+    await trx.updateTable('lease').set({ state: 'revoked', revoked_reason: 'key_removed' }).where('key_id', 'in', ids).execute();
     await trx.deleteFrom('license_key').where('id', 'in', ids).execute();
     for (const k of removed) {
       const revokedLeases = Number(active.find((a) => a.key_id === k.id)?.n ?? 0);
@@ -95,9 +91,7 @@ export async function insertKeys(trx: Kysely<Database>, secrets: SecretBox, orga
     created_at: now,
   }));
   const hashes = rows.map((r) => r.code_hash);
-  const taken = new Set(
-    (await trx.selectFrom('license_key').select('code_hash').where('organization_id', '=', organizationId).where('code_hash', 'in', hashes).execute()).map((t) => t.code_hash),
-  );
+  const taken = new Set((await trx.selectFrom('license_key').select('code_hash').where('organization_id', '=', organizationId).where('code_hash', 'in', hashes).execute()).map((t) => t.code_hash));
   if (taken.size > 0) throw new ConflictError(`key code(s) already in use: ${codes.filter((_, i) => taken.has(hashes[i]!)).join(', ')}`);
   try {
     await trx.insertInto('license_key').values(rows).execute();

@@ -209,11 +209,7 @@ export class LicenseStore {
         .where('state', '=', 'active')
         .where('expires_at', '>', now)
         .executeTakeFirstOrThrow();
-      await trx
-        .updateTable('lease')
-        .set({ state: 'revoked', revoked_reason: 'license_deleted' })
-        .where('license_id', '=', id)
-        .execute();
+      await trx.updateTable('lease').set({ state: 'revoked', revoked_reason: 'license_deleted' }).where('license_id', '=', id).execute();
       return { revokedLeases: Number(active.n) };
     });
   }
@@ -251,6 +247,9 @@ export class LicenseStore {
   private async insertFeatures(trx: Kysely<Database>, licenseId: string, featureIds: string[]): Promise<void> {
     const unique = [...new Set(featureIds)];
     if (unique.length === 0) return;
-    await trx.insertInto('license_feature').values(unique.map((feature_id) => ({ license_id: licenseId, feature_id }))).execute();
+    await trx
+      .insertInto('license_feature')
+      .values(unique.map((feature_id) => ({ license_id: licenseId, feature_id })))
+      .execute();
   }
 }

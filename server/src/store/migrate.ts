@@ -75,4 +75,3 @@ async function upToDate(db: Db, schema: string | undefined): Promise<boolean> {
     return false;
   }
 }
-

@@ -15,10 +15,10 @@ import type { Database } from './schema.js';
 export interface PreparedQueryRun {
   readonly db: Db;
   /** The function that builds the query, as given to `prepared`. */
-  readonly build: (...args: readonly unknown[]) => Compilable<unknown>;
+  readonly build: (...args: readonly unknown[]) => Compilable;
   readonly args: readonly unknown[];
   /** The SQL text and parameters sent to the database. */
-  readonly query: CompiledQuery<unknown>;
+  readonly query: CompiledQuery;
 }
 
 export interface PreparedQueryObserver {

@@ -65,12 +65,7 @@ export class ProductStore {
   }
 
   async get(organizationId: string, id: string): Promise<Product | undefined> {
-    const row = await this.db.kysely
-      .selectFrom('product')
-      .selectAll()
-      .where('organization_id', '=', organizationId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await this.db.kysely.selectFrom('product').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
     return row && toProduct(row);
   }
 
@@ -144,12 +139,7 @@ export class ProductStore {
   }
 
   async getFeature(organizationId: string, id: string): Promise<Feature | undefined> {
-    const row = await this.db.kysely
-      .selectFrom('feature')
-      .selectAll()
-      .where('organization_id', '=', organizationId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await this.db.kysely.selectFrom('feature').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
     return row && toFeature(row);
   }
 

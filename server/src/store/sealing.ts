@@ -62,7 +62,7 @@ export async function ensureSealed(db: Db, source: SecretsSource, now: number): 
 
 /** Rows of `table`, BATCH at a time in id order, each batch read after the previous one was handled. */
 async function forEachBatch<Row extends { id: string }>(read: (after: string) => Promise<Row[]>, handle: (rows: Row[]) => Promise<void>): Promise<void> {
-  for (let after = ''; ; ) {
+  for (let after = ''; ;) {
     const rows = await read(after);
     if (rows.length === 0) return;
     await handle(rows);
@@ -76,18 +76,14 @@ async function sealPlainSecrets(trx: Kysely<Database>, secrets: SecretBox): Prom
   const signingKeys = await trx.selectFrom('signing_key').select(['id', 'private_key_pem']).execute();
   for (const key of signingKeys.filter((k) => !SecretBox.isSealed(k.private_key_pem))) {
     count++;
-    await trx.updateTable('signing_key').set({ private_key_pem: secrets.sealPrivateKey(key.id, key.private_key_pem) }).where('id', '=', key.id).execute();
+    await trx
+      .updateTable('signing_key')
+      .set({ private_key_pem: secrets.sealPrivateKey(key.id, key.private_key_pem) })
+      .where('id', '=', key.id)
+      .execute();
   }
   await forEachBatch(
-    (after) =>
-      trx
-        .selectFrom('license_key')
-        .select(['id', 'organization_id', 'code_sealed'])
-        .where('code_hash', 'is', null)
-        .where('id', '>', after)
-        .orderBy('id')
-        .limit(BATCH)
-        .execute(),
+    (after) => trx.selectFrom('license_key').select(['id', 'organization_id', 'code_sealed']).where('code_hash', 'is', null).where('id', '>', after).orderBy('id').limit(BATCH).execute(),
     async (rows) => {
       count += rows.length;
       for (const row of rows) {
@@ -101,15 +97,7 @@ async function sealPlainSecrets(trx: Kysely<Database>, secrets: SecretBox): Prom
     },
   );
   await forEachBatch(
-    (after) =>
-      trx
-        .selectFrom('audit_event')
-        .select(['id', 'before_json', 'after_json'])
-        .where('resource_type', '=', 'license')
-        .where('id', '>', after)
-        .orderBy('id')
-        .limit(BATCH)
-        .execute(),
+    (after) => trx.selectFrom('audit_event').select(['id', 'before_json', 'after_json']).where('resource_type', '=', 'license').where('id', '>', after).orderBy('id').limit(BATCH).execute(),
     async (rows) => {
       for (const row of rows) {
         const before = maskKeys(row.before_json);
@@ -149,7 +137,11 @@ export async function resealSecrets(db: Db, from: SecretBox, to: SecretBox, now:
       async (rows) => {
         for (const row of rows) {
           const pem = from.openPrivateKey(row.id, row.private_key_pem);
-          await trx.updateTable('signing_key').set({ private_key_pem: to.sealPrivateKey(row.id, pem) }).where('id', '=', row.id).execute();
+          await trx
+            .updateTable('signing_key')
+            .set({ private_key_pem: to.sealPrivateKey(row.id, pem) })
+            .where('id', '=', row.id)
+            .execute();
           counts.signingKeys++;
         }
       },

@@ -16,7 +16,7 @@ export interface SigningKeyRecord {
 /** A key pair to store: its private key in plain text, which the store seals before writing. */
 export type NewSigningKey = Omit<SigningKeyRecord, 'retiredAt' | 'sealedPrivateKey'> & { privateKeyPem: string };
 
-type Row = {
+interface Row {
   id: string;
   organization_id: string;
   algorithm: SigningAlgorithm;
@@ -24,7 +24,7 @@ type Row = {
   private_key_pem: string;
   created_at: number;
   retired_at: number | null;
-};
+}
 
 function toRecord(row: Row): SigningKeyRecord {
   return {
@@ -64,18 +64,7 @@ export class SigningKeyStore {
       .selectFrom('signing_key as k')
       .selectAll('k')
       .where('k.organization_id', '=', organizationId)
-      .where((eb) =>
-        eb.or([
-          eb('k.retired_at', 'is', null),
-          eb.exists(
-            eb
-              .selectFrom('lease as l')
-              .select('l.id')
-              .whereRef('l.signing_key_id', '=', 'k.id')
-              .where('l.expires_at', '>', now),
-          ),
-        ]),
-      )
+      .where((eb) => eb.or([eb('k.retired_at', 'is', null), eb.exists(eb.selectFrom('lease as l').select('l.id').whereRef('l.signing_key_id', '=', 'k.id').where('l.expires_at', '>', now))]))
       .orderBy('k.created_at', 'desc')
       .execute();
     return rows.map(toRecord);
@@ -84,12 +73,7 @@ export class SigningKeyStore {
   /** Retires the current key and installs `next` in its place, atomically. */
   async rotate(next: NewSigningKey): Promise<void> {
     await this.db.writeTransaction(async (trx) => {
-      await trx
-        .updateTable('signing_key')
-        .set({ retired_at: next.createdAt })
-        .where('organization_id', '=', next.organizationId)
-        .where('retired_at', 'is', null)
-        .execute();
+      await trx.updateTable('signing_key').set({ retired_at: next.createdAt }).where('organization_id', '=', next.organizationId).where('retired_at', 'is', null).execute();
       await trx
         .insertInto('signing_key')
         .values({

@@ -79,7 +79,14 @@ export class UsageStore {
     } else {
       // The chunk's bounds read the index of active leases alone; the issue times are read below.
       const after = active().where('license_id', '>', which.after);
-      last = (await after.select('license_id').orderBy('license_id').limit(1).offset(which.chunk - 1).executeTakeFirst())?.license_id;
+      last = (
+        await after
+          .select('license_id')
+          .orderBy('license_id')
+          .limit(1)
+          .offset(which.chunk - 1)
+          .executeTakeFirst()
+      )?.license_id;
       leases = last === undefined ? after : after.where('license_id', '<=', last);
     }
     leases = leases.where('issued_at', '<=', at);

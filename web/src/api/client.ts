@@ -124,14 +124,9 @@ async function readBody(response: Response): Promise<unknown> {
 function toApiError(response: Response, body: unknown): ApiError {
   const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
   const code = typeof error?.code === 'string' ? error.code : `HTTP_${response.status}`;
-  const message =
-    typeof error?.message === 'string' && error.message
-      ? error.message
-      : response.statusText || `the server answered ${response.status}`;
+  const message = typeof error?.message === 'string' && error.message ? error.message : response.statusText || `the server answered ${response.status}`;
   const details = Array.isArray(error?.details)
-    ? (error.details as unknown[]).filter(
-        (d): d is FieldError => typeof d === 'object' && d !== null && typeof (d as FieldError).field === 'string' && typeof (d as FieldError).message === 'string',
-      )
+    ? (error.details as unknown[]).filter((d): d is FieldError => typeof d === 'object' && d !== null && typeof (d as FieldError).field === 'string' && typeof (d as FieldError).message === 'string')
     : [];
   return new ApiError(response.status, code, message, details, retryAfterOf(response));
 }

@@ -68,11 +68,9 @@ export interface AuditFilters extends PageParams {
 export const api = {
   session: {
     get: (signal?: AbortSignal) => request<Session>('/session', { signal, noAuthRedirect: true }),
-    signIn: (username: string, password: string) =>
-      request<Session>('/session', { method: 'POST', body: { username, password }, noAuthRedirect: true }),
+    signIn: (username: string, password: string) => request<Session>('/session', { method: 'POST', body: { username, password }, noAuthRedirect: true }),
     signOut: () => request<void>('/session', { method: 'DELETE', noAuthRedirect: true }),
-    changePassword: (currentPassword: string, newPassword: string) =>
-      http.put<void>('/session/password', { currentPassword, newPassword }),
+    changePassword: (currentPassword: string, newPassword: string) => http.put<void>('/session/password', { currentPassword, newPassword }),
   },
 
   organization: {
@@ -95,8 +93,7 @@ export const api = {
     all: () => fetchAll((page) => list<Feature>('/features', page)),
     ofProduct: (productId: string) => fetchAll((page) => list<Feature>(`/products/${id(productId)}/features`, page)),
     get: (featureId: string) => http.get<Feature>(`/features/${id(featureId)}`),
-    create: (productId: string, body: { name: string; description?: string | null }) =>
-      http.post<Feature>(`/products/${id(productId)}/features`, body),
+    create: (productId: string, body: { name: string; description?: string | null }) => http.post<Feature>(`/products/${id(productId)}/features`, body),
     update: (featureId: string, body: { name?: string; description?: string | null }) => http.patch<Feature>(`/features/${id(featureId)}`, body),
     remove: (featureId: string) => http.delete(`/features/${id(featureId)}`),
   },
@@ -115,10 +112,8 @@ export const api = {
     create: (body: LicenseInput) => http.post<License>('/licenses', body),
     update: (licenseId: string, body: Partial<LicenseInput>) => http.patch<License>(`/licenses/${id(licenseId)}`, body),
     remove: (licenseId: string) => http.delete(`/licenses/${id(licenseId)}`),
-    leases: (licenseId: string, query: PageParams & { state?: LeaseState } = {}, signal?: AbortSignal) =>
-      list<Lease>(`/licenses/${id(licenseId)}/leases`, { ...query }, signal),
-    usage: (licenseId: string, range: UsageRange, signal?: AbortSignal) =>
-      http.get<LicenseUsage>(`/licenses/${id(licenseId)}/usage`, { range }, signal),
+    leases: (licenseId: string, query: PageParams & { state?: LeaseState } = {}, signal?: AbortSignal) => list<Lease>(`/licenses/${id(licenseId)}/leases`, { ...query }, signal),
+    usage: (licenseId: string, range: UsageRange, signal?: AbortSignal) => http.get<LicenseUsage>(`/licenses/${id(licenseId)}/usage`, { range }, signal),
   },
 
   leases: {

@@ -3,10 +3,7 @@ import { setCsrfRefresher, setCsrfToken, setUnauthorizedHandler } from '../api/c
 import { api } from '../api/endpoints';
 import type { Role, Session } from '../api/types';
 
-export type AuthState =
-  | { status: 'loading' }
-  | { status: 'signedOut'; reason: 'none' | 'expired' | 'signedOut' }
-  | { status: 'signedIn'; session: Session };
+export type AuthState = { status: 'loading' } | { status: 'signedOut'; reason: 'none' | 'expired' | 'signedOut' } | { status: 'signedIn'; session: Session };
 
 interface AuthContextValue {
   state: AuthState;
@@ -84,11 +81,7 @@ export function AuthProvider({ children, initialSession }: { children: ReactNode
   }, []);
 
   const setOrganizationName = useCallback((name: string) => {
-    setState((current) =>
-      current.status === 'signedIn'
-        ? { status: 'signedIn', session: { ...current.session, organization: { ...current.session.organization, name } } }
-        : current,
-    );
+    setState((current) => (current.status === 'signedIn' ? { status: 'signedIn', session: { ...current.session, organization: { ...current.session.organization, name } } } : current));
   }, []);
 
   const value = useMemo(() => ({ state, signIn, signOut, setOrganizationName }), [state, signIn, signOut, setOrganizationName]);

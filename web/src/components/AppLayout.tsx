@@ -1,16 +1,6 @@
 import { ActionIcon, AppShell, Avatar, Badge, Burger, Button, Group, NavLink, ScrollArea, Stack, Text, Tooltip, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import {
-  IconCertificate,
-  IconHistory,
-  IconLayoutDashboard,
-  IconLogout,
-  IconMoon,
-  IconPackage,
-  IconSettings,
-  IconSun,
-  IconUsers,
-} from '@tabler/icons-react';
+import { IconCertificate, IconHistory, IconLayoutDashboard, IconLogout, IconMoon, IconPackage, IconSettings, IconSun, IconUsers } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { useAuth, useSession } from '../auth/AuthContext';
@@ -101,13 +91,7 @@ export function AppLayout() {
                 </Group>
               </div>
             </Group>
-            <Button
-              variant="subtle"
-              color="gray"
-              justify="flex-start"
-              leftSection={<IconLogout size={16} />}
-              onClick={() => void signOut()}
-            >
+            <Button variant="subtle" color="gray" justify="flex-start" leftSection={<IconLogout size={16} />} onClick={() => void signOut()}>
               Sign out
             </Button>
           </Stack>

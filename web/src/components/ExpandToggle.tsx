@@ -2,7 +2,14 @@ import { ActionIcon } from '@mantine/core';
 import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 
 /** The chevron that opens or closes a product in a tree: "Expand cad-suite" / "Collapse cad-suite". */
-export function ExpandToggle({ name, expanded, disabled, onToggle, iconSize, pointsDown = expanded }: {
+export function ExpandToggle({
+  name,
+  expanded,
+  disabled,
+  onToggle,
+  iconSize,
+  pointsDown = expanded,
+}: {
   name: string;
   expanded: boolean;
   disabled: boolean;

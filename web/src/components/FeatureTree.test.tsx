@@ -7,7 +7,13 @@ import { renderWithProviders } from '../test/render';
 import { FeatureTree } from './FeatureTree';
 
 /** FeatureTree with its value held in state, reporting every change. */
-function Harness({ initial = [], onChange, products = catalog.products, features = catalog.features, disabled }: {
+function Harness({
+  initial = [],
+  onChange,
+  products = catalog.products,
+  features = catalog.features,
+  disabled,
+}: {
   initial?: string[];
   onChange: (ids: string[]) => void;
   products?: Product[];

@@ -64,7 +64,12 @@ export function FeatureTree({ products, features, value, onChange, label = 'Feat
       else next.delete(id);
     }
     // keep the order stable: catalog order
-    onChange(features.filter((f) => next.has(f.id)).map((f) => f.id).concat(value.filter((id) => !featureById.has(id) && next.has(id))));
+    onChange(
+      features
+        .filter((f) => next.has(f.id))
+        .map((f) => f.id)
+        .concat(value.filter((id) => !featureById.has(id) && next.has(id))),
+    );
   };
 
   const productCount = new Set(value.map((id) => featureById.get(id)?.productId).filter(Boolean)).size;

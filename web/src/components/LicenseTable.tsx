@@ -21,7 +21,11 @@ function columns(catalog: Catalog | undefined, showCustomer: boolean): (Column<L
       header: 'Products',
       cell: (license) => (
         <Text size="sm" lineClamp={2}>
-          {catalog ? grantsOf(license.featureIds, catalog).map((g) => g.product).join(', ') || '—' : `${license.featureIds.length} features`}
+          {catalog
+            ? grantsOf(license.featureIds, catalog)
+                .map((g) => g.product)
+                .join(', ') || '—'
+            : `${license.featureIds.length} features`}
         </Text>
       ),
     },

@@ -7,7 +7,10 @@ import { ModalForm } from './form/ModalForm';
 
 export const IDENTIFIER = /^[A-Za-z0-9_.-]+$/;
 
-type NameDescription = { name: string; description: string | null };
+interface NameDescription {
+  name: string;
+  description: string | null;
+}
 
 interface Props {
   opened: boolean;

@@ -29,11 +29,19 @@ export function SearchInput({ value, onChange, label, placeholder, delay = 300 }
           onChange(text.trim());
         }
       }}
-      rightSection={text ? <CloseButton size="sm" aria-label="Clear search" onClick={() => {
+      rightSection={
+        text ? (
+          <CloseButton
+            size="sm"
+            aria-label="Clear search"
+            onClick={() => {
               report.cancel();
               setText('');
               onChange('');
-            }} /> : null}
+            }}
+          />
+        ) : null
+      }
       style={{ flex: 1, minWidth: 220 }}
     />
   );

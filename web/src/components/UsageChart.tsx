@@ -46,7 +46,7 @@ export function UsageChart({ title, range, onRangeChange, points, series, loadin
         </Group>
         <Group gap="sm">
           {extra}
-          <SegmentedControl size="xs" aria-label="Time range" value={range} onChange={(v) => onRangeChange(v as UsageRange)} data={RANGE_OPTIONS} />
+          <SegmentedControl size="xs" aria-label="Time range" value={range} onChange={(v) => onRangeChange(v)} data={RANGE_OPTIONS} />
         </Group>
       </Group>
       {error ? (

@@ -11,12 +11,7 @@ interface ErrorSink {
  * end in `*` to match a prefix (`featureIds*` catches `featureIds.3`). Returns the message of
  * whatever could not be placed on a field (null when everything was), for a form-level alert.
  */
-export function applyServerErrors(
-  form: ErrorSink,
-  error: unknown,
-  fields: readonly string[],
-  aliases: Record<string, string> = {},
-): string | null {
+export function applyServerErrors(form: ErrorSink, error: unknown, fields: readonly string[], aliases: Record<string, string> = {}): string | null {
   if (!(error instanceof ApiError)) return errorMessage(error);
   const placed: string[] = [];
   const unplaced: string[] = [];

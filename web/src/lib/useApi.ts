@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useEffectEvent, useState } from 'react';
-import { ApiError } from '../api/client';
+import { type ApiError } from '../api/client';
 
 export interface ApiData<T> {
   data: T | undefined;

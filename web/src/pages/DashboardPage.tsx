@@ -43,15 +43,7 @@ export function DashboardPage() {
             catalog={catalog.data}
             failed={failed}
           />
-          <AttentionCard
-            title="At their limit"
-            color="grape"
-            licenses={d?.atLimit}
-            label="Licenses at their limit"
-            empty="No license has every seat taken."
-            catalog={catalog.data}
-            failed={failed}
-          />
+          <AttentionCard title="At their limit" color="grape" licenses={d?.atLimit} label="Licenses at their limit" empty="No license has every seat taken." catalog={catalog.data} failed={failed} />
         </SimpleGrid>
       </Stack>
     </>

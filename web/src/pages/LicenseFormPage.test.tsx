@@ -169,9 +169,7 @@ describe('LicenseFormPage', () => {
     await user.click(screen.getByRole('radio', { name: 'Enter my own' }));
     await user.type(await screen.findByRole('textbox', { name: 'Key code 1' }), 'ACME-2025-GOLD');
     await user.click(screen.getByRole('button', { name: 'Create license' }));
-    await waitFor(() =>
-      expect(screen.getByRole('textbox', { name: 'Key code 1' })).toHaveAccessibleDescription('Must match pattern "^[A-Za-z0-9][A-Za-z0-9_.-]{3,127}$"'),
-    );
+    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Key code 1' })).toHaveAccessibleDescription('Must match pattern "^[A-Za-z0-9][A-Za-z0-9_.-]{3,127}$"'));
     expect(currentLocation()).toBe('/licenses/new?customerId=cust-1');
   });
 

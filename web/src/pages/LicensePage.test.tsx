@@ -21,7 +21,12 @@ function routes(extra: Record<string, Handler> = {}, leases: Lease[] = [active, 
     'GET /licenses/lic-1/usage': ok({ points: [] }),
     'GET /licenses/lic-1/leases': (req: MockRequest) => {
       const state = req.query.get('state');
-      return ok(page(leases.filter((l) => !state || l.state === state), { limit: 20 }));
+      return ok(
+        page(
+          leases.filter((l) => !state || l.state === state),
+          { limit: 20 },
+        ),
+      );
     },
     ...extra,
   };

@@ -101,9 +101,7 @@ describe('ProductsPage', () => {
   });
 
   it('shows why deleting a product in use is refused', async () => {
-    const fake = mockApi(
-      routes({ 'DELETE /products/prod-cad': apiError(409, 'CONFLICT', '3 license(s) grant features of this product; remove them from those licenses first') }),
-    );
+    const fake = mockApi(routes({ 'DELETE /products/prod-cad': apiError(409, 'CONFLICT', '3 license(s) grant features of this product; remove them from those licenses first') }));
     const { user } = renderProducts();
     await user.click(await screen.findByRole('button', { name: 'Delete product cad-suite' }));
     const dialog = screen.getByRole('dialog', { name: 'Delete product' });

@@ -66,11 +66,7 @@ export function mockApi(routes: Record<string, Handler> = {}): FakeApi {
     };
     requests.push(request);
     const handler = table.get(routeOf(method, path));
-    const reply: Reply = handler === undefined
-      ? apiError(404, 'NOT_FOUND', `no route ${method} ${url.pathname}`)
-      : typeof handler === 'function'
-        ? await handler(request)
-        : handler;
+    const reply: Reply = handler === undefined ? apiError(404, 'NOT_FOUND', `no route ${method} ${url.pathname}`) : typeof handler === 'function' ? await handler(request) : handler;
     const status = reply.status ?? 200;
     const text = reply.body === undefined || status === 204 ? null : JSON.stringify(reply.body);
     return new Response(text, {

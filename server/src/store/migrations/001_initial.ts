@@ -135,18 +135,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('ended_at', 'bigint')
     .execute();
   // Counting a license's seats reads only active rows: this index holds nothing else.
-  await db.schema
-    .createIndex('lease_active_by_license')
-    .on('lease')
-    .columns(['license_id', 'expires_at'])
-    .where(sql.ref('state'), '=', 'active')
-    .execute();
-  await db.schema
-    .createIndex('lease_active_by_client')
-    .on('lease')
-    .columns(['license_id', 'client_id'])
-    .where(sql.ref('state'), '=', 'active')
-    .execute();
+  await db.schema.createIndex('lease_active_by_license').on('lease').columns(['license_id', 'expires_at']).where(sql.ref('state'), '=', 'active').execute();
+  await db.schema.createIndex('lease_active_by_client').on('lease').columns(['license_id', 'client_id']).where(sql.ref('state'), '=', 'active').execute();
   await db.schema.createIndex('lease_by_license').on('lease').columns(['license_id', 'issued_at']).execute();
   await db.schema.createIndex('lease_by_key').on('lease').column('key_id').execute();
   await db.schema.createIndex('lease_by_signing_key').on('lease').columns(['signing_key_id', 'expires_at']).execute();

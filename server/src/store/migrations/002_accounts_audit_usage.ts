@@ -48,11 +48,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('usage_hourly_pk', ['license_id', 'hour'])
     .execute();
   // The dashboard counts an organization's seats in use; like the per-license index, it holds active rows only.
-  await db.schema
-    .createIndex('lease_active_by_org')
-    .on('lease')
-    .columns(['organization_id', 'expires_at'])
-    .where(sql.ref('state'), '=', 'active')
-    .execute();
+  await db.schema.createIndex('lease_active_by_org').on('lease').columns(['organization_id', 'expires_at']).where(sql.ref('state'), '=', 'active').execute();
   await db.schema.createIndex('usage_hourly_by_org').on('usage_hourly').columns(['organization_id', 'hour']).execute();
 }

@@ -11,4 +11,3 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('licensing_throttle_by_window').on('licensing_throttle').column('window_start').execute();
 }
-

@@ -7,10 +7,5 @@ import { sql, type Kysely } from 'kysely';
  * pass every lease that ended in the retention period.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createIndex('lease_active_by_expiry')
-    .on('lease')
-    .column('expires_at')
-    .where(sql.ref('state'), '=', 'active')
-    .execute();
+  await db.schema.createIndex('lease_active_by_expiry').on('lease').column('expires_at').where(sql.ref('state'), '=', 'active').execute();
 }

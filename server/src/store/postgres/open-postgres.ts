@@ -15,7 +15,7 @@ const NUMERIC = 1700;
 const pgTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     // Millisecond timestamps and counts fit a double exactly; the store layer treats them as numbers.
-    oid === INT8 || oid === NUMERIC ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    oid === INT8 || oid === NUMERIC ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 export interface PostgresOptions {

@@ -88,7 +88,11 @@ export function groupCommit(kysely: Kysely<Database>, handle: SqliteConnection, 
             await run('rollback to leasehold_write');
             await run('release leasehold_write');
           } catch {
-            await abandon(err, done.map((d) => d.write), group.slice(i + 1));
+            await abandon(
+              err,
+              done.map((d) => d.write),
+              group.slice(i + 1),
+            );
             return;
           }
         }
@@ -96,7 +100,11 @@ export function groupCommit(kysely: Kysely<Database>, handle: SqliteConnection, 
       try {
         await run('commit');
       } catch (err) {
-        await abandon(err, done.map((d) => d.write), []);
+        await abandon(
+          err,
+          done.map((d) => d.write),
+          [],
+        );
         return;
       }
       for (const { write, result } of done) write.resolve(result);

@@ -14,7 +14,11 @@ describe('TokensSettings', () => {
   it('shows who made each token: the user, or the operator for a token made with the CLI', async () => {
     mockApi({
       'GET /tokens': ok({
-        items: [token(), token({ id: 'tok-2', name: 'deploy', role: 'admin', createdBy: { id: 'user-2', username: 'olga' } }), token({ id: 'tok-3', name: 'cli token', role: 'admin', createdBy: null })],
+        items: [
+          token(),
+          token({ id: 'tok-2', name: 'deploy', role: 'admin', createdBy: { id: 'user-2', username: 'olga' } }),
+          token({ id: 'tok-3', name: 'cli token', role: 'admin', createdBy: null }),
+        ],
       }),
     });
     renderWithProviders(<TokensSettings />, { route: '/settings', session: session('owner') });

@@ -79,8 +79,8 @@ export function TokensSettings() {
       }
       description={
         <>
-          Tokens let scripts call the admin API with <Code>Authorization: Bearer</Code>, with the rights of their role, never more than the user who made
-          them has now. A token is deleted with that user.
+          Tokens let scripts call the admin API with <Code>Authorization: Bearer</Code>, with the rights of their role, never more than the user who made them has now. A token is deleted with that
+          user.
         </>
       }
     >

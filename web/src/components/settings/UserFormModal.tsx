@@ -1,7 +1,7 @@
 import { PasswordInput, Select, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { api } from '../../api/endpoints';
-import type { Role, User } from '../../api/types';
+import type { User } from '../../api/types';
 import { orNull } from '../../lib/format';
 import { useFormSubmit } from '../../lib/useFormSubmit';
 import { FormModal } from '../form/FormModal';
@@ -27,7 +27,7 @@ export function UserFormModal({ opened, onClose, user, onSaved }: Props) {
 
 function UserForm({ user, onSaved, onClose }: Omit<Props, 'opened'>) {
   const form = useForm({
-    initialValues: { username: user?.username ?? '', displayName: user?.displayName ?? '', email: user?.email ?? '', role: user?.role ?? ('viewer' as Role), password: '' },
+    initialValues: { username: user?.username ?? '', displayName: user?.displayName ?? '', email: user?.email ?? '', role: user?.role ?? 'viewer', password: '' },
     validate: {
       username: (v) => (user || v.trim() ? null : 'Enter a username'),
       displayName: (v) => (v.trim() ? null : 'Enter a display name'),
@@ -49,7 +49,9 @@ function UserForm({ user, onSaved, onClose }: Omit<Props, 'opened'>) {
       <TextInput label="Display name" required maxLength={200} {...form.getInputProps('displayName')} />
       <TextInput label="Email" type="email" maxLength={320} {...form.getInputProps('email')} />
       <Select label="Role" data={ROLE_OPTIONS} allowDeselect={false} {...form.getInputProps('role')} />
-      {!user && <PasswordInput label="Password" description="10 to 200 characters. Give it to the user over a safe channel." required autoComplete="new-password" {...form.getInputProps('password')} />}
+      {!user && (
+        <PasswordInput label="Password" description="10 to 200 characters. Give it to the user over a safe channel." required autoComplete="new-password" {...form.getInputProps('password')} />
+      )}
     </ModalForm>
   );
 }

@@ -6,7 +6,14 @@ const RESOURCE_TYPES = ['organization', 'signing_key', 'product', 'feature', 'cu
 const ACTIONS = ['create', 'update', 'delete', 'release', 'rotate', 'change_password', 'reset_password'];
 
 /** A filter typed freely or picked from the known values; applies when picked, on Enter or on blur. */
-function FilterBox({ label, placeholder, data, text, onText, onApply }: {
+function FilterBox({
+  label,
+  placeholder,
+  data,
+  text,
+  onText,
+  onApply,
+}: {
   label: string;
   placeholder: string;
   data: string[];

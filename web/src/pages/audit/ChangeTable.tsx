@@ -14,7 +14,12 @@ export function ChangeTable({ event }: { event: AuditEvent }) {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   const changed = (k: string) => show(before[k]) !== show(after[k]);
   keys.sort((a, b) => Number(changed(b)) - Number(changed(a)));
-  if (keys.length === 0) return <Text size="sm" c="dimmed">No recorded values.</Text>;
+  if (keys.length === 0)
+    return (
+      <Text size="sm" c="dimmed">
+        No recorded values.
+      </Text>
+    );
   return (
     <Table aria-label="Changed fields" withTableBorder withColumnBorders fz="xs">
       <Table.Thead>

@@ -80,7 +80,7 @@ export function LicenseLeasesSection({ state, canWrite }: { state: LeasesState; 
       title="Leases"
       loading={leases.loading}
       loadingLabel="Loading leases"
-      actions={<SegmentedControl size="xs" aria-label="Lease state" value={filter} onChange={(v) => setFilter(v as LeaseFilter)} data={FILTERS} />}
+      actions={<SegmentedControl size="xs" aria-label="Lease state" value={filter} onChange={(v) => setFilter(v)} data={FILTERS} />}
     >
       <ResourceList
         resource={leases}

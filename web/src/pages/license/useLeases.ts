@@ -30,9 +30,7 @@ export function useLeases(licenseId: string, onReleased: () => void) {
       const released = await api.leases.release(lease.id);
       // Leases with one client id share a seat, and releasing one ends them all: say so.
       const ended = released?.leasesEnded ?? 1;
-      notifySuccess(
-        lease.clientId === null ? 'Released the lease of an anonymous client' : `Released the seat of ${lease.clientId}${ended > 1 ? ` (${ended} leases ended)` : ''}`,
-      );
+      notifySuccess(lease.clientId === null ? 'Released the lease of an anonymous client' : `Released the seat of ${lease.clientId}${ended > 1 ? ` (${ended} leases ended)` : ''}`);
       leases.reload();
       onReleased();
     } catch (error) {

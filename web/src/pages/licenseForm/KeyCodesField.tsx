@@ -23,7 +23,7 @@ export function KeyCodesField({ state, editing }: { state: LicenseFormState; edi
             size="xs"
             aria-label="Key codes"
             value={form.values.keyMode}
-            onChange={(v) => setKeyMode(v as 'generate' | 'custom')}
+            onChange={(v) => setKeyMode(v)}
             data={[
               { value: 'generate', label: 'Generate one' },
               { value: 'custom', label: 'Enter my own' },
@@ -39,15 +39,8 @@ export function KeyCodesField({ state, editing }: { state: LicenseFormState; edi
         <>
           {form.values.keys.map((_, index) => (
             <Group key={index} gap="xs" align="flex-start" wrap="nowrap">
-              <TextInput
-                aria-label={`Key code ${index + 1}`}
-                placeholder="XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"
-                ff="monospace"
-                maxLength={128}
-                style={{ flex: 1 }}
-                {...form.getInputProps(`keys.${index}`)}
-              />
-              {form.values.keys[index] && <CopyValue value={form.values.keys[index]!} label={`key code ${index + 1}`} />}
+              <TextInput aria-label={`Key code ${index + 1}`} placeholder="XXXXX-XXXXX-XXXXX-XXXXX-XXXXX" ff="monospace" maxLength={128} style={{ flex: 1 }} {...form.getInputProps(`keys.${index}`)} />
+              {form.values.keys[index] && <CopyValue value={form.values.keys[index]} label={`key code ${index + 1}`} />}
               <Tooltip label="Remove">
                 <ActionIcon variant="subtle" color="red" aria-label={`Remove key code ${index + 1}`} onClick={() => form.removeListItem('keys', index)} mt={4}>
                   <IconTrash size={16} />

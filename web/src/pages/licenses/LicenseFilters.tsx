@@ -28,13 +28,7 @@ export function LicenseFilters({ filters, catalog, loading }: { filters: License
           onChange={(value) => list.set({ productId: value })}
           nothingFoundMessage="No product found"
         />
-        <Select
-          aria-label="Expiry"
-          data={EXPIRY_OPTIONS}
-          value={filters.expired || 'any'}
-          onChange={(value) => list.set({ expired: value === 'any' ? null : value })}
-          allowDeselect={false}
-        />
+        <Select aria-label="Expiry" data={EXPIRY_OPTIONS} value={filters.expired || 'any'} onChange={(value) => list.set({ expired: value === 'any' ? null : value })} allowDeselect={false} />
       </SimpleGrid>
       <Group mb="md" justify="space-between">
         <Group gap="lg">

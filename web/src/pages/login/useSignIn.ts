@@ -48,11 +48,7 @@ export function useSignIn(onSignedIn: () => void) {
 
   // The throttle's message goes once the wait is over.
   const error =
-    failure?.kind === 'message'
-      ? failure.message
-      : failure?.kind === 'throttled' && wait.remaining > 0
-        ? `Too many failed sign-in attempts. Try again in ${describeWait(wait.remaining)}.`
-        : null;
+    failure?.kind === 'message' ? failure.message : failure?.kind === 'throttled' && wait.remaining > 0 ? `Too many failed sign-in attempts. Try again in ${describeWait(wait.remaining)}.` : null;
 
   return { username, setUsername, password, setPassword, busy, error, fieldErrors, waiting: wait.remaining > 0, submit };
 }

@@ -86,7 +86,11 @@ export function ProductDialogs({ editing, onCloseEditing, productDeletion, featu
       >
         {({ product: p, feature: f }) => (
           <>
-            Delete the feature <b>{p.name}/{f.name}</b>? This is refused while a license grants it.
+            Delete the feature{' '}
+            <b>
+              {p.name}/{f.name}
+            </b>
+            ? This is refused while a license grants it.
           </>
         )}
       </ConfirmAction>

@@ -17,13 +17,7 @@ export interface ProductTreeActions {
 
 const stop = (e: { stopPropagation: () => void }) => e.stopPropagation();
 
-function ProductNode({ product, features, payload, onToggle, actions }: {
-  product: Product;
-  features: Feature[];
-  payload: RenderTreeNodePayload;
-  onToggle: () => void;
-  actions?: ProductTreeActions;
-}) {
+function ProductNode({ product, features, payload, onToggle, actions }: { product: Product; features: Feature[]; payload: RenderTreeNodePayload; onToggle: () => void; actions?: ProductTreeActions }) {
   const { expanded, elementProps } = payload;
   return (
     <Group justify="space-between" wrap="nowrap" {...elementProps} py={6} px={4} style={{ ...elementProps.style, borderBottom: '1px solid var(--mantine-color-default-border)' }}>

@@ -16,8 +16,7 @@ const ALGORITHM_LABELS: Record<SigningAlgorithm, string> = {
   RS256: 'RS256 — RSA 2048',
 };
 
-const KEEPS_WORKING =
-  'Leases already issued stay valid. Applications that verify lease codes offline need the new public key (or the JWKS, which lists both).';
+const KEEPS_WORKING = 'Leases already issued stay valid. Applications that verify lease codes offline need the new public key (or the JWKS, which lists both).';
 
 interface SigningKeySectionProps {
   org: Organization;
@@ -44,7 +43,7 @@ export function SigningKeySection({ org, canWrite, onSaved, onChanged }: Signing
           label="Signing algorithm"
           data={SIGNING_ALGORITHMS.map((a) => ({ value: a, label: ALGORITHM_LABELS[a] }))}
           value={algorithm}
-          onChange={(v) => v && setAlgorithm(v as SigningAlgorithm)}
+          onChange={(v) => v && setAlgorithm(v)}
           allowDeselect={false}
           readOnly={!canWrite}
           w={300}
