@@ -26,8 +26,8 @@ export const systemClock: Clock = {
 export function clockFrom(partial: Partial<Clock> | undefined): Clock {
   if (!partial) return systemClock;
   return {
-    now: partial.now ? () => partial.now!() : systemClock.now,
-    setTimeout: partial.setTimeout ? (cb, ms) => partial.setTimeout!(cb, ms) : systemClock.setTimeout,
-    clearTimeout: partial.clearTimeout ? (h) => partial.clearTimeout!(h) : systemClock.clearTimeout,
+    now: partial.now ? () => partial.now!() : () => systemClock.now(),
+    setTimeout: partial.setTimeout ? (cb, ms) => partial.setTimeout!(cb, ms) : (cb, ms) => systemClock.setTimeout(cb, ms),
+    clearTimeout: partial.clearTimeout ? (h) => partial.clearTimeout!(h) : (h) => systemClock.clearTimeout(h),
   };
 }

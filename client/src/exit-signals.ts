@@ -16,7 +16,7 @@ export class ExitSignals {
     const proc = nodeProcess();
     const wanted = this.wanted;
     if (!proc || wanted === false || this.handlers.length > 0) return;
-    const signals = Array.isArray(wanted) ? wanted : proc.platform === 'win32' ? [...SIGNALS, 'SIGBREAK'] : SIGNALS;
+    const signals: readonly string[] = wanted === true ? (proc.platform === 'win32' ? [...SIGNALS, 'SIGBREAK'] : SIGNALS) : wanted;
     for (const signal of signals) {
       const handler = () => {
         this.remove();

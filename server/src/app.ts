@@ -131,7 +131,8 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
   let flushing: NodeJS.Timeout | undefined;
   const flush = (paced = false) => usage.flush({ paced }).catch((err: unknown) => app.log.warn({ err }, 'could not write usage history'));
   app.addHook('onReady', async () => {
-    flushing = setInterval(() => flush(true), USAGE_FLUSH_MS);
+    // flush() catches and logs its own failure: nothing is left for the timer to handle.
+    flushing = setInterval(() => void flush(true), USAGE_FLUSH_MS);
     flushing.unref();
   });
   // Housekeeping deletes leases past their retention, on every instance, in bounded batches.
@@ -148,7 +149,8 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
     ));
   if (config.housekeepingIntervalSeconds > 0) {
     app.addHook('onReady', async () => {
-      sweeping = setInterval(tidy, config.housekeepingIntervalSeconds * 1000);
+      // tidy() catches and logs its own failure.
+      sweeping = setInterval(() => void tidy(), config.housekeepingIntervalSeconds * 1000);
       sweeping.unref();
     });
   }

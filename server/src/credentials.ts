@@ -10,7 +10,7 @@ export function generateKeyCode(): string {
   let code = '';
   for (let i = 0; i < 25; i++) {
     if (i > 0 && i % 5 === 0) code += '-';
-    code += CROCKFORD[bytes[i]! & 31];
+    code += CROCKFORD.charAt(bytes[i]! & 31);
   }
   return code;
 }

@@ -114,7 +114,8 @@ export function nameSchemas<T extends object>(document: T): T {
     schemas[name] = refer(schema, name);
   }
   // Replies only: request schemas stay spelled out where their route takes them.
-  const paths = Object.entries(isObject(source.paths) ? source.paths : {}).map(([path, item]) => [
+  const pathsIn: Json = isObject(source.paths) ? source.paths : {};
+  const paths = Object.entries(pathsIn).map(([path, item]): [string, unknown] => [
     path,
     isObject(item) ? Object.fromEntries(Object.entries(item).map(([method, op]) => [method, isObject(op) && op.responses ? { ...op, responses: refer(op.responses) } : op])) : item,
   ]);

@@ -117,7 +117,8 @@ function maskKeys(json: string | null): string | null {
   if (json === null) return null;
   const value = JSON.parse(json) as { keys?: unknown };
   if (!Array.isArray(value.keys) || value.keys.every((k) => typeof k !== 'string' || k.startsWith('…'))) return json;
-  return JSON.stringify({ ...value, keys: value.keys.map((k) => (typeof k === 'string' && !k.startsWith('…') ? maskKeyCode(k) : k)) });
+  const keys: unknown[] = value.keys;
+  return JSON.stringify({ ...value, keys: keys.map((k) => (typeof k === 'string' && !k.startsWith('…') ? maskKeyCode(k) : k)) });
 }
 
 /**

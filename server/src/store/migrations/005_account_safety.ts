@@ -12,11 +12,16 @@ import { usernameKey } from '../../usernames.js';
  *   NULL is a token made by the operator (the CLI), and every token made before this migration,
  *   whose creator nobody recorded: those keep the rights of their own role, as before.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+/** The accounts table as this migration finds and leaves it: written against that, not today's schema. */
+interface AccountTables {
+  admin_user: { id: string; username: string; username_key: string | null; created_at: number };
+}
+
+export async function up(db: Kysely<AccountTables>): Promise<void> {
   await db.schema.alterTable('admin_user').addColumn('username_key', 'text').execute();
   const users = await db.selectFrom('admin_user').select(['id', 'username']).orderBy('created_at').orderBy('id').execute();
   const seen = new Set<string>();
-  for (const user of users as { id: string; username: string }[]) {
+  for (const user of users) {
     const key = usernameKey(user.username);
     if (seen.has(key)) continue;
     seen.add(key);

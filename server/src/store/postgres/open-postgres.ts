@@ -12,11 +12,11 @@ import { StatementPool } from './statement-pool.js';
 /** PostgreSQL's type ids whose text Leasehold reads as numbers: int8 (timestamps in ms, counts) and numeric. */
 const INT8 = 20;
 const NUMERIC = 1700;
-const pgTypes = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    // Millisecond timestamps and counts fit a double exactly; the store layer treats them as numbers.
-    oid === INT8 || oid === NUMERIC ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-};
+// Millisecond timestamps and counts fit a double exactly; the store layer treats them as numbers.
+// Overrides of this pool's clients only (pg's TypeOverrides), never pg's global parsers.
+const pgTypes = new pg.TypeOverrides();
+pgTypes.setTypeParser(INT8, 'text', (value: string) => Number(value));
+pgTypes.setTypeParser(NUMERIC, 'text', (value: string) => Number(value));
 
 export interface PostgresOptions {
   /** Connections this instance keeps at most. */
