@@ -28,7 +28,7 @@ export function CustomerSelect({ value, onChange, ...props }: CustomerSelectProp
   }, [value, known?.id]);
 
   // While the box shows the selected name, list everyone rather than only that name.
-  const q = selected && debounced === selected.name ? '' : debounced;
+  const q = debounced === selected?.name ? '' : debounced;
   const found = useApi(
     async (signal) => {
       const page = await api.customers.list({ q: q || undefined, limit: 20 }, signal);

@@ -69,6 +69,9 @@ export function UsageChart({ title, range, onRangeChange, points, series, loadin
             series={series}
             curveType="monotone"
             withLegend
+            // Mantine's chart lays out its legend content from `verticalAlign` and does not read recharts'
+            // replacement `position`, so the deprecated prop is the one that puts the legend below the chart.
+            // eslint-disable-next-line @typescript-eslint/no-deprecated
             legendProps={{ verticalAlign: 'bottom', height: 40 }}
             withDots={false}
             fillOpacity={0.25}

@@ -1,5 +1,5 @@
 import type { UseFormReturnType } from '@mantine/form';
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { applyServerErrors } from './forms';
 
 /**
@@ -23,6 +23,6 @@ export function useFormSubmit<V>(form: UseFormReturnType<V>, fields: readonly st
     }
   };
 
-  const submit: (event?: FormEvent<HTMLFormElement>) => void = form.onSubmit((values) => void run(values));
+  const submit: (event?: SubmitEvent<HTMLFormElement>) => void = form.onSubmit((values) => void run(values));
   return { saving, formError, submit, run };
 }

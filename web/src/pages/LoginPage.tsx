@@ -12,7 +12,8 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
   const expired = (location.state as { expired?: boolean } | null)?.expired === true;
-  const form = useSignIn(() => navigate(next, { replace: true }));
+  // navigate's type allows a promise for data routers; under this app's BrowserRouter it navigates at once.
+  const form = useSignIn(() => void navigate(next, { replace: true }));
 
   if (state.status === 'signedIn') return <Navigate to={next} replace />;
 

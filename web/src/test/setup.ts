@@ -23,8 +23,12 @@ if (!window.matchMedia) {
       matches: false,
       media: query,
       onchange: null,
+      // The stub is a whole MediaQueryList, so it has the deprecated listener methods that older
+      // libraries still fall back to.
+      /* eslint-disable @typescript-eslint/no-deprecated */
       addListener: () => undefined,
       removeListener: () => undefined,
+      /* eslint-enable @typescript-eslint/no-deprecated */
       addEventListener: () => undefined,
       removeEventListener: () => undefined,
       dispatchEvent: () => false,
@@ -48,7 +52,7 @@ if (!Element.prototype.scrollIntoView) Element.prototype.scrollIntoView = () => 
 if (!Element.prototype.scrollTo) Element.prototype.scrollTo = () => undefined;
 
 // jsdom does not implement pseudo-element styles and warns when asked for them.
-const { getComputedStyle } = window;
+const getComputedStyle = window.getComputedStyle.bind(window);
 window.getComputedStyle = (element: Element) => getComputedStyle(element);
 
 // Textarea autosize re-measures when web fonts load.

@@ -1,9 +1,9 @@
 import { Button, Group, Stack } from '@mantine/core';
-import type { FormEvent, ReactNode } from 'react';
+import type { ReactNode, SubmitEvent } from 'react';
 import { FormAlert } from '../FormAlert';
 
 interface ModalFormProps {
-  onSubmit: (event?: FormEvent<HTMLFormElement>) => void;
+  onSubmit: (event?: SubmitEvent<HTMLFormElement>) => void;
   onCancel: () => void;
   saving: boolean;
   /** What the server said that belongs to no field. */

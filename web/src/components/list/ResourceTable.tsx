@@ -61,7 +61,7 @@ export function ResourceTable<T>({ label, minWidth, columns, rows, rowKey, empty
               ))}
             </Table.Tr>
           ))}
-          {rows && rows.length === 0 && (
+          {rows?.length === 0 && (
             <Table.Tr>
               <Table.Td colSpan={shown.length}>
                 <Text c="dimmed" size="sm" ta="center" py={emptyPadding}>

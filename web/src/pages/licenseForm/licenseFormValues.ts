@@ -51,7 +51,7 @@ export function validation(license: License | undefined) {
 /** What is wrong with each key code row (`keys.0` ...); codes the license already has may stay as they are. */
 export function keyRowErrors(values: LicenseFormValues, license: License | undefined): FormErrors {
   if (values.keyMode !== 'custom') return {};
-  return Object.fromEntries(values.keys.map((k, i) => [`keys.${i}`, keyCodeError(k.trim(), license?.keys)]).filter(([, e]) => e));
+  return Object.fromEntries(values.keys.map((k, i): [string, string | null] => [`keys.${i}`, keyCodeError(k.trim(), license?.keys)]).filter(([, e]) => e));
 }
 
 /** The body of POST /licenses, or the changed fields for PATCH /licenses/{id}. */

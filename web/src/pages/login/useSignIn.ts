@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { ApiError, errorMessage } from '../../api/client';
 import { useAuth } from '../../auth/AuthContext';
 import { useCountdown } from '../../lib/useCountdown';
@@ -21,7 +21,7 @@ export function useSignIn(onSignedIn: () => void) {
   const [fieldErrors, setFieldErrors] = useState<{ username?: string; password?: string }>({});
   const wait = useCountdown();
 
-  const submit = async (event: FormEvent) => {
+  const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     const missing = { username: username.trim() ? undefined : 'Enter your username', password: password ? undefined : 'Enter your password' };
     setFieldErrors(missing);

@@ -29,7 +29,7 @@ interface SigningKeySectionProps {
 
 /** The signing key: its algorithm (switched with a new key), a rotation, and the public key to copy or download. */
 export function SigningKeySection({ org, canWrite, onSaved, onChanged }: SigningKeySectionProps) {
-  const [algorithm, setAlgorithm] = useDraft<SigningAlgorithm, Organization>(org, org.signingAlgorithm);
+  const [algorithm, setAlgorithm] = useDraft<SigningAlgorithm>(org, org.signingAlgorithm);
   const [rotating, rotation] = useDisclosure(false);
   const [switching, switcher] = useDisclosure(false);
 
