@@ -86,7 +86,13 @@ describe('the leasehold command', () => {
     const dir = packageCopy({ dist: false });
     const failure = await leasehold(dir, ['--version']).then(
       () => assert.fail('leasehold ran without dist/'),
-      (error: { code: number; stdout: string; stderr: string }) => error,
+      (error: unknown) => {
+        // execFile rejects with the exit code and the output so far.
+        assert.ok(error instanceof Error && 'code' in error && 'stdout' in error && 'stderr' in error, `not a failed run: ${String(error)}`);
+        const { code, stdout, stderr } = error;
+        assert.ok(typeof stdout === 'string' && typeof stderr === 'string', 'output as text');
+        return { code, stdout, stderr };
+      },
     );
     assert.equal(failure.code, 1);
     assert.equal(failure.stdout, '');

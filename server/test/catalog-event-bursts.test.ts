@@ -131,7 +131,7 @@ describe(`bursts of catalog changes on ${TEST_DATABASE}`, () => {
   it('a burst of creations with one product name or one key code: one is made, with one audit entry and one event', async () => {
     const products = await Promise.all(Array.from({ length: BURST }, () => server.admin('POST', '/api/v1/products', { name: 'only-once' })));
     assert.deepEqual(statuses(products), [201, ...Array.from({ length: BURST - 1 }, () => 409)]);
-    const product = products.find((r) => r.statusCode === 201)!.json() as Json;
+    const product = products.find((r) => r.statusCode === 201)!.json<Json>();
     const productEvents = (await events({ types: ['product.created'] })).filter((e) => (e.data as Json).after.name === 'only-once');
     assert.deepEqual(
       productEvents.map((e) => e.subject?.id),
@@ -142,7 +142,7 @@ describe(`bursts of catalog changes on ${TEST_DATABASE}`, () => {
     const body = { customerId, featureIds: [featureId], keys: ['ONE-OWNER-KEY-CODE-01'] };
     const licenses = await Promise.all(Array.from({ length: BURST }, () => server.admin('POST', '/api/v1/licenses', body)));
     assert.deepEqual(statuses(licenses), [201, ...Array.from({ length: BURST - 1 }, () => 409)]);
-    const license = licenses.find((r) => r.statusCode === 201)!.json() as Json;
+    const license = licenses.find((r) => r.statusCode === 201)!.json<Json>();
     const licenseEvents = (await events({ types: ['license.created'] })).filter((e) => (e.data as Json).after.keys.includes('…E-01'));
     assert.deepEqual(
       licenseEvents.map((e) => e.subject?.id),

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
 import { startTestServer, type TestServer } from './helpers.js';
 
 /**
@@ -16,17 +17,17 @@ describe('creating while the referenced record is deleted', () => {
 
   const ROUNDS = 15;
   const post = (url: string, body: unknown) => server.admin('POST', url, body);
-  const created = <T>(response: { statusCode: number; json(): unknown }, what: string): T => {
+  const created = (response: LightMyRequestResponse, what: string) => {
     assert.equal(response.statusCode, 201, what);
-    return response.json() as T;
+    return response.json<{ id: string }>();
   };
 
   it('a license for a customer being deleted: either the license or the deletion, never a 500', async () => {
-    const product = created<{ id: string }>(await post('/api/v1/products', { name: 'race-license-customer' }), 'product');
-    const feature = created<{ id: string }>(await post(`/api/v1/products/${product.id}/features`, { name: 'core' }), 'feature');
+    const product = created(await post('/api/v1/products', { name: 'race-license-customer' }), 'product');
+    const feature = created(await post(`/api/v1/products/${product.id}/features`, { name: 'core' }), 'feature');
     const outcomes = new Set<string>();
     for (let round = 0; round < ROUNDS; round++) {
-      const customer = created<{ id: string }>(await post('/api/v1/customers', { name: `Doomed ${round}` }), 'customer');
+      const customer = created(await post('/api/v1/customers', { name: `Doomed ${round}` }), 'customer');
       const [license, deletion] = await Promise.all([
         post('/api/v1/licenses', { customerId: customer.id, featureIds: [feature.id], leaseLimit: 1 }),
         server.admin('DELETE', `/api/v1/customers/${customer.id}`),
@@ -34,7 +35,7 @@ describe('creating while the referenced record is deleted', () => {
       const pair = `${license.statusCode}/${deletion.statusCode}`;
       assert.ok(pair === '201/409' || pair === '404/204', `license ${license.statusCode} ${license.body}, deletion ${deletion.statusCode} ${deletion.body}`);
       outcomes.add(pair);
-      const left = (await server.admin('GET', `/api/v1/licenses?customerId=${customer.id}`)).json() as { total: number };
+      const left = (await server.admin('GET', `/api/v1/licenses?customerId=${customer.id}`)).json<{ total: number }>();
       const customerLeft = await server.admin('GET', `/api/v1/customers/${customer.id}`);
       if (pair === '201/409') {
         assert.equal(left.total, 1, 'the license exists');
@@ -48,19 +49,19 @@ describe('creating while the referenced record is deleted', () => {
   });
 
   it('a feature for a product being deleted, and a license granting a feature being deleted', async () => {
-    const customer = created<{ id: string }>(await post('/api/v1/customers', { name: 'Race Customer' }), 'customer');
+    const customer = created(await post('/api/v1/customers', { name: 'Race Customer' }), 'customer');
     for (let round = 0; round < ROUNDS; round++) {
-      const product = created<{ id: string }>(await post('/api/v1/products', { name: `race-feature-${round}` }), 'product');
+      const product = created(await post('/api/v1/products', { name: `race-feature-${round}` }), 'product');
       const [feature, deletion] = await Promise.all([post(`/api/v1/products/${product.id}/features`, { name: 'late' }), server.admin('DELETE', `/api/v1/products/${product.id}`)]);
       const pair = `${feature.statusCode}/${deletion.statusCode}`;
       // A product's deletion takes its unused features with it: a feature created first is deleted too.
       assert.ok(pair === '201/204' || pair === '404/204', `feature ${feature.statusCode} ${feature.body}, deletion ${deletion.statusCode} ${deletion.body}`);
-      const features = (await server.admin('GET', `/api/v1/features?productId=${product.id}`)).json() as { total: number };
+      const features = (await server.admin('GET', `/api/v1/features?productId=${product.id}`)).json<{ total: number }>();
       assert.equal(features.total, 0, 'no feature outlives its product');
     }
     for (let round = 0; round < ROUNDS; round++) {
-      const product = created<{ id: string }>(await post('/api/v1/products', { name: `race-grant-${round}` }), 'product');
-      const feature = created<{ id: string }>(await post(`/api/v1/products/${product.id}/features`, { name: 'granted' }), 'feature');
+      const product = created(await post('/api/v1/products', { name: `race-grant-${round}` }), 'product');
+      const feature = created(await post(`/api/v1/products/${product.id}/features`, { name: 'granted' }), 'feature');
       const [license, deletion] = await Promise.all([post('/api/v1/licenses', { customerId: customer.id, featureIds: [feature.id] }), server.admin('DELETE', `/api/v1/features/${feature.id}`)]);
       const pair = `${license.statusCode}/${deletion.statusCode}`;
       assert.ok(pair === '201/409' || pair === '404/204', `license ${license.statusCode} ${license.body}, deletion ${deletion.statusCode} ${deletion.body}`);

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { EventDispatcher, type EventSubscriber } from '../src/events/dispatcher.js';
 import { openConfiguredStore } from '../src/server.js';
 import { recordChange } from '../src/services/change-log.js';
-import { notFound, ok } from '../src/services/outcome.js';
+import { notFound } from '../src/services/outcome.js';
 import { transact } from '../src/services/transact.js';
 import type { DomainEvent, Store } from '../src/store/index.js';
 import { startTestServer, type TestServer } from './helpers.js';

@@ -72,7 +72,7 @@ async function traceThisProcess(dir: string) {
 }
 
 describe('commits flushed to disk', { skip }, () => {
-  const servers: { dir: string; stop(): Promise<void> }[] = [];
+  const servers: { dir: string; stop: () => Promise<void> }[] = [];
   after(async () => {
     for (const { dir, stop } of servers) {
       await stop();

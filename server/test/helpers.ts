@@ -100,7 +100,7 @@ export async function createLicense(
   const token = options.token ?? server.org.apiToken;
   const ok = (res: LightMyRequestResponse) => {
     if (res.statusCode !== 201) throw new Error(`admin call failed: ${res.statusCode} ${res.body}`);
-    return res.json() as { id: string; keys: string[] };
+    return res.json<{ id: string; keys: string[] }>();
   };
   const suffix = Math.random().toString(36).slice(2, 8);
   const product = ok(await server.admin('POST', '/api/v1/products', { name: options.product ?? `product-${suffix}`, description: 'A product' }, token));

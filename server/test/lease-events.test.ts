@@ -255,7 +255,7 @@ describe(`lease events on ${TEST_DATABASE}`, () => {
       before,
       'a marked lease answers as an expired one',
     );
-    const list = async (state: string) => (await server.admin('GET', `/api/v1/licenses/${license.licenseId}/leases?state=${state}&limit=100`)).json() as { total: number; items: { state: string }[] };
+    const list = async (state: string) => (await server.admin('GET', `/api/v1/licenses/${license.licenseId}/leases?state=${state}&limit=100`)).json<{ total: number; items: { state: string }[] }>();
     assert.equal((await list('expired')).total, 20);
     assert.equal((await list('active')).total, 0);
     assert.equal((await list('released')).total, 10);

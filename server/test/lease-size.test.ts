@@ -26,7 +26,7 @@ describe('every lease code the server issues is accepted by every endpoint, what
   const admin = async (method: 'POST', url: string, body: unknown) => {
     const res = await server.admin(method, url, body);
     assert.equal(res.statusCode, 201, res.body.slice(0, 300));
-    return res.json() as { id: string; keys: string[] };
+    return res.json<{ id: string; keys: string[] }>();
   };
   async function license(products: number, featuresEach: number, describe = description): Promise<string> {
     const featureIds: string[] = [];

@@ -26,7 +26,7 @@ describe('the edge inputs the original ExaLicense server accepted', () => {
   const obtain = async (body: Record<string, unknown>) => {
     const res = await post('/lease/obtain', { key: license.key, ...body });
     assert.equal(res.statusCode, 200, `${JSON.stringify(body).slice(0, 80)}: ${res.body}`);
-    return res.json() as { lease: string; expiry: string };
+    return res.json<{ lease: string; expiry: string }>();
   };
   const release = async (lease: string) => assert.equal((await post('/lease/release', { lease })).statusCode, 200);
 

@@ -56,7 +56,7 @@ describe('lease life cycle', () => {
     assert.equal((await client.obtain(license.key)).statusCode, 200);
     const refused = await client.obtain(license.key);
     assert.equal(refused.statusCode, 409);
-    const { message, ...answer } = refused.json() as Record<string, unknown>;
+    const { message, ...answer } = refused.json<Record<string, unknown>>();
     assert.deepEqual(answer, { success: false, errorCode: 'LEASE_LIMIT_REACHED', lease: null, expiry: null, validFor: null });
     assert.equal(typeof message, 'string');
     assert.equal((await client.release(first)).json().success, true);

@@ -61,7 +61,7 @@ describe('failed licensing lookups are limited per client address', () => {
     const blocked = await me.validateKey(wrongKey());
     assert.equal(assertTooMany(blocked), 60);
     assert.deepEqual(
-      { ...(blocked.json() as object), message: undefined },
+      { ...blocked.json<object>(), message: undefined },
       { isValid: false, errorCode: 'TOO_MANY_REQUESTS', message: undefined, expiry: null, leaseLimit: null, leasesUsed: null, validFor: [] },
     );
     assertTooMany(await me.obtain(wrongKey()), 'success');

@@ -149,7 +149,7 @@ describe('two instances behind nginx with docs/deploy/nginx.conf', { skip }, () 
   });
 
   after(async () => {
-    if (nginx && nginx.exitCode === null && nginx.signalCode === null) {
+    if (nginx?.exitCode === null && nginx.signalCode === null) {
       nginx.kill('SIGKILL');
       await nginxExited;
     }

@@ -18,7 +18,7 @@ describe('one seat per client id', () => {
   const client = () => licensingClient(server);
   const obtain = async (license: TestLicense, clientId?: string | null, expiry?: number) => {
     const res = await client().obtain(license.key, { ...(clientId !== undefined ? { clientId } : {}), ...(expiry !== undefined ? { expiry } : {}) });
-    return { status: res.statusCode, body: res.json() as Record<string, unknown> };
+    return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
   };
   const lease = async (license: TestLicense, clientId?: string | null, expiry?: number) => {
     const r = await obtain(license, clientId, expiry);

@@ -1,7 +1,7 @@
 // A copy of the database alone must let nobody sign a lease or use a key code.
 import assert from 'node:assert/strict';
 import { createHash, createPrivateKey, randomBytes } from 'node:crypto';
-import { rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createOrganization } from '../src/bootstrap.js';
@@ -14,7 +14,6 @@ import { createTestSchema, TEST_DATABASE, type TestSchema } from './pg.js';
 import { copyOfDatabase, readColumn, tracesOfPrivateKey } from './secrets-copy.js';
 
 const sqlite = TEST_DATABASE === 'sqlite';
-const mode = (path: string) => statSync(path).mode & 0o777;
 
 describe('a stolen copy of the database', () => {
   let server: TestServer;
@@ -55,7 +54,7 @@ describe('a stolen copy of the database', () => {
 });
 
 /** A database and key-file setting for one test: an SQLite file in a new directory, or a schema. */
-async function freshDatabase(): Promise<{ database: string; dir: string; schema?: TestSchema; drop(): Promise<void> }> {
+async function freshDatabase(): Promise<{ database: string; dir: string; schema?: TestSchema; drop: () => Promise<void> }> {
   const dir = tempDir();
   const schema = sqlite ? undefined : await createTestSchema();
   return {

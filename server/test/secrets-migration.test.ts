@@ -46,7 +46,7 @@ async function buildOldDatabase(config: Config, clock: ManualClock): Promise<Old
       ...(schema ? { migrationTableSchema: schema } : {}),
     });
     const { error } = await migrator.migrateToLatest();
-    if (error) throw error;
+    if (error) throw new Error('migrations 001 to 003 failed', { cause: error });
 
     const k = db.kysely as unknown as Kysely<any>;
     const now = clock.now();

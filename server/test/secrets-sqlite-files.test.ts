@@ -16,7 +16,7 @@ import { HANG_MS } from './wait.js';
 const mode = (path: string) => statSync(path).mode & 0o777;
 
 /** A new directory for an SQLite database and its key file. */
-function freshDatabase(): { database: string; dir: string; drop(): Promise<void> } {
+function freshDatabase(): { database: string; dir: string; drop: () => Promise<void> } {
   const dir = tempDir();
   return { database: join(dir, 'data', 'leasehold.db'), dir, drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -28,7 +28,7 @@ describe('the key-encryption key of an SQLite database', () => {
   });
 
   it('comes from a key file beside the SQLite database by default, created 0600 at the first start; a lost key file fails the start and is not replaced', async () => {
-    const db = await freshDatabase();
+    const db = freshDatabase();
     cleanups.push(db.drop);
     const config = resolveConfig({ database: db.database }, {});
     const keyFile = join(db.dir, 'data', 'leasehold.key');

@@ -20,7 +20,7 @@ function statuses(replies: LightMyRequestResponse[]): Record<number, number> {
 async function addUser(server: TestServer, username: string, role = 'viewer') {
   const res = await server.admin('POST', '/api/v1/users', { username, displayName: username, role, password: PASSWORD });
   assert.equal(res.statusCode, 201, res.body);
-  return res.json() as { id: string };
+  return res.json<{ id: string }>();
 }
 
 describe('sign-in attempts are counted before any password is checked', () => {

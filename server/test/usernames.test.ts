@@ -91,7 +91,7 @@ describe('a database made before usernames were normalized', () => {
           ...(schema ? { migrationTableSchema: schema.name } : {}),
         });
         const { error } = await migrator.migrateToLatest();
-        if (error) throw error;
+        if (error) throw new Error('migrations 001 to 003 failed', { cause: error });
         const org = randomUUID();
         await kysely.insertInto('organization').values({ id: org, name: 'Old', created_at: 1 }).execute();
         const hash = await hashPassword(PASSWORD);
