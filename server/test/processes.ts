@@ -260,6 +260,24 @@ const LISTENING = /^Leasehold \S+ listening on (http:\/\/\S+)/m;
  * and the failure carries its output. Stop it with `stop()`.
  */
 export async function serve(args: string[], options: ServeOptions = {}): Promise<ServerProcess> {
+  if ((options.readyWhen ?? 'listening') === 'listening') return serveOnce(args, options);
+  // A port chosen beforehand can be taken by another test file's server (they run in parallel)
+  // before this one listens on it, and then it exits at once; when its output is unread nothing
+  // tells why. So a server that exits before it answers gets a new port, twice at most: one that
+  // cannot start fails all three times, and the last failure is what the test reports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await serveOnce(args, options);
+    } catch (err) {
+      if (attempt >= 3 || !(err instanceof ExitedEarly)) throw err;
+    }
+  }
+}
+
+/** A server that exited before it was ready. */
+class ExitedEarly extends Error {}
+
+async function serveOnce(args: string[], options: ServeOptions): Promise<ServerProcess> {
   const readyWhen = options.readyWhen ?? 'listening';
   if (options.unread && readyWhen !== 'healthy') throw new Error('a server whose output is unread can only be found ready by /healthz');
   const port = readyWhen === 'healthy' ? await freePort() : 0;
@@ -276,7 +294,7 @@ export async function serve(args: string[], options: ServeOptions = {}): Promise
     await waitUntil(
       `${url}/healthz to answer 200`,
       async () => {
-        if (!server.isRunning) throw new Error(`the server exited (${describeExit(await server.exited)}) before it answered\n${server.describe()}`);
+        if (!server.isRunning) throw new ExitedEarly(`the server exited (${describeExit(await server.exited)}) before it answered\n${server.describe()}`);
         return fetch(`${url}/healthz`, { signal: AbortSignal.timeout(10_000) }).then(
           (res) => (void res.body?.cancel(), res.status === 200),
           () => false,
