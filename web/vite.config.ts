@@ -3,13 +3,20 @@ import { defineConfig } from 'vitest/config';
 
 const server = 'http://127.0.0.1:8080';
 
+/**
+ * Source maps give away the whole source and weigh more than the app itself: built only when an
+ * operator asks (LEASEHOLD_SOURCE_MAPS=1 at build time), and served only when the server is told
+ * the same (docs/web-app.md).
+ */
+const sourceMaps = ['1', 'true', 'yes', 'on'].includes((process.env.LEASEHOLD_SOURCE_MAPS ?? '').trim().toLowerCase());
+
 export default defineConfig({
   base: '/',
   plugins: [react()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    sourcemap: sourceMaps,
     chunkSizeWarningLimit: 1500,
   },
   server: {
