@@ -288,6 +288,14 @@ describe('bad input', { concurrency: 4 }, () => {
       stderr: /LEASEHOLD_TRUST_PROXY: "everyone" is not an IP address or CIDR range/,
       status: 2,
     },
+    {
+      name: 'LEASEHOLD_SOURCE_MAPS=maybe serve',
+      args: (db) => ['serve', '--database', db, '--port', '0'],
+      env: { LEASEHOLD_SOURCE_MAPS: 'maybe' },
+      stderr: /LEASEHOLD_SOURCE_MAPS must be on or off \(1 or 0\), got "maybe"/,
+      status: 2,
+    },
+    { name: 'init --port 70000', args: (db) => ['init', '--database', db, '--org-name', 'Acme', '--port', '70000'], stderr: /port must be between 0 and 65535, got 70000/, status: 2 },
     { name: 'serve --workers 0', args: (db) => ['serve', '--database', db, '--port', '0', '--workers', '0'], stderr: /workers must be between 1 and 64, got 0/, status: 2 },
   ];
 

@@ -152,7 +152,8 @@ describe('the web app as the server sends it', () => {
   });
 
   it('answers 404 for source maps unless LEASEHOLD_SOURCE_MAPS turns them on', async () => {
-    for (const headers of [{}, { accept: 'text/html' }, { accept: '*/*', 'accept-encoding': 'br, gzip' }]) {
+    const asked: Record<string, string>[] = [{}, { accept: 'text/html' }, { accept: '*/*', 'accept-encoding': 'br, gzip' }];
+    for (const headers of asked) {
       const refused = await get('/assets/index-Ab12Cd34.js.map', headers);
       assert.equal(refused.statusCode, 404, JSON.stringify(headers));
       assert.doesNotMatch(refused.body, /the whole source/);
