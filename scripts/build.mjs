@@ -1,5 +1,6 @@
 // Builds what the repository ships. Parts:
-//   web         web/dist: the admin web app (Vite)
+//   web         web/dist: the admin web app (Vite), each text file with its .br and .gz beside it
+//               (scripts/compress-web.mjs); source maps only with LEASEHOLD_SOURCE_MAPS=1
 //   server      server/dist: the server as plain JavaScript (tsc -p server/tsconfig.build.json),
 //               with kysely and typebox each bundled into one module under dist/vendor
 //   client      client/dist: the client library, ES modules and CommonJS (client/scripts/build.mjs)
@@ -13,6 +14,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, stat
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compressWeb } from './compress-web.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const web = join(root, 'web');
@@ -56,10 +58,11 @@ function run(command, commandArgs, cwd) {
 
 function buildWeb() {
   const built = join(web, 'dist', 'index.html');
-  const sources = ['src', 'public', 'index.html', 'package.json', 'vite.config.ts', 'tsconfig.json'].map((p) => join(web, p));
+  const sources = [...['src', 'public', 'index.html', 'package.json', 'vite.config.ts', 'tsconfig.json'].map((p) => join(web, p)), join(root, 'scripts', 'compress-web.mjs')];
   if (ifStale && existsSync(built) && newestOf(sources) <= statSync(built).mtimeMs) return;
   console.log('Building the web app (web/dist)...');
   run(npm, ['run', 'build', '-w', 'web'], root);
+  compressWeb(join(web, 'dist'));
 }
 
 const serverRequire = createRequire(join(server, 'package.json'));

@@ -3,14 +3,30 @@ import { defineConfig } from 'vitest/config';
 
 const server = 'http://127.0.0.1:8080';
 
+/**
+ * Source maps give away the whole source and weigh more than the app itself: built only when an
+ * operator asks (LEASEHOLD_SOURCE_MAPS=1 at build time), and served only when the server is told
+ * the same (docs/web-app.md).
+ */
+const sourceMaps = ['1', 'true', 'yes', 'on'].includes((process.env.LEASEHOLD_SOURCE_MAPS ?? '').trim().toLowerCase());
+
 export default defineConfig({
   base: '/',
   plugins: [react()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    sourcemap: sourceMaps,
     chunkSizeWarningLimit: 1500,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          // React and the router change far less often than the app: in their own file, a new
+          // release leaves them in the browser's cache. The rest splits by route (App.tsx).
+          groups: [{ name: 'react', test: /[\\/]node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ }],
+        },
+      },
+    },
   },
   server: {
     port: 5173,

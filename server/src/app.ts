@@ -1,4 +1,3 @@
-import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -11,6 +10,7 @@ import { Housekeeping } from './housekeeping.js';
 import { healthRoutes } from './http/health.js';
 import { lazySerializers } from './http/lazy-compile.js';
 import { securityHeaders } from './http/security-headers.js';
+import { serveWebApp } from './http/web-app.js';
 import { logRequests } from './http/request-log.js';
 import { Keychain } from './keys/keychain.js';
 import { createLogs } from './logging.js';
@@ -55,23 +55,6 @@ const USAGE_FLUSH_MS = 30_000;
  */
 const WEB_ROOTS = ['../web', '../../web/dist'].map((path) => fileURLToPath(new URL(path, import.meta.url)));
 const defaultWebRoot = () => WEB_ROOTS.find((root) => existsSync(join(root, 'index.html'))) ?? WEB_ROOTS[WEB_ROOTS.length - 1]!;
-
-/**
- * Serves the built web app at / with client-side routes surviving a reload: any other GET that
- * wants HTML gets index.html. Without a build, / points to the API reference instead.
- */
-async function serveWebApp(app: FastifyInstance, root: string): Promise<void> {
-  if (!existsSync(join(root, 'index.html'))) {
-    app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
-    return;
-  }
-  await app.register(fastifyStatic, { root, wildcard: false, index: ['index.html'] });
-  app.setNotFoundHandler((request, reply) => {
-    const html = (request.headers.accept ?? '').includes('text/html');
-    if (request.method === 'GET' && html && !/^\/(api|licensing|docs)(\/|$)/.test(request.url)) return reply.sendFile('index.html');
-    return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
-  });
-}
 
 export const VERSION = '0.1.0';
 
@@ -184,7 +167,7 @@ export async function buildApp({ config, store, clock, logger, webRoot }: AppOpt
 
   await app.register(healthRoutes, { store });
 
-  await serveWebApp(app, webRoot ?? defaultWebRoot());
+  await serveWebApp(app, webRoot ?? defaultWebRoot(), { sourceMaps: config.sourceMaps });
 
   const throttle = new LookupThrottle(store, clock, { failuresPerMinute: config.licensingFailuresPerMinute, blockSeconds: config.licensingBlockSeconds });
   await app.register(licensingRoutes, { prefix: '/licensing/:organizationId', licensing, keychain, throttle, endpointOf });

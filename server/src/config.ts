@@ -41,6 +41,8 @@ export interface Config {
   licensingFailuresPerMinute: number;
   /** Seconds an address that went over that limit is refused. */
   licensingBlockSeconds: number;
+  /** Whether the web app's source maps (*.map) are served; off, they answer 404 even when built. */
+  sourceMaps: boolean;
 }
 
 /** What the command line gives; every field may also come from the environment. */
@@ -67,6 +69,14 @@ function integer(name: string, text: string, min: number, max: number): number {
   const value = Number(text.trim());
   if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+/** An on/off setting: 1, true, yes or on; 0, false, no, off or empty. */
+export function onOff(name: string, text: string | undefined): boolean {
+  const value = (text ?? '').trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['', '0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError(`${name} must be on or off (1 or 0), got "${text}"`);
 }
 
 export const DEFAULT_DATABASE_PATH = 'data/leasehold.db';
@@ -192,5 +202,6 @@ export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = proce
     secretKey: secretKeySource(database, env, cwd),
     licensingFailuresPerMinute: integer('licensing failures per minute', env.LEASEHOLD_LICENSING_FAILURES_PER_MINUTE ?? '30', 0, 1_000_000),
     licensingBlockSeconds: integer('licensing block seconds', env.LEASEHOLD_LICENSING_BLOCK_SECONDS ?? '60', 1, 86_400),
+    sourceMaps: onOff('LEASEHOLD_SOURCE_MAPS', env.LEASEHOLD_SOURCE_MAPS),
   };
 }

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { VERSION } from '../src/app.js';
 import { tempDir } from './helpers.js';
-import { BIN, environmentWithoutServerSettings, killAll, serve as serveProcess, startProcess, type ServerProcess } from './processes.js';
+import { BIN, environmentWithoutServerSettings, freePort, killAll, serve as serveProcess, startProcess, type ServerProcess } from './processes.js';
 import { HANG_MS } from './wait.js';
 
 // The CLI as users run it: real child processes of bin/leasehold.js, nothing imported from src/cli.
@@ -119,6 +119,62 @@ describe('leasehold init', { concurrency: 4 }, () => {
   it('builds the licensing endpoint from --public-url', async () => {
     const created = JSON.parse(await ok(['init', '--database', newDatabase(), '--org-name', 'Acme', '--public-url', 'https://x.example', '--json']));
     assert.equal(created.licensingEndpoint, `https://x.example/licensing/${created.organizationId}`);
+  });
+
+  it('prints the licensing endpoint that serve on the same --host and --port then answers at', async () => {
+    const database = newDatabase();
+    const port = await freePort();
+    const created = JSON.parse(await ok(['init', '--database', database, '--org-name', 'Acme', '--host', '127.0.0.1', '--port', String(port), '--json']));
+    assert.equal(created.licensingEndpoint, `http://127.0.0.1:${port}/licensing/${created.organizationId}`);
+    const server = await serve(database, ['--host', '127.0.0.1', '--port', String(port)]);
+    try {
+      assert.equal(server.url, `http://127.0.0.1:${port}`);
+      const organization = await getOrganization(server.url, created.apiToken);
+      assert.equal(organization.body.licensingEndpoint, created.licensingEndpoint, 'the endpoint serve reports is the one init printed');
+      const publicKey = await fetch(`${created.licensingEndpoint}/signature.pem`, { signal: AbortSignal.timeout(HANG_MS) });
+      assert.equal(publicKey.status, 200, 'the printed endpoint is served');
+      assert.match(await publicKey.text(), /-----BEGIN PUBLIC KEY-----/);
+    } finally {
+      assert.deepEqual(await server.stop(), { code: 0, signal: null }, server.output());
+    }
+  });
+
+  it('derives the endpoint from PORT, HOST and PUBLIC_URL as serve does, flags first', async () => {
+    const endpoint = async (args: string[], env: Record<string, string>) => {
+      const created = JSON.parse(await ok(['init', '--database', newDatabase(), '--org-name', 'Acme', '--json', ...args], env));
+      return created.licensingEndpoint.replace(`/licensing/${created.organizationId}`, '');
+    };
+    assert.equal(await endpoint([], { PORT: '9123' }), 'http://127.0.0.1:9123');
+    assert.equal(await endpoint([], { HOST: '::1', PORT: '9124' }), 'http://[::1]:9124');
+    assert.equal(await endpoint([], { HOST: '0.0.0.0' }), 'http://127.0.0.1:8080', 'every address: reached on the loopback one, as serve prints it');
+    assert.equal(await endpoint(['--port', '9125'], { PORT: '9123' }), 'http://127.0.0.1:9125');
+    assert.equal(await endpoint([], { PUBLIC_URL: 'https://licenses.example.test/', PORT: '9123' }), 'https://licenses.example.test');
+    assert.equal(await endpoint(['--public-url', 'https://flag.example.test'], { PUBLIC_URL: 'https://env.example.test' }), 'https://flag.example.test');
+  });
+
+  it('refuses port 0 without a public URL, since serve only learns its port when it starts, and creates nothing', async () => {
+    for (const [args, env] of [
+      [['--port', '0'], {}],
+      [[], { PORT: '0' }],
+    ] as const) {
+      const database = newDatabase();
+      const result = await run(['init', '--database', database, '--org-name', 'Acme', ...args], env);
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, /port 0 .*licensing endpoint cannot be known: give --public-url/);
+      assert.doesNotMatch(result.stderr, STACK_FRAME);
+      assert.equal(result.stdout, '');
+      assert.ok(!existsSync(database), 'no database was created');
+    }
+    const created = JSON.parse(await ok(['init', '--database', newDatabase(), '--org-name', 'Acme', '--port', '0', '--public-url', 'https://x.example', '--json']));
+    assert.equal(created.licensingEndpoint, `https://x.example/licensing/${created.organizationId}`);
+  });
+
+  it('says in its help where the endpoint it prints comes from, and that serve must get the same settings', async () => {
+    const help = await ok(['init', '--help']);
+    assert.match(help, /--host <host>/);
+    assert.match(help, /--port <port>/);
+    assert.match(help, /derived as serve derives it/);
+    assert.match(help, /a serve started with\s+other settings serves another URL/);
   });
 
   it('prints readable lines without --json', async () => {
@@ -232,6 +288,14 @@ describe('bad input', { concurrency: 4 }, () => {
       stderr: /LEASEHOLD_TRUST_PROXY: "everyone" is not an IP address or CIDR range/,
       status: 2,
     },
+    {
+      name: 'LEASEHOLD_SOURCE_MAPS=maybe serve',
+      args: (db) => ['serve', '--database', db, '--port', '0'],
+      env: { LEASEHOLD_SOURCE_MAPS: 'maybe' },
+      stderr: /LEASEHOLD_SOURCE_MAPS must be on or off \(1 or 0\), got "maybe"/,
+      status: 2,
+    },
+    { name: 'init --port 70000', args: (db) => ['init', '--database', db, '--org-name', 'Acme', '--port', '70000'], stderr: /port must be between 0 and 65535, got 70000/, status: 2 },
     { name: 'serve --workers 0', args: (db) => ['serve', '--database', db, '--port', '0', '--workers', '0'], stderr: /workers must be between 1 and 64, got 0/, status: 2 },
   ];
 

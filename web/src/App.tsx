@@ -2,9 +2,10 @@ import { Center, Loader } from '@mantine/core';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Route, Routes } from 'react-router';
 import { RequireAuth } from './auth/RequireAuth';
-import { AppLayout } from './components/AppLayout';
 import { LoginPage } from './pages/LoginPage';
 
+// The signed-in shell too: the sign-in page loads none of it (navigation, tooltips and their positioning).
+const AppLayout = lazy(() => import('./components/AppLayout').then((m) => ({ default: m.AppLayout })));
 const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })));
 const CustomersPage = lazy(() => import('./pages/CustomersPage').then((m) => ({ default: m.CustomersPage })));
 const CustomerPage = lazy(() => import('./pages/CustomerPage').then((m) => ({ default: m.CustomerPage })));
@@ -37,7 +38,9 @@ export function App() {
       <Route
         element={
           <RequireAuth>
-            <AppLayout />
+            <Page>
+              <AppLayout />
+            </Page>
           </RequireAuth>
         }
       >

@@ -1,7 +1,6 @@
+// The styles of date pickers and charts come with the lazily loaded screens that show them (LicenseForm, UsageChart).
 import '@mantine/core/styles.css';
-import '@mantine/dates/styles.css';
 import '@mantine/notifications/styles.css';
-import '@mantine/charts/styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';

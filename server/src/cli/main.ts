@@ -124,10 +124,22 @@ program
   .requiredOption('--org-name <name>', 'organization name', text(200))
   .addOption(new Option('--algorithm <alg>', 'lease signing algorithm').choices([...SIGNING_ALGORITHMS]).default('ES256'))
   .option('--admin-username <name>', 'owner username (a number is added when taken)', text(100), 'admin')
-  .option('--public-url <url>', 'URL clients reach the server at, for the licensing endpoint printed (env PUBLIC_URL)')
+  .option('--public-url <url>', 'URL clients reach the server at (env PUBLIC_URL); give serve the same')
+  .option('--host <host>', 'without a public URL: the address serve will listen on (env HOST, default 127.0.0.1)')
+  .option('--port <port>', 'without a public URL: the port serve will listen on (env PORT, default 8080)')
   .option('--json', 'print one JSON object instead of text')
-  .action(async (opts: { database: string; orgName: string; algorithm: SigningAlgorithm; adminUsername: string; publicUrl?: string; json?: boolean }) => {
-    const config = resolveConfig({ database: opts.database, publicUrl: opts.publicUrl });
+  .addHelpText(
+    'after',
+    `
+The licensing endpoint printed is the one serve will answer at when it is given the same public URL,
+or, without one, the same --host and --port (or HOST and PORT): it is derived as serve derives it,
+from --public-url, PUBLIC_URL, else http://HOST:PORT. Nothing of it is stored: a serve started with
+other settings serves another URL, and GET /api/v1/organization tells the one it really serves.`,
+  )
+  .action(async (opts: { database: string; orgName: string; algorithm: SigningAlgorithm; adminUsername: string; publicUrl?: string; host?: string; port?: string; json?: boolean }) => {
+    const config = resolveConfig({ database: opts.database, publicUrl: opts.publicUrl, host: opts.host, port: opts.port });
+    // Port 0 is chosen by the system when serve starts: no endpoint printed now would be the real one.
+    if (!config.publicUrlGiven && config.port === 0) fail('with port 0 serve chooses its port when it starts, so the licensing endpoint cannot be known: give --public-url (or PUBLIC_URL) or a port');
     const store = await openConfiguredStore(config);
     try {
       const c = await createOrganization(store, systemClock, { name: opts.orgName, algorithm: opts.algorithm, adminUsername: opts.adminUsername });

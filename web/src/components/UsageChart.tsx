@@ -1,4 +1,5 @@
 import { AreaChart, type AreaChartSeries } from '@mantine/charts';
+import '@mantine/charts/styles.css';
 import { Card, Center, Group, Loader, SegmentedControl, Text, Title } from '@mantine/core';
 import dayjs from 'dayjs';
 import type { ReactNode } from 'react';

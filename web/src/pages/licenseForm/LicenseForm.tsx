@@ -1,5 +1,6 @@
 import { Button, Card, Group, Loader, NumberInput, Stack, Text, Textarea } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
+import '@mantine/dates/styles.css';
 import { Link } from 'react-router';
 import type { License } from '../../api/types';
 import { CustomerSelect } from '../../components/CustomerSelect';
