@@ -39,7 +39,7 @@ const items = (n: number) => (n === 1 ? '1 item' : `${n} items`);
 
 /** The sentence for one finding of the validator. */
 export function plainMessage(error: FastifySchemaValidationError): string {
-  const params = error.params as Record<string, unknown>;
+  const params = error.params;
   switch (error.keyword) {
     case 'pattern':
       return PATTERNS[String(params.pattern)] ?? 'contains characters that are not allowed here';
