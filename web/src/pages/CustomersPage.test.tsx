@@ -41,21 +41,24 @@ describe('CustomersPage', () => {
     expect(screen.queryByRole('button', { name: /^Delete / })).not.toBeInTheDocument();
   });
 
-  it('shows the server’s reason when a delete is refused, and keeps the customer', async () => {
+  it('shows the server’s reason when a delete is refused, with a link to the licenses in the way, and keeps the customer', async () => {
     const fake = mockApi({
       'GET /customers': ok(page([globex, initech])),
-      'DELETE /customers/cust-1': apiError(409, 'CONFLICT', 'the customer has 2 license(s); delete or move them first'),
+      'DELETE /customers/cust-1': {
+        status: 409,
+        body: { error: { code: 'CONFLICT', message: 'the customer has 2 licenses; delete or move them first', related: { licenses: 2, filter: { customerId: 'cust-1' } } } },
+      },
     });
     const { user } = renderCustomers();
     await user.click(await screen.findByRole('button', { name: 'Delete Globex Corporation' }));
-    const dialog = screen.getByRole('dialog', { name: 'Delete customer' });
-    expect(dialog).toHaveTextContent('Delete Globex Corporation?');
+    const dialog = screen.getByRole('dialog', { name: 'Delete the customer Globex Corporation?' });
     await user.click(within(dialog).getByRole('button', { name: 'Delete customer' }));
 
     const alert = await within(dialog).findByRole('alert');
     expect(alert).toHaveTextContent('Refused');
-    expect(alert).toHaveTextContent('the customer has 2 license(s); delete or move them first');
-    expect(screen.getByRole('dialog', { name: 'Delete customer' })).toBeInTheDocument();
+    expect(alert).toHaveTextContent('the customer has 2 licenses; delete or move them first');
+    expect(within(alert).getByRole('link', { name: 'Show them' })).toHaveAttribute('href', '/licenses?customerId=cust-1');
+    expect(screen.getByRole('dialog', { name: 'Delete the customer Globex Corporation?' })).toBeInTheDocument();
     expect(fake.calls('DELETE /customers/cust-1')[0]!.headers['x-csrf-token']).toBe('csrf-admin-token');
     // The list was not reloaded.
     expect(fake.calls('GET /customers')).toHaveLength(1);
@@ -177,14 +180,13 @@ describe('CustomersPage', () => {
     });
     const { user } = renderCustomers();
     await user.click(await screen.findByRole('button', { name: 'Delete Globex Corporation' }));
-    let dialog = screen.getByRole('dialog', { name: 'Delete customer' });
+    let dialog = screen.getByRole('dialog', { name: 'Delete the customer Globex Corporation?' });
     await user.click(within(dialog).getByRole('button', { name: 'Delete customer' }));
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('the customer has 2 license(s)');
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
 
     await user.click(screen.getByRole('button', { name: 'Delete Initech' }));
-    dialog = screen.getByRole('dialog', { name: 'Delete customer' });
-    expect(dialog).toHaveTextContent('Delete Initech?');
+    dialog = screen.getByRole('dialog', { name: 'Delete the customer Initech?' });
     expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
   });
 

@@ -194,8 +194,8 @@ describe('LicensePage', () => {
     const fake = mockApi(routes({ 'DELETE /licenses/lic-1': noContent() }));
     const { user } = renderLicense();
     await user.click(await screen.findByRole('button', { name: 'Delete' }));
-    const dialog = screen.getByRole('dialog', { name: 'Delete license' });
-    expect(dialog).toHaveTextContent('its 2 active lease(s) are revoked');
+    const dialog = await screen.findByRole('dialog', { name: 'Delete the license for Globex Corporation (key ABCDE…)?' });
+    expect(dialog).toHaveTextContent('its 2 seats in use end at once');
     await user.click(within(dialog).getByRole('button', { name: 'Delete license' }));
     await waitFor(() => expect(currentLocation()).toBe('/licenses'));
     expect(fake.calls('DELETE /licenses/lic-1')).toHaveLength(1);

@@ -100,13 +100,24 @@ describe('ProductsPage', () => {
     expect(fake.calls('POST /products')).toHaveLength(0);
   });
 
-  it('shows why deleting a product in use is refused', async () => {
-    const fake = mockApi(routes({ 'DELETE /products/prod-cad': apiError(409, 'CONFLICT', '3 license(s) grant features of this product; remove them from those licenses first') }));
+  it('shows why deleting a product in use is refused, with a link to the licenses that grant its features', async () => {
+    const fake = mockApi(
+      routes({
+        'DELETE /products/prod-cad': {
+          status: 409,
+          body: {
+            error: { code: 'CONFLICT', message: '1204 licenses grant features of this product; remove them from those licenses first', related: { licenses: 1204, filter: { productId: 'prod-cad' } } },
+          },
+        },
+      }),
+    );
     const { user } = renderProducts();
     await user.click(await screen.findByRole('button', { name: 'Delete product cad-suite' }));
-    const dialog = screen.getByRole('dialog', { name: 'Delete product' });
+    const dialog = screen.getByRole('dialog', { name: 'Delete the product cad-suite?' });
     await user.click(within(dialog).getByRole('button', { name: 'Delete product' }));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent('3 license(s) grant features of this product; remove them from those licenses first');
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent('1204 licenses grant features of this product; remove them from those licenses first');
+    expect(within(alert).getByRole('link', { name: 'Show them' })).toHaveAttribute('href', '/licenses?productId=prod-cad');
     expect(fake.calls('DELETE /products/prod-cad')).toHaveLength(1);
   });
 
@@ -114,8 +125,7 @@ describe('ProductsPage', () => {
     const fake = mockApi(routes({ 'DELETE /features/feat-view': noContent() }));
     const { user } = renderProducts();
     await user.click(await screen.findByRole('button', { name: 'Delete feature viewer/view' }));
-    const dialog = screen.getByRole('dialog', { name: 'Delete feature' });
-    expect(dialog).toHaveTextContent('Delete the feature viewer/view?');
+    const dialog = screen.getByRole('dialog', { name: 'Delete the feature viewer/view?' });
     await user.click(within(dialog).getByRole('button', { name: 'Delete feature' }));
     expect(await screen.findByText('Deleted feature view')).toBeInTheDocument();
     expect(fake.calls('DELETE /features/feat-view')).toHaveLength(1);

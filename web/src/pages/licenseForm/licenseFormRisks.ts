@@ -1,12 +1,8 @@
 import type { License } from '../../api/types';
 import { endOfLocalDay, localDateOf } from '../../lib/format';
+import { shortKeyCode as shortKey } from '../../lib/keys';
 import { leaseLimitOf } from './leaseLimit';
 import type { LicenseFormValues } from './licenseFormValues';
-
-/** A key code shortened for a sentence: the first group, then an ellipsis. */
-export function shortKey(code: string): string {
-  return code.length > 12 ? `${code.slice(0, 5)}…` : code;
-}
 
 const leases = (n: number) => (n === 1 ? '1 active lease' : `${n} active leases`);
 const seats = (n: number) => (n === 1 ? 'the 1 seat' : `the ${n} seats`);

@@ -62,7 +62,7 @@ export function ProductDialogs({ editing, onCloseEditing, productDeletion, featu
       />
       <ConfirmAction
         confirmation={productDeletion}
-        title="Delete product"
+        title={(p) => `Delete the product ${p.name}?`}
         confirmLabel="Delete product"
         onConfirm={async (p) => {
           await api.products.remove(p.id);
@@ -71,13 +71,13 @@ export function ProductDialogs({ editing, onCloseEditing, productDeletion, featu
       >
         {(p) => (
           <>
-            Delete the product <b>{p.name}</b> and all of its features? This is refused while a license grants one of them.
+            The product <b>{p.name}</b> is deleted with all of its features. This is refused while a license grants one of them.
           </>
         )}
       </ConfirmAction>
       <ConfirmAction
         confirmation={featureDeletion}
-        title="Delete feature"
+        title={({ product: p, feature: f }) => `Delete the feature ${p.name}/${f.name}?`}
         confirmLabel="Delete feature"
         onConfirm={async ({ feature: f }) => {
           await api.features.remove(f.id);
@@ -86,11 +86,11 @@ export function ProductDialogs({ editing, onCloseEditing, productDeletion, featu
       >
         {({ product: p, feature: f }) => (
           <>
-            Delete the feature{' '}
+            The feature{' '}
             <b>
               {p.name}/{f.name}
-            </b>
-            ? This is refused while a license grants it.
+            </b>{' '}
+            is deleted. This is refused while a license grants it.
           </>
         )}
       </ConfirmAction>
