@@ -170,7 +170,9 @@ describe('LicenseFormPage', () => {
     await user.click(screen.getByRole('radio', { name: 'Enter my own' }));
     await user.type(await screen.findByRole('textbox', { name: 'Key code 1' }), 'ACME-2025-GOLD');
     await user.click(screen.getByRole('button', { name: 'Create license' }));
-    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Key code 1' })).toHaveAccessibleDescription('May contain only letters, digits and _ . -, and must start with a letter or digit'));
+    await waitFor(() =>
+      expect(screen.getByRole('textbox', { name: 'Key code 1' })).toHaveAccessibleDescription('This may contain only letters, digits and _ . -, and must start with a letter or digit'),
+    );
     expect(currentLocation()).toBe('/licenses/new?customerId=cust-1');
   });
 

@@ -30,6 +30,9 @@ export function ProductDialogs({ editing, onCloseEditing, productDeletion, featu
         nameLabel="Product name"
         nameDescription="What applications see: letters, digits, _ . - ; unique in your organization."
         initial={product?.product}
+        renameWarning={(from, to) =>
+          `Applications ask for products by name: those that check ${from} no longer find it once it is ${to}. Leases signed before keep the name ${from} until they are renewed.`
+        }
         onSubmit={async (values) => {
           if (!product) return;
           if (product.product) {
@@ -49,6 +52,9 @@ export function ProductDialogs({ editing, onCloseEditing, productDeletion, featu
         nameLabel="Feature name"
         nameDescription="Letters, digits, _ . - ; unique within the product."
         initial={feature?.feature}
+        renameWarning={(from, to) =>
+          `Applications check features by name: those that check ${feature?.product.name}/${from} no longer find it once it is ${to}. Leases signed before keep the name ${from} until they are renewed.`
+        }
         onSubmit={async (values) => {
           if (!feature) return;
           if (feature.feature) {
