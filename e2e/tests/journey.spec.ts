@@ -114,6 +114,11 @@ test('an admin licenses a customer, sees the lease an application takes and rele
   await test.step('release the lease from the license page', async () => {
     // Releasing takes effect at once (the app asks no confirmation).
     await page.getByRole('button', { name: `Release lease of ${clientId}` }).click();
+    // Asked first, naming the client id: a released lease cannot be taken back.
+    await page
+      .getByRole('dialog', { name: `Release the seat of ${clientId}?` })
+      .getByRole('button', { name: 'Release' })
+      .click();
     await expect(page.getByText(`Released the seat of ${clientId}`)).toBeVisible();
     const leases = page.getByRole('table', { name: 'Leases' });
     await expect(leases.getByText('No active leases.')).toBeVisible();

@@ -93,6 +93,7 @@ test.describe('screenshots of the main screens', () => {
       const hooli = page.getByRole('table', { name: 'Licenses' }).getByRole('row', { name: /Hooli/ });
       await hooli.getByRole('link', { name: /^Open license / }).click();
       await page.getByRole('button', { name: 'Release lease of hooli-build-02' }).click();
+      await page.getByRole('dialog', { name: 'Release the seat of hooli-build-02?' }).getByRole('button', { name: 'Release' }).click();
       await expect(page.getByRole('button', { name: 'Release lease of hooli-build-02' })).toHaveCount(0);
       await nav.getByRole('link', { name: 'Audit log' }).click();
       await expect(page.getByRole('table', { name: 'Audit log' }).getByRole('row').nth(1)).toContainText('release');

@@ -3,16 +3,25 @@ import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter } from 'react-router';
+import { RouterProvider, createBrowserRouter } from 'react-router';
 import { App } from './App';
 import { AppProviders } from './AppProviders';
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <BrowserRouter>
+// A data router, for useBlocker (a form with unsaved changes asks before leaving); App keeps its
+// own <Routes> beneath the one route that matches everything.
+const router = createBrowserRouter([
+  {
+    path: '*',
+    element: (
       <AppProviders>
         <App />
       </AppProviders>
-    </BrowserRouter>
+    ),
+  },
+]);
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <RouterProvider router={router} />
   </StrictMode>,
 );

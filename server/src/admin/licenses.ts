@@ -15,6 +15,9 @@ export const LicenseReply = Type.Object({
   leaseLimit: Type.Union([Type.Integer(), Type.Null()], { description: 'Most leases held at once; null is unlimited.' }),
   expiry: Type.Union([Timestamp, Type.Null()], { description: 'When the license ends; null is never.' }),
   keys: Type.Array(Type.String(), { description: 'Key codes that unlock this license.' }),
+  keyLeases: Type.Array(Type.Object({ key: Type.String(), activeLeases: Type.Integer() }), {
+    description: 'Each key code (in the order of keys) with its active leases: removing the code ends them.',
+  }),
   leasesUsed: Type.Integer({ description: 'Seats in use now: active, unexpired leases, those with one client id counting once.' }),
   comment: Type.Union([Type.String(), Type.Null()]),
   createdAt: Timestamp,
@@ -79,6 +82,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, d
           ...SearchQuery,
           customerId: Type.Optional(Type.String({ maxLength: 64 })),
           productId: Type.Optional(Type.String({ maxLength: 64, description: 'Licenses granting a feature of this product.' })),
+          featureId: Type.Optional(Type.String({ maxLength: 64, description: 'Licenses granting this feature.' })),
           expired: Type.Optional(Type.Boolean({ description: 'true: expired only; false: unexpired only.' })),
           atLimit: Type.Optional(Type.Boolean({ description: 'true: only licenses whose seats are all in use.' })),
         }),
@@ -87,8 +91,8 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, d
     },
     async (request, reply) => {
       const page = pageOf(request.query);
-      const { q, customerId, productId, expired, atLimit } = request.query;
-      return { ...valueOf(await licenses.list(callerOf(request), { ...page, q, customerId, productId, expired, atLimit }), reply), ...page };
+      const { q, customerId, productId, featureId, expired, atLimit } = request.query;
+      return { ...valueOf(await licenses.list(callerOf(request), { ...page, q, customerId, productId, featureId, expired, atLimit }), reply), ...page };
     },
   );
 

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { ConflictError, NotFoundError, classifyFault } from '../store/index.js';
+import { ConflictError, NotFoundError, classifyFault, type RelatedLicenses } from '../store/index.js';
+import { plainMessage, tellingFindings } from './validation-messages.js';
 
 /** The admin API's error reply: `{ error: { code, message, details? } }`. */
 export const ErrorReply = Type.Object({
@@ -8,6 +9,15 @@ export const ErrorReply = Type.Object({
     code: Type.String({ description: 'Machine-readable: VALIDATION_FAILED, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, ...' }),
     message: Type.String(),
     details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    related: Type.Optional(
+      Type.Object(
+        {
+          licenses: Type.Integer({ description: 'How many licenses stand in the way.' }),
+          filter: Type.Record(Type.String(), Type.String(), { description: 'The query of GET /licenses that lists them: { productId }, { featureId } or { customerId }.' }),
+        },
+        { description: 'A CONFLICT caused by licenses that use what is being deleted: how to list them.' },
+      ),
+    ),
   }),
 });
 
@@ -18,6 +28,7 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: { field: string; message: string }[],
+    readonly related?: RelatedLicenses,
   ) {
     super(message);
   }
@@ -37,12 +48,12 @@ const CODE_OF_STATUS: Record<number, string> = {
   429: 'TOO_MANY_REQUESTS',
 };
 
-function send(reply: FastifyReply, status: number, code: string, message: string, details?: { field: string; message: string }[]) {
+function send(reply: FastifyReply, status: number, code: string, message: string, details?: { field: string; message: string }[], related?: RelatedLicenses) {
   // Pre-serialized: an error reply must never depend on a route's response schema.
   return reply
     .code(status)
     .type('application/json')
-    .send(JSON.stringify({ error: { code, message, ...(details ? { details } : {}) } }));
+    .send(JSON.stringify({ error: { code, message, ...(details ? { details } : {}), ...(related ? { related } : {}) } }));
 }
 
 /** Seconds a client should wait after a storage fault (full disk, read-only file): it lasts until an operator acts. */
@@ -50,14 +61,14 @@ export const STORAGE_RETRY_AFTER = '5';
 
 /** Maps anything thrown in the admin API to a JSON error reply; only faults become a 500. */
 export function adminErrorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
-  if (err instanceof ApiError) return send(reply, err.statusCode, err.code, err.message, err.details);
+  if (err instanceof ApiError) return send(reply, err.statusCode, err.code, err.message, err.details, err.related);
   if (err instanceof NotFoundError) return send(reply, 404, 'NOT_FOUND', err.message);
-  if (err instanceof ConflictError) return send(reply, 409, 'CONFLICT', err.message);
+  if (err instanceof ConflictError) return send(reply, 409, 'CONFLICT', err.message, undefined, err.related);
   const fe = err as FastifyError;
   if (fe.validation) {
-    const details = fe.validation.map((v) => ({
+    const details = tellingFindings(fe.validation).map((v) => ({
       field: `${fe.validationContext ?? ''}${v.instancePath.replace(/\//g, '.')}${v.keyword === 'required' ? `.${String((v.params as { missingProperty?: string }).missingProperty)}` : v.keyword === 'additionalProperties' ? `.${String((v.params as { additionalProperty?: string }).additionalProperty)}` : ''}`,
-      message: v.keyword === 'additionalProperties' ? 'is not a known field' : (v.message ?? 'is invalid'),
+      message: plainMessage(v),
     }));
     return send(reply, 400, 'VALIDATION_FAILED', `${details[0]?.field ?? 'request'} ${details[0]?.message ?? 'is invalid'}`, details);
   }

@@ -28,7 +28,7 @@ export function failureError(failure: Failure, reply: FastifyReply): ApiError {
   if (failure.kind === 'throttled') reply.header('retry-after', String(failure.retryAfterSeconds));
   if (failure.kind === 'busy') reply.header('retry-after', '1');
   const message = failure.message;
-  return new ApiError(STATUS[failure.kind], CODE[failure.kind], message, failure.kind === 'invalid' ? failure.details : undefined);
+  return new ApiError(STATUS[failure.kind], CODE[failure.kind], message, failure.kind === 'invalid' ? failure.details : undefined, failure.kind === 'conflict' ? failure.related : undefined);
 }
 
 /** The value of a service's outcome, for the route to answer with; a refusal becomes the admin API's error reply. */

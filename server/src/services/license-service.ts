@@ -18,6 +18,7 @@ export interface LicenseView {
   leaseLimit: number | null;
   expiry: string | null;
   keys: string[];
+  keyLeases: { key: string; activeLeases: number }[];
   leasesUsed: number;
   comment: string | null;
   createdAt: string;
@@ -32,6 +33,7 @@ export function licenseView(l: License): LicenseView {
     leaseLimit: l.leaseLimit,
     expiry: isoTime(l.expiry),
     keys: l.keys.map((k) => k.code),
+    keyLeases: l.keys.map((k) => ({ key: k.code, activeLeases: k.activeLeases })),
     leasesUsed: l.leasesUsed,
     comment: l.comment,
     createdAt: isoTime(l.createdAt),
@@ -40,8 +42,10 @@ export function licenseView(l: License): LicenseView {
 }
 
 /** A license as the audit log and events keep it: key codes masked, as the database holds no plain code. */
-function recorded(l: License): LicenseView {
-  return { ...licenseView(l), keys: l.keys.map((k) => maskKeyCode(k.code)) };
+function recorded(l: License): Omit<LicenseView, 'keyLeases'> {
+  // Lease counts change with every lease, not with the license: the record leaves them out.
+  const { keyLeases: _counts, ...view } = licenseView(l);
+  return { ...view, keys: l.keys.map((k) => maskKeyCode(k.code)) };
 }
 
 export interface NewLicenseInput {

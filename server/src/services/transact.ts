@@ -23,7 +23,7 @@ export async function transact<T>(store: Store, fn: (tx: Store) => Promise<Outco
     });
   } catch (err) {
     if (err instanceof Refused) return err.outcome;
-    if (err instanceof ConflictError) return conflict(err.message);
+    if (err instanceof ConflictError) return conflict(err.message, err.related);
     if (err instanceof NotFoundError) return failed({ kind: 'not_found', message: err.message });
     throw err;
   }

@@ -109,7 +109,8 @@ export class CustomerStore {
         .where('organization_id', '=', organizationId)
         .executeTakeFirstOrThrow();
       if (Number(licenses.n) > 0) {
-        throw new ConflictError(`the customer has ${licenses.n} license(s); delete or move them first`);
+        const n = Number(licenses.n);
+        throw new ConflictError(`the customer has ${n === 1 ? '1 license' : `${n} licenses`}; delete or move them first`, { licenses: n, filter: { customerId: id } });
       }
       const result = await trx.deleteFrom('customer').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;

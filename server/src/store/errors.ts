@@ -1,6 +1,16 @@
+/** The licenses a refusal is about, as the license list finds them (`GET /licenses?productId=...`). */
+export interface RelatedLicenses {
+  licenses: number;
+  filter: { productId: string } | { featureId: string } | { customerId: string };
+}
+
 /** Thrown by the store when a change would break a rule the database enforces (a duplicate name, a row in use). */
 export class ConflictError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The licenses that stand in the way, for a link to them: how many, and the license list's filter that shows them. */
+    readonly related?: RelatedLicenses,
+  ) {
     super(message);
     this.name = 'ConflictError';
   }

@@ -22,7 +22,7 @@ import { EventStore } from './events.js';
 import { EventSubscriptionStore } from './event-subscriptions.js';
 import { transactionDb } from './transaction.js';
 
-export { ConflictError, NotFoundError } from './errors.js';
+export { ConflictError, NotFoundError, type RelatedLicenses } from './errors.js';
 export { isForeignKeyViolation, isStorageFault, isUnavailable } from './db-errors.js';
 export type { SqliteSynchronous } from './sqlite/open-sqlite.js';
 export { classifyFault, type Fault } from './faults.js';

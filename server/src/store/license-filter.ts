@@ -9,6 +9,8 @@ export interface LicenseFilter {
   customerId?: string;
   /** Licenses granting at least one feature of this product. */
   productId?: string;
+  /** Licenses granting this feature. */
+  featureId?: string;
   /** true: expired ones only; false: unexpired ones only. */
   expired?: boolean;
   /** Licenses that expire after now and no later than this. */
@@ -39,6 +41,10 @@ export function filterLicenses<O>(
           .where('f.product_id', '=', productId),
       ),
     );
+  }
+  if (filter.featureId) {
+    const featureId = filter.featureId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('license_feature as lf').select('lf.feature_id').whereRef('lf.license_id', '=', 'license.id').where('lf.feature_id', '=', featureId)));
   }
   if (filter.expired === true) query = query.where('expiry', 'is not', null).where('expiry', '<=', now);
   if (filter.expired === false) query = query.where((eb) => eb.or([eb('expiry', 'is', null), eb('expiry', '>', now)]));

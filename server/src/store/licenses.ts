@@ -19,7 +19,8 @@ export interface License {
   expiry: number | null;
   comment: string | null;
   featureIds: string[];
-  keys: LicenseKey[];
+  /** `activeLeases`: the active, unexpired leases obtained with that code, which removing it ends. */
+  keys: (LicenseKey & { activeLeases: number })[];
   leasesUsed: number;
   createdAt: number;
   updatedAt: number;
@@ -116,7 +117,7 @@ export class LicenseStore {
   private async hydrate(db: Kysely<Database>, rows: LicenseTable[], now: number): Promise<License[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const [features, keys, used] = await Promise.all([
+    const [features, keys, used, perKey] = await Promise.all([
       db.selectFrom('license_feature').select(['license_id', 'feature_id']).where('license_id', 'in', ids).execute(),
       readKeys(db, this.secrets, ids),
       db
@@ -127,6 +128,15 @@ export class LicenseStore {
         .where('expires_at', '>', now)
         .groupBy('license_id')
         .execute(),
+      // By key id: the codes are sealed, and a lease keeps the id of the key it was obtained with.
+      db
+        .selectFrom('lease')
+        .select(['key_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('license_id', 'in', ids)
+        .where('state', '=', 'active')
+        .where('expires_at', '>', now)
+        .groupBy('key_id')
+        .execute(),
     ]);
     return rows.map((row) => ({
       id: row.id,
@@ -135,7 +145,7 @@ export class LicenseStore {
       expiry: row.expiry === null ? null : Number(row.expiry),
       comment: row.comment,
       featureIds: features.filter((f) => f.license_id === row.id).map((f) => f.feature_id),
-      keys: keys.filter((k) => k.licenseId === row.id).map((k) => k.key),
+      keys: keys.filter((k) => k.licenseId === row.id).map((k) => ({ ...k.key, activeLeases: Number(perKey.find((p) => p.key_id === k.key.id)?.n ?? 0) })),
       leasesUsed: Number(used.find((u) => u.license_id === row.id)?.n ?? 0),
       createdAt: Number(row.created_at),
       updatedAt: Number(row.updated_at),

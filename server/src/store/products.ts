@@ -119,7 +119,8 @@ export class ProductStore {
         .where('f.organization_id', '=', organizationId)
         .executeTakeFirstOrThrow();
       if (Number(used.n) > 0) {
-        throw new ConflictError(`${used.n} license(s) grant features of this product; remove them from those licenses first`);
+        const n = Number(used.n);
+        throw new ConflictError(`${n === 1 ? '1 license grants' : `${n} licenses grant`} features of this product; remove them from those licenses first`, { licenses: n, filter: { productId: id } });
       }
       await trx.deleteFrom('feature').where('product_id', '=', id).where('organization_id', '=', organizationId).execute();
       const result = await trx.deleteFrom('product').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
@@ -188,7 +189,8 @@ export class ProductStore {
         .where('f.id', '=', id)
         .where('f.organization_id', '=', organizationId)
         .executeTakeFirstOrThrow();
-      if (Number(used.n) > 0) throw new ConflictError(`${used.n} license(s) grant this feature; remove it from those licenses first`);
+      const n = Number(used.n);
+      if (n > 0) throw new ConflictError(`${n === 1 ? '1 license grants' : `${n} licenses grant`} this feature; remove it from those licenses first`, { licenses: n, filter: { featureId: id } });
       const result = await trx.deleteFrom('feature').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     });

@@ -15,6 +15,12 @@ export interface FieldError {
   message: string;
 }
 
+/** The licenses a refusal is about (`error.related`), and the license list's query that shows them. */
+export interface RelatedLicenses {
+  licenses: number;
+  filter: Record<string, string>;
+}
+
 export class ApiError extends Error {
   override readonly name = 'ApiError';
 
@@ -25,6 +31,8 @@ export class ApiError extends Error {
     readonly details: FieldError[] = [],
     /** Seconds to wait, from a Retry-After header (429, 503). */
     readonly retryAfter?: number,
+    /** A conflict caused by licenses: which ones, to link to them. */
+    readonly related?: RelatedLicenses,
   ) {
     super(message);
   }
@@ -122,13 +130,26 @@ async function readBody(response: Response): Promise<unknown> {
 }
 
 function toApiError(response: Response, body: unknown): ApiError {
-  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown; related?: unknown } } | undefined)?.error;
   const code = typeof error?.code === 'string' ? error.code : `HTTP_${response.status}`;
   const message = typeof error?.message === 'string' && error.message ? error.message : response.statusText || `the server answered ${response.status}`;
   const details = Array.isArray(error?.details)
     ? (error.details as unknown[]).filter((d): d is FieldError => typeof d === 'object' && d !== null && typeof (d as FieldError).field === 'string' && typeof (d as FieldError).message === 'string')
     : [];
-  return new ApiError(response.status, code, message, details, retryAfterOf(response));
+  return new ApiError(response.status, code, message, details, retryAfterOf(response), relatedOf(error?.related));
+}
+
+function relatedOf(related: unknown): RelatedLicenses | undefined {
+  if (typeof related !== 'object' || related === null) return undefined;
+  const { licenses, filter } = related as { licenses?: unknown; filter?: unknown };
+  if (typeof licenses !== 'number' || typeof filter !== 'object' || filter === null) return undefined;
+  const entries = Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === 'string');
+  return { licenses, filter: Object.fromEntries(entries) };
+}
+
+/** The license list that shows the licenses a refusal is about: `/licenses?productId=...`. */
+export function relatedLicensesPath(related: RelatedLicenses): string {
+  return `/licenses?${new URLSearchParams(related.filter).toString()}`;
 }
 
 async function send(path: string, options: RequestOptions): Promise<Response> {

@@ -55,6 +55,7 @@ export interface LicenseFilters extends PageParams {
   q?: string;
   customerId?: string;
   productId?: string;
+  featureId?: string;
   expired?: boolean;
   atLimit?: boolean;
 }

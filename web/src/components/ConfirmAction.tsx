@@ -4,7 +4,8 @@ import { ConfirmModal } from './ConfirmModal';
 
 interface ConfirmActionProps<T> {
   confirmation: Confirmation<T>;
-  title: string;
+  /** The dialog's title: a question that names the target ("Delete the customer Initech?"). */
+  title: ReactNode | ((target: T) => ReactNode);
   confirmLabel: string;
   /** Runs the action on the target; a rejection keeps the dialog open with the server's reason. */
   onConfirm: (target: T) => Promise<void>;
@@ -20,7 +21,7 @@ export function ConfirmAction<T>({ confirmation, title, confirmLabel, onConfirm,
     <ConfirmModal
       opened={opened && target !== null}
       onClose={close}
-      title={title}
+      title={typeof title === 'function' ? (target !== null ? title(target) : '') : title}
       confirmLabel={confirmLabel}
       color={color}
       onConfirm={async () => {

@@ -1,13 +1,15 @@
-import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
-import { errorMessage } from '../api/client';
+import { Link } from 'react-router';
+import { ApiError, errorMessage, relatedLicensesPath } from '../api/client';
 import { useOpenings } from '../lib/useOpenings';
 
 interface ConfirmModalProps {
   opened: boolean;
   onClose: () => void;
-  title: string;
+  /** The question, naming what it is about ("Delete the customer Initech?"): the dialog's name. */
+  title: ReactNode;
   children: ReactNode;
   confirmLabel: string;
   /** Runs the action; a rejection keeps the modal open and shows the server's reason. */
@@ -19,8 +21,8 @@ export function ConfirmModal({ opened, onClose, title, children, confirmLabel, o
   const opening = useOpenings(opened);
   const [busy, setBusy] = useState(false);
   // A refusal belongs to the opening it happened in: the dialog opens again without it.
-  const [refusal, setRefusal] = useState<{ opening: number; message: string } | null>(null);
-  const error = refusal?.opening === opening ? refusal.message : null;
+  const [refusal, setRefusal] = useState<{ opening: number; message: string; related?: string } | null>(null);
+  const error = refusal?.opening === opening ? refusal : null;
 
   const confirm = async () => {
     setBusy(true);
@@ -29,7 +31,9 @@ export function ConfirmModal({ opened, onClose, title, children, confirmLabel, o
       await onConfirm();
       onClose();
     } catch (err) {
-      setRefusal({ opening, message: errorMessage(err) });
+      // Refused because of licenses: a link to exactly those, so the refusal is no dead end.
+      const related = err instanceof ApiError && err.related ? relatedLicensesPath(err.related) : undefined;
+      setRefusal({ opening, message: errorMessage(err), ...(related ? { related } : {}) });
     } finally {
       setBusy(false);
     }
@@ -43,7 +47,15 @@ export function ConfirmModal({ opened, onClose, title, children, confirmLabel, o
         </Text>
         {error && (
           <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} role="alert" title="Refused">
-            {error}
+            {error.message}
+            {error.related && (
+              <>
+                {' '}
+                <Anchor component={Link} to={error.related} onClick={onClose}>
+                  Show them
+                </Anchor>
+              </>
+            )}
           </Alert>
         )}
         <Group justify="flex-end">

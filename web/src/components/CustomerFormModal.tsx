@@ -3,6 +3,7 @@ import { useForm } from '@mantine/form';
 import { api, rememberCustomer, type CustomerInput } from '../api/endpoints';
 import type { Customer } from '../api/types';
 import { orNull } from '../lib/format';
+import { emailError } from '../lib/email';
 import { useFormSubmit } from '../lib/useFormSubmit';
 import { FormModal } from './form/FormModal';
 import { ModalForm } from './form/ModalForm';
@@ -36,7 +37,7 @@ function CustomerForm({ customer, onSaved, onClose }: Omit<Props, 'opened'>) {
     },
     validate: {
       name: (v) => (v.trim() ? null : 'Enter a name'),
-      contactEmail: (v) => (!v.trim() || /^[^\s@]+@[^\s@]+$/.test(v.trim()) ? null : 'Enter a valid email address'),
+      contactEmail: emailError,
     },
   });
   const { submit, saving, formError } = useFormSubmit(form, FIELDS, async (values) => {
@@ -54,7 +55,7 @@ function CustomerForm({ customer, onSaved, onClose }: Omit<Props, 'opened'>) {
   });
 
   return (
-    <ModalForm onSubmit={submit} onCancel={onClose} saving={saving} formError={formError} submitLabel={customer ? 'Save' : 'Create customer'}>
+    <ModalForm dirty={form.isDirty()} onSubmit={submit} onCancel={onClose} saving={saving} formError={formError} submitLabel={customer ? 'Save' : 'Create customer'}>
       <TextInput label="Name" required data-autofocus maxLength={200} {...form.getInputProps('name')} />
       <Group grow align="flex-start">
         <TextInput label="Contact name" maxLength={200} {...form.getInputProps('contactName')} />

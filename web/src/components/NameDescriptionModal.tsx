@@ -1,4 +1,5 @@
-import { TextInput, Textarea } from '@mantine/core';
+import { Alert, TextInput, Textarea } from '@mantine/core';
+import { IconAlertTriangle } from '@tabler/icons-react';
 import { useForm } from '@mantine/form';
 import { orNull } from '../lib/format';
 import { useFormSubmit } from '../lib/useFormSubmit';
@@ -20,6 +21,8 @@ interface Props {
   nameLabel: string;
   nameDescription?: string;
   initial?: NameDescription;
+  /** Shown once the name differs from `initial`'s: what renaming breaks (applications check names). */
+  renameWarning?: (from: string, to: string) => string;
   /** Saves; a rejection puts the server's field errors on the form. */
   onSubmit: (values: NameDescription) => Promise<void>;
 }
@@ -33,7 +36,7 @@ export function NameDescriptionModal({ opened, onClose, title, ...form }: Props)
   );
 }
 
-function NameDescriptionForm({ onClose, submitLabel, nameLabel, nameDescription, initial, onSubmit }: Omit<Props, 'opened' | 'title'>) {
+function NameDescriptionForm({ onClose, submitLabel, nameLabel, nameDescription, initial, renameWarning, onSubmit }: Omit<Props, 'opened' | 'title'>) {
   const form = useForm({
     initialValues: { name: initial?.name ?? '', description: initial?.description ?? '' },
     validate: {
@@ -46,8 +49,13 @@ function NameDescriptionForm({ onClose, submitLabel, nameLabel, nameDescription,
   });
 
   return (
-    <ModalForm onSubmit={submit} onCancel={onClose} saving={saving} formError={formError} submitLabel={submitLabel}>
+    <ModalForm dirty={form.isDirty()} onSubmit={submit} onCancel={onClose} saving={saving} formError={formError} submitLabel={submitLabel}>
       <TextInput label={nameLabel} description={nameDescription} required data-autofocus maxLength={100} ff="monospace" {...form.getInputProps('name')} />
+      {initial && renameWarning && form.values.name.trim() && form.values.name.trim() !== initial.name && (
+        <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} title="Renaming">
+          {renameWarning(initial.name, form.values.name.trim())}
+        </Alert>
+      )}
       <Textarea label="Description" autosize minRows={2} maxRows={5} maxLength={2000} {...form.getInputProps('description')} />
     </ModalForm>
   );

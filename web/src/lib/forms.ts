@@ -39,6 +39,11 @@ function resolveField(field: string, fields: readonly string[], aliases: Record<
   return fields.includes(top) ? top : null;
 }
 
+/**
+ * The server's field message as a sentence beside the field. It is written to follow the field's
+ * name ("is not a phone number: ..."), so beside the field it reads "This is not a phone number: ...".
+ */
 function capitalize(text: string): string {
+  if (/^(is|must|may|contains|has)\b/.test(text)) return `This ${text}`;
   return text ? text[0]!.toUpperCase() + text.slice(1) : text;
 }

@@ -20,3 +20,8 @@ export function keyCodeError(code: string, existing: readonly string[] = []): st
   if (code.length < MIN_NEW_KEY_LENGTH && !existing.includes(code)) return `Use at least ${MIN_NEW_KEY_LENGTH} characters`;
   return null;
 }
+
+/** A key code shortened for a sentence ("Delete the license for Hooli (key ABCDE-…)?"): its first group, then an ellipsis. */
+export function shortKeyCode(code: string): string {
+  return code.length > 12 ? `${code.slice(0, 5)}…` : code;
+}

@@ -73,7 +73,7 @@ function CustomerDetails({ customer: c, onSaved, licenses }: { customer: Custome
           <ConfirmModal
             opened={deleting}
             onClose={deletion.close}
-            title="Delete customer"
+            title={`Delete the customer ${c.name}?`}
             confirmLabel="Delete customer"
             onConfirm={async () => {
               await api.customers.remove(c.id);
@@ -82,7 +82,7 @@ function CustomerDetails({ customer: c, onSaved, licenses }: { customer: Custome
               navigate('/customers', { replace: true });
             }}
           >
-            Delete <b>{c.name}</b>? A customer who still has licenses cannot be deleted: delete or move the licenses first.
+            The customer <b>{c.name}</b> is deleted for good. A customer who still has licenses cannot be deleted: delete or move the licenses first.
           </ConfirmModal>
         </>
       )}

@@ -41,21 +41,24 @@ describe('CustomersPage', () => {
     expect(screen.queryByRole('button', { name: /^Delete / })).not.toBeInTheDocument();
   });
 
-  it('shows the server’s reason when a delete is refused, and keeps the customer', async () => {
+  it('shows the server’s reason when a delete is refused, with a link to the licenses in the way, and keeps the customer', async () => {
     const fake = mockApi({
       'GET /customers': ok(page([globex, initech])),
-      'DELETE /customers/cust-1': apiError(409, 'CONFLICT', 'the customer has 2 license(s); delete or move them first'),
+      'DELETE /customers/cust-1': {
+        status: 409,
+        body: { error: { code: 'CONFLICT', message: 'the customer has 2 licenses; delete or move them first', related: { licenses: 2, filter: { customerId: 'cust-1' } } } },
+      },
     });
     const { user } = renderCustomers();
     await user.click(await screen.findByRole('button', { name: 'Delete Globex Corporation' }));
-    const dialog = screen.getByRole('dialog', { name: 'Delete customer' });
-    expect(dialog).toHaveTextContent('Delete Globex Corporation?');
+    const dialog = screen.getByRole('dialog', { name: 'Delete the customer Globex Corporation?' });
     await user.click(within(dialog).getByRole('button', { name: 'Delete customer' }));
 
     const alert = await within(dialog).findByRole('alert');
     expect(alert).toHaveTextContent('Refused');
-    expect(alert).toHaveTextContent('the customer has 2 license(s); delete or move them first');
-    expect(screen.getByRole('dialog', { name: 'Delete customer' })).toBeInTheDocument();
+    expect(alert).toHaveTextContent('the customer has 2 licenses; delete or move them first');
+    expect(within(alert).getByRole('link', { name: 'Show them' })).toHaveAttribute('href', '/licenses?customerId=cust-1');
+    expect(screen.getByRole('dialog', { name: 'Delete the customer Globex Corporation?' })).toBeInTheDocument();
     expect(fake.calls('DELETE /customers/cust-1')[0]!.headers['x-csrf-token']).toBe('csrf-admin-token');
     // The list was not reloaded.
     expect(fake.calls('GET /customers')).toHaveLength(1);
@@ -86,10 +89,8 @@ describe('CustomersPage', () => {
       'GET /customers': ok(page([])),
       'POST /customers': (req) =>
         (req.body as { phone?: string }).phone === 'call me'
-          ? apiError(400, 'VALIDATION_FAILED', 'body.phone must match pattern "^[0-9+()./ -]*$"', [
-              { field: 'body.phone', message: 'must match pattern "^[0-9+()./ -]*$"' },
-              { field: 'body.phone', message: 'must be null' },
-              { field: 'body.phone', message: 'must match a schema in anyOf' },
+          ? apiError(400, 'VALIDATION_FAILED', 'body.phone is not a phone number: use digits, spaces and + ( ) . / -', [
+              { field: 'body.phone', message: 'is not a phone number: use digits, spaces and + ( ) . / -' },
             ])
           : created(customer({ id: 'cust-3', name: 'Umbrella', phone: '+44 20 7946 0000' })),
     });
@@ -104,7 +105,7 @@ describe('CustomersPage', () => {
 
     const phone = within(dialog).getByLabelText('Phone');
     await waitFor(() => expect(phone).toHaveAttribute('aria-invalid', 'true'));
-    expect(phone).toHaveAccessibleDescription('Must match pattern "^[0-9+()./ -]*$"');
+    expect(phone).toHaveAccessibleDescription('This is not a phone number: use digits, spaces and + ( ) . / -');
     expect(within(dialog).getByLabelText(/^Name/)).not.toHaveAttribute('aria-invalid', 'true');
     // Every message found its field: no form-level alert.
     expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
@@ -127,8 +128,42 @@ describe('CustomersPage', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Create customer' }));
 
     expect(await within(dialog).findByText('Enter a name')).toBeInTheDocument();
-    expect(within(dialog).getByText('Enter a valid email address')).toBeInTheDocument();
+    expect(within(dialog).getByText('Enter an email address such as name@example.com')).toBeInTheDocument();
     expect(fake.calls('POST /customers')).toHaveLength(0);
+  });
+
+  it('takes name@example.com as an email address and refuses a@b, as the server does', async () => {
+    const fake = mockApi({ 'GET /customers': ok(page([])), 'POST /customers': created(customer({ id: 'cust-3', name: 'Mail' })) });
+    const { user } = renderCustomers();
+    await user.click(await screen.findByRole('button', { name: 'New customer' }));
+    const dialog = screen.getByRole('dialog', { name: 'New customer' });
+    await user.type(within(dialog).getByLabelText(/^Name/), 'Mail');
+    const email = within(dialog).getByLabelText('Contact email');
+    await user.type(email, 'a@b');
+    await user.click(within(dialog).getByRole('button', { name: 'Create customer' }));
+    expect(await within(dialog).findByText('Enter an email address such as name@example.com')).toBeInTheDocument();
+    expect(fake.calls('POST /customers')).toHaveLength(0);
+    await user.type(email, '.example');
+    await user.click(within(dialog).getByRole('button', { name: 'Create customer' }));
+    await waitFor(() => expect(fake.calls('POST /customers')).toHaveLength(1));
+    expect((fake.calls('POST /customers')[0]!.body as { contactEmail: string }).contactEmail).toBe('a@b.example');
+  });
+
+  it('asks before the page is left with unsaved changes in the customer dialog', async () => {
+    mockApi({ 'GET /customers': ok(page([globex])) });
+    const { user } = renderCustomers();
+    await user.click(await screen.findByRole('button', { name: 'New customer' }));
+    const dialog = screen.getByRole('dialog', { name: 'New customer' });
+    const closing = () => {
+      const event = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    expect(closing()).toBe(false);
+    await user.type(within(dialog).getByLabelText(/^Name/), 'Half typed');
+    expect(closing()).toBe(true);
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(closing()).toBe(false);
   });
 
   it('edits a customer with its current values filled in', async () => {
@@ -156,7 +191,7 @@ describe('CustomersPage', () => {
     let dialog = screen.getByRole('dialog', { name: 'New customer' });
     await user.type(within(dialog).getByLabelText('Contact email'), 'not-an-email');
     await user.click(within(dialog).getByRole('button', { name: 'Create customer' }));
-    expect(await within(dialog).findByText('Enter a valid email address')).toBeInTheDocument();
+    expect(await within(dialog).findByText('Enter an email address such as name@example.com')).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
 
     await user.click(screen.getByRole('button', { name: 'Edit Globex Corporation' }));
@@ -167,7 +202,7 @@ describe('CustomersPage', () => {
     await user.click(screen.getByRole('button', { name: 'New customer' }));
     dialog = screen.getByRole('dialog', { name: 'New customer' });
     expect(within(dialog).getByLabelText('Contact email')).toHaveValue('');
-    expect(within(dialog).queryByText('Enter a valid email address')).not.toBeInTheDocument();
+    expect(within(dialog).queryByText('Enter an email address such as name@example.com')).not.toBeInTheDocument();
   });
 
   it('forgets a refused delete when the dialog opens again', async () => {
@@ -177,14 +212,13 @@ describe('CustomersPage', () => {
     });
     const { user } = renderCustomers();
     await user.click(await screen.findByRole('button', { name: 'Delete Globex Corporation' }));
-    let dialog = screen.getByRole('dialog', { name: 'Delete customer' });
+    let dialog = screen.getByRole('dialog', { name: 'Delete the customer Globex Corporation?' });
     await user.click(within(dialog).getByRole('button', { name: 'Delete customer' }));
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('the customer has 2 license(s)');
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
 
     await user.click(screen.getByRole('button', { name: 'Delete Initech' }));
-    dialog = screen.getByRole('dialog', { name: 'Delete customer' });
-    expect(dialog).toHaveTextContent('Delete Initech?');
+    dialog = screen.getByRole('dialog', { name: 'Delete the customer Initech?' });
     expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
   });
 

@@ -98,7 +98,7 @@ export function CustomersPage() {
           />
           <ConfirmAction
             confirmation={deletion}
-            title="Delete customer"
+            title={(customer) => `Delete the customer ${customer.name}?`}
             confirmLabel="Delete customer"
             onConfirm={async (customer) => {
               await api.customers.remove(customer.id);
@@ -109,7 +109,7 @@ export function CustomersPage() {
           >
             {(customer) => (
               <>
-                Delete <b>{customer.name}</b>? A customer who still has licenses cannot be deleted.
+                The customer <b>{customer.name}</b> is deleted for good. A customer who still has licenses cannot be deleted.
               </>
             )}
           </ConfirmAction>

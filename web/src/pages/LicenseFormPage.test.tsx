@@ -159,17 +159,20 @@ describe('LicenseFormPage', () => {
   it('shows a key code refused by the server next to its row', async () => {
     mockApi(
       routes({
-        'POST /licenses': apiError(400, 'VALIDATION_FAILED', 'body.keys.0 must match pattern "^[A-Za-z0-9][A-Za-z0-9_.-]{3,127}$"', [
-          { field: 'body.keys.0', message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9_.-]{3,127}$"' },
+        'POST /licenses': apiError(400, 'VALIDATION_FAILED', 'body.keys.0 may contain only letters, digits and _ . -, and must start with a letter or digit', [
+          { field: 'body.keys.0', message: 'may contain only letters, digits and _ . -, and must start with a letter or digit' },
         ]),
       }),
     );
     const { user } = renderNew();
     await formReady();
+    await user.click(screen.getByRole('checkbox', { name: 'cad-suite / render' }));
     await user.click(screen.getByRole('radio', { name: 'Enter my own' }));
     await user.type(await screen.findByRole('textbox', { name: 'Key code 1' }), 'ACME-2025-GOLD');
     await user.click(screen.getByRole('button', { name: 'Create license' }));
-    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Key code 1' })).toHaveAccessibleDescription('Must match pattern "^[A-Za-z0-9][A-Za-z0-9_.-]{3,127}$"'));
+    await waitFor(() =>
+      expect(screen.getByRole('textbox', { name: 'Key code 1' })).toHaveAccessibleDescription('This may contain only letters, digits and _ . -, and must start with a letter or digit'),
+    );
     expect(currentLocation()).toBe('/licenses/new?customerId=cust-1');
   });
 
@@ -177,6 +180,7 @@ describe('LicenseFormPage', () => {
     mockApi(routes({ 'POST /licenses': apiError(409, 'CONFLICT', 'key code(s) already in use: ACME-2025-GOLD') }));
     const { user } = renderNew();
     await formReady();
+    await user.click(screen.getByRole('checkbox', { name: 'cad-suite / render' }));
     await user.click(screen.getByRole('radio', { name: 'Enter my own' }));
     await user.type(await screen.findByRole('textbox', { name: 'Key code 1' }), 'ACME-2025-GOLD');
     await user.click(screen.getByRole('button', { name: 'Create license' }));
@@ -201,13 +205,13 @@ describe('LicenseFormPage', () => {
     expect(fake.calls('PATCH /licenses/lic-1')[0]!.body).toEqual({ leaseLimit: 20 });
   });
 
-  it('warns that removing a key code revokes its leases', async () => {
+  it('says that a removed key code without active leases only stops working', async () => {
     mockApi(routes());
     const { user } = renderEdit();
     await user.click(await screen.findByRole('button', { name: 'Add key code' }));
     await user.type(screen.getByRole('textbox', { name: 'Key code 2' }), 'NEW-KEY-CODE-2');
     await user.click(screen.getByRole('button', { name: 'Remove key code 1' }));
-    expect(screen.getByText('Removing a key code revokes the leases obtained with it.')).toBeInTheDocument();
+    expect(screen.getByText('The removed key code stops working when you save; no active lease was obtained with it.')).toBeInTheDocument();
   });
 
   it('sends a viewer back to the license', async () => {

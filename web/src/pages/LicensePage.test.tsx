@@ -125,7 +125,17 @@ describe('LicensePage', () => {
     expect(within(row).queryByRole('button', { name: /Release/ })).not.toBeInTheDocument();
   });
 
-  it('releases the seat of a lease with POST /leases/{id}/release and reloads', async () => {
+  it('asks before releasing, naming the client id, and sends nothing when cancelled', async () => {
+    const fake = mockApi(routes());
+    const { user } = renderLicense();
+    await user.click(await screen.findByRole('button', { name: 'Release lease of workstation-17' }));
+    const dialog = screen.getByRole('dialog', { name: 'Release the seat of workstation-17?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(fake.calls('POST /leases/lease-1/release')).toHaveLength(0);
+  });
+
+  it('releases the seat of a lease with POST /leases/{id}/release once confirmed, and reloads', async () => {
     let releasedNow = false;
     const fake = mockApi(
       routes({
@@ -138,6 +148,10 @@ describe('LicensePage', () => {
     );
     const { user } = renderLicense();
     await user.click(await screen.findByRole('button', { name: 'Release lease of workstation-17' }));
+    const dialog = screen.getByRole('dialog', { name: 'Release the seat of workstation-17?' });
+    expect(dialog).toHaveTextContent('Every active lease of this license with the client id workstation-17 ends at once');
+    expect(fake.calls('POST /leases/lease-1/release')).toHaveLength(0);
+    await user.click(within(dialog).getByRole('button', { name: 'Release' }));
 
     expect(await screen.findByText('Released the seat of workstation-17')).toBeInTheDocument();
     const [post] = fake.calls('POST /leases/lease-1/release');
@@ -153,6 +167,7 @@ describe('LicensePage', () => {
     mockApi(routes({ 'POST /leases/lease-1/release': () => ok({ ...active, state: 'released', endedAt: new Date().toISOString(), leasesEnded: 3 }) }));
     const { user } = renderLicense();
     await user.click(await screen.findByRole('button', { name: 'Release lease of workstation-17' }));
+    await user.click(within(screen.getByRole('dialog', { name: 'Release the seat of workstation-17?' })).getByRole('button', { name: 'Release' }));
     expect(await screen.findByText('Released the seat of workstation-17 (3 leases ended)')).toBeInTheDocument();
   });
 
@@ -160,6 +175,7 @@ describe('LicensePage', () => {
     mockApi(routes({ 'POST /leases/lease-2/release': () => ok({ ...anonymous, state: 'released', endedAt: new Date().toISOString(), leasesEnded: 1 }) }));
     const { user } = renderLicense();
     await user.click(await screen.findByRole('button', { name: 'Release lease of lease-2' }));
+    await user.click(within(screen.getByRole('dialog', { name: 'Release this lease?' })).getByRole('button', { name: 'Release' }));
     expect(await screen.findByText('Released the lease of an anonymous client')).toBeInTheDocument();
   });
 
@@ -167,6 +183,7 @@ describe('LicensePage', () => {
     mockApi(routes({ 'POST /leases/lease-1/release': apiError(404, 'NOT_FOUND', 'lease not found') }));
     const { user } = renderLicense();
     await user.click(await screen.findByRole('button', { name: 'Release lease of workstation-17' }));
+    await user.click(within(screen.getByRole('dialog', { name: 'Release the seat of workstation-17?' })).getByRole('button', { name: 'Release' }));
     expect(await screen.findByText('Could not release the seat')).toBeInTheDocument();
     expect(screen.getByText('lease not found')).toBeInTheDocument();
   });
@@ -194,8 +211,8 @@ describe('LicensePage', () => {
     const fake = mockApi(routes({ 'DELETE /licenses/lic-1': noContent() }));
     const { user } = renderLicense();
     await user.click(await screen.findByRole('button', { name: 'Delete' }));
-    const dialog = screen.getByRole('dialog', { name: 'Delete license' });
-    expect(dialog).toHaveTextContent('its 2 active lease(s) are revoked');
+    const dialog = await screen.findByRole('dialog', { name: 'Delete the license for Globex Corporation (key ABCDE…)?' });
+    expect(dialog).toHaveTextContent('its 2 seats in use end at once');
     await user.click(within(dialog).getByRole('button', { name: 'Delete license' }));
     await waitFor(() => expect(currentLocation()).toBe('/licenses'));
     expect(fake.calls('DELETE /licenses/lic-1')).toHaveLength(1);

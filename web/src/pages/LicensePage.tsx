@@ -5,6 +5,7 @@ import { api } from '../api/endpoints';
 import type { License } from '../api/types';
 import { usePermissions } from '../auth/AuthContext';
 import { ConfirmModal } from '../components/ConfirmModal';
+import { LicenseDeleteTitle } from '../components/LicenseDeleteTitle';
 import { CustomerName } from '../components/CustomerName';
 import { BackLink } from '../components/detail/BackLink';
 import { DeleteButton, EditButton } from '../components/detail/DetailActions';
@@ -79,7 +80,7 @@ function LicenseDetails({ license, catalog, leases, usage }: { license: License 
         <ConfirmModal
           opened={deleting}
           onClose={closeDelete}
-          title="Delete license"
+          title={<LicenseDeleteTitle license={license} />}
           confirmLabel="Delete license"
           onConfirm={async () => {
             await api.licenses.remove(license.id);
@@ -87,7 +88,7 @@ function LicenseDetails({ license, catalog, leases, usage }: { license: License 
             navigate('/licenses', { replace: true });
           }}
         >
-          Delete this license? Its key codes stop working and its {license.leasesUsed} active lease(s) are revoked at once. This cannot be undone.
+          Its key codes stop working and its {license.leasesUsed === 1 ? '1 seat in use ends' : `${license.leasesUsed} seats in use end`} at once. This cannot be undone.
         </ConfirmModal>
       )}
     </>

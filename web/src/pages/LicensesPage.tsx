@@ -5,6 +5,7 @@ import { api } from '../api/endpoints';
 import type { License } from '../api/types';
 import { usePermissions } from '../auth/AuthContext';
 import { ConfirmAction } from '../components/ConfirmAction';
+import { LicenseDeleteTitle } from '../components/LicenseDeleteTitle';
 import { ListPage } from '../components/list/ListPage';
 import { ResourceList } from '../components/list/ResourceList';
 import { notifySuccess } from '../lib/notify';
@@ -50,7 +51,7 @@ export function LicensesPage() {
       {canWrite && (
         <ConfirmAction
           confirmation={deletion}
-          title="Delete license"
+          title={(license) => <LicenseDeleteTitle license={license} />}
           confirmLabel="Delete license"
           onConfirm={async (license) => {
             await api.licenses.remove(license.id);
@@ -58,7 +59,7 @@ export function LicensesPage() {
             licenses.reload();
           }}
         >
-          {(license) => <>Delete this license? Its key codes stop working and its {license.leasesUsed} active lease(s) are revoked at once.</>}
+          {(license) => <>Its key codes stop working and its {license.leasesUsed === 1 ? '1 seat in use ends' : `${license.leasesUsed} seats in use end`} at once. This cannot be undone.</>}
         </ConfirmAction>
       )}
     </ListPage>

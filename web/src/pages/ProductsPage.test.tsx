@@ -68,8 +68,8 @@ describe('ProductsPage', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Create product' }));
 
     await waitFor(() => expect(name).toHaveAttribute('aria-invalid', 'true'));
-    expect(within(dialog).getByText('Is a reserved name')).toBeInTheDocument();
-    expect(name.getAttribute('aria-describedby')).toContain(within(dialog).getByText('Is a reserved name').id);
+    expect(within(dialog).getByText('This is a reserved name')).toBeInTheDocument();
+    expect(name.getAttribute('aria-describedby')).toContain(within(dialog).getByText('This is a reserved name').id);
     expect(fake.calls('POST /products')[0]!.body).toEqual({ name: 'CON', description: null });
 
     await user.clear(name);
@@ -100,22 +100,80 @@ describe('ProductsPage', () => {
     expect(fake.calls('POST /products')).toHaveLength(0);
   });
 
-  it('shows why deleting a product in use is refused', async () => {
-    const fake = mockApi(routes({ 'DELETE /products/prod-cad': apiError(409, 'CONFLICT', '3 license(s) grant features of this product; remove them from those licenses first') }));
+  it('shows why deleting a product in use is refused, with a link to the licenses that grant its features', async () => {
+    const fake = mockApi(
+      routes({
+        'DELETE /products/prod-cad': {
+          status: 409,
+          body: {
+            error: { code: 'CONFLICT', message: '1204 licenses grant features of this product; remove them from those licenses first', related: { licenses: 1204, filter: { productId: 'prod-cad' } } },
+          },
+        },
+      }),
+    );
     const { user } = renderProducts();
     await user.click(await screen.findByRole('button', { name: 'Delete product cad-suite' }));
-    const dialog = screen.getByRole('dialog', { name: 'Delete product' });
+    const dialog = screen.getByRole('dialog', { name: 'Delete the product cad-suite?' });
     await user.click(within(dialog).getByRole('button', { name: 'Delete product' }));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent('3 license(s) grant features of this product; remove them from those licenses first');
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent('1204 licenses grant features of this product; remove them from those licenses first');
+    expect(within(alert).getByRole('link', { name: 'Show them' })).toHaveAttribute('href', '/licenses?productId=prod-cad');
     expect(fake.calls('DELETE /products/prod-cad')).toHaveLength(1);
+  });
+
+  it('links a refused feature delete to the licenses that grant the feature', async () => {
+    mockApi(
+      routes({
+        'DELETE /features/feat-view': {
+          status: 409,
+          body: { error: { code: 'CONFLICT', message: '2 licenses grant this feature; remove it from those licenses first', related: { licenses: 2, filter: { featureId: 'feat-view' } } } },
+        },
+      }),
+    );
+    const { user } = renderProducts();
+    await user.click(await screen.findByRole('button', { name: 'Delete feature viewer/view' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete the feature viewer/view?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Delete feature' }));
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent('2 licenses grant this feature; remove it from those licenses first');
+    expect(within(alert).getByRole('link', { name: 'Show them' })).toHaveAttribute('href', '/licenses?featureId=feat-view');
+  });
+
+  it('warns in the rename dialog that applications check product and feature names', async () => {
+    const fake = mockApi(routes({ 'PATCH /products/prod-cad': (req) => ok({ ...cad, ...(req.body as object) }) }));
+    const { user } = renderProducts();
+    await user.click(await screen.findByRole('button', { name: 'Edit product cad-suite' }));
+    const dialog = screen.getByRole('dialog', { name: 'Edit product cad-suite' });
+    const name = within(dialog).getByRole('textbox', { name: /^Product name/ });
+    await user.type(within(dialog).getByRole('textbox', { name: /^Description/ }), ' (new text)');
+    expect(within(dialog).queryByText(/Applications ask for products by name/)).not.toBeInTheDocument();
+    await user.clear(name);
+    await user.type(name, 'cad-studio');
+    expect(
+      within(dialog).getByText(
+        'Applications ask for products by name: those that check cad-suite no longer find it once it is cad-studio. Leases signed before keep the name cad-suite until they are renewed.',
+      ),
+    ).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.calls('PATCH /products/prod-cad')).toHaveLength(1));
+  });
+
+  it('warns before renaming a feature', async () => {
+    mockApi(routes());
+    const { user } = renderProducts();
+    await user.click(await screen.findByRole('button', { name: 'Edit feature cad-suite/render' }));
+    const dialog = screen.getByRole('dialog', { name: 'Edit feature cad-suite/render' });
+    const name = within(dialog).getByRole('textbox', { name: /^Feature name/ });
+    await user.clear(name);
+    await user.type(name, 'raytrace');
+    expect(within(dialog).getByText(/^Applications check features by name: those that check cad-suite\/render no longer find it once it is raytrace/)).toBeInTheDocument();
   });
 
   it('deletes a feature', async () => {
     const fake = mockApi(routes({ 'DELETE /features/feat-view': noContent() }));
     const { user } = renderProducts();
     await user.click(await screen.findByRole('button', { name: 'Delete feature viewer/view' }));
-    const dialog = screen.getByRole('dialog', { name: 'Delete feature' });
-    expect(dialog).toHaveTextContent('Delete the feature viewer/view?');
+    const dialog = screen.getByRole('dialog', { name: 'Delete the feature viewer/view?' });
     await user.click(within(dialog).getByRole('button', { name: 'Delete feature' }));
     expect(await screen.findByText('Deleted feature view')).toBeInTheDocument();
     expect(fake.calls('DELETE /features/feat-view')).toHaveLength(1);

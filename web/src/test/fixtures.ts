@@ -60,7 +60,10 @@ export const catalog = {
 };
 
 export function license(overrides: Partial<License> = {}): License {
+  const keys = overrides.keys ?? ['ABCDE-FGHJK-MNPQR-STVWX-YZ012'];
   return {
+    // No lease per key unless a test says so.
+    keyLeases: keys.map((key) => ({ key, activeLeases: 0 })),
     id: 'lic-1',
     customerId: 'cust-1',
     featureIds: ['feat-render', 'feat-view'],

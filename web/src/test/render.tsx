@@ -9,7 +9,7 @@ import { Notifications } from '@mantine/notifications';
 import { render, screen, type RenderResult } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ReactElement, ReactNode } from 'react';
-import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
+import { Route, RouterProvider, Routes, createMemoryRouter, useLocation } from 'react-router';
 import type { Session } from '../api/types';
 import { AuthProvider } from '../auth/AuthContext';
 import { ClockProvider, systemClock, type Clock } from '../lib/clock';
@@ -53,18 +53,26 @@ export function renderWithProviders(ui: ReactElement, options: RenderOptions = {
   const path = options.path ?? route.split('?')[0]!;
   const session = options.session === undefined ? sessionFor('admin') : options.session === 'fetch' ? undefined : options.session;
   const user = userEvent.setup({ delay: null });
-  const result = render(
-    <MemoryRouter initialEntries={[route]}>
-      <TestProviders session={session} clock={options.clock}>
-        <Routes>
-          <Route path={path} element={ui} />
-          {options.routes}
-          <Route path="*" element={<p>Elsewhere</p>} />
-        </Routes>
-        <LocationProbe />
-      </TestProviders>
-    </MemoryRouter>,
+  // A data router, as the app has (main.tsx), so that useBlocker works.
+  const router = createMemoryRouter(
+    [
+      {
+        path: '*',
+        element: (
+          <TestProviders session={session} clock={options.clock}>
+            <Routes>
+              <Route path={path} element={ui} />
+              {options.routes}
+              <Route path="*" element={<p>Elsewhere</p>} />
+            </Routes>
+            <LocationProbe />
+          </TestProviders>
+        ),
+      },
+    ],
+    { initialEntries: [route] },
   );
+  const result = render(<RouterProvider router={router} />);
   return { ...result, user };
 }
 

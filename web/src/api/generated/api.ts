@@ -821,6 +821,8 @@ export interface paths {
                     customerId?: string;
                     /** @description Licenses granting a feature of this product. */
                     productId?: string;
+                    /** @description Licenses granting this feature. */
+                    featureId?: string;
                     /** @description true: expired only; false: unexpired only. */
                     expired?: boolean;
                     /** @description true: only licenses whose seats are all in use. */
@@ -1651,6 +1653,11 @@ export interface components {
             expiry: string | null;
             /** @description Key codes that unlock this license. */
             keys: string[];
+            /** @description Each key code (in the order of keys) with its active leases: removing the code ends them. */
+            keyLeases: {
+                key: string;
+                activeLeases: number;
+            }[];
             /** @description Seats in use now: active, unexpired leases, those with one client id counting once. */
             leasesUsed: number;
             comment: string | null;

@@ -1,6 +1,8 @@
 import { Button, Group, Stack } from '@mantine/core';
 import type { ReactNode, SubmitEvent } from 'react';
+import { useUnsavedChanges } from '../../lib/useUnsavedChanges';
 import { FormAlert } from '../FormAlert';
+import { UnsavedChangesPrompt } from '../UnsavedChangesPrompt';
 
 interface ModalFormProps {
   onSubmit: (event?: SubmitEvent<HTMLFormElement>) => void;
@@ -9,13 +11,17 @@ interface ModalFormProps {
   /** What the server said that belongs to no field. */
   formError: string | null;
   submitLabel: string;
+  /** The form has changes not saved yet: leaving the page asks first. */
+  dirty?: boolean;
   children: ReactNode;
 }
 
 /** A dialog's form: the server's form-level error, the fields, then Cancel and the submit button. */
-export function ModalForm({ onSubmit, onCancel, saving, formError, submitLabel, children }: ModalFormProps) {
+export function ModalForm({ onSubmit, onCancel, saving, formError, submitLabel, dirty = false, children }: ModalFormProps) {
+  const unsaved = useUnsavedChanges(dirty);
   return (
     <form onSubmit={onSubmit} noValidate>
+      <UnsavedChangesPrompt unsaved={unsaved} />
       <Stack>
         <FormAlert message={formError} />
         {children}

@@ -44,6 +44,23 @@ describe('OrganizationSettings', () => {
     expect(screen.getByRole('button', { name: 'Save name' })).toBeDisabled();
   });
 
+  it('asks the browser before closing the tab with an unsaved name, and no longer once it is saved', async () => {
+    mockApi(routes());
+    const { user } = renderSettings();
+    const name = await screen.findByRole('textbox', { name: 'Organization name' });
+    const closing = () => {
+      const event = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    expect(closing()).toBe(false);
+    await user.type(name, ' Labs');
+    expect(closing()).toBe(true);
+    await user.click(screen.getByRole('button', { name: 'Save name' }));
+    expect(await screen.findByText('Organization renamed')).toBeInTheDocument();
+    await waitFor(() => expect(closing()).toBe(false));
+  });
+
   it('asks for a name', async () => {
     const fake = mockApi(routes());
     const { user } = renderSettings();

@@ -3,7 +3,9 @@ import { useForm } from '@mantine/form';
 import { api } from '../../api/endpoints';
 import { notifySuccess } from '../../lib/notify';
 import { useFormSubmit } from '../../lib/useFormSubmit';
+import { useUnsavedChanges } from '../../lib/useUnsavedChanges';
 import { FormAlert } from '../FormAlert';
+import { UnsavedChangesPrompt } from '../UnsavedChangesPrompt';
 import { passwordRule } from './passwordRule';
 
 /** Changing one's own password (every role may). */
@@ -21,6 +23,7 @@ export function PasswordSettings() {
     form.reset();
     notifySuccess('Password changed. Your other sessions were signed out.');
   });
+  const unsaved = useUnsavedChanges(form.isDirty());
   return (
     <Card withBorder padding="lg" radius="md" maw={520}>
       <Title order={3} size="h4" mb={4}>
@@ -29,6 +32,7 @@ export function PasswordSettings() {
       <Text size="sm" c="dimmed" mb="md">
         Your other sessions end; this one goes on.
       </Text>
+      <UnsavedChangesPrompt unsaved={unsaved} />
       <form onSubmit={submit} noValidate>
         <Stack>
           <FormAlert message={formError} />

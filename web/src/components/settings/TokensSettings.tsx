@@ -98,7 +98,7 @@ export function TokensSettings() {
       <NewTokenModal opened={creating} onClose={() => setCreating(false)} onCreated={tokens.reload} />
       <ConfirmAction
         confirmation={revocation}
-        title="Revoke API token"
+        title={(token) => `Revoke the API token ${token.name}?`}
         confirmLabel="Revoke token"
         onConfirm={async (token) => {
           await api.tokens.remove(token.id);
@@ -108,7 +108,7 @@ export function TokensSettings() {
       >
         {(token) => (
           <>
-            Revoke <b>{token.name}</b>? Whatever uses it stops working at once.
+            Whatever uses <b>{token.name}</b> stops working at once.
           </>
         )}
       </ConfirmAction>

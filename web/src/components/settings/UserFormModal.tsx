@@ -3,6 +3,7 @@ import { useForm } from '@mantine/form';
 import { api } from '../../api/endpoints';
 import type { User } from '../../api/types';
 import { orNull } from '../../lib/format';
+import { emailError } from '../../lib/email';
 import { useFormSubmit } from '../../lib/useFormSubmit';
 import { FormModal } from '../form/FormModal';
 import { ModalForm } from '../form/ModalForm';
@@ -31,7 +32,7 @@ function UserForm({ user, onSaved, onClose }: Omit<Props, 'opened'>) {
     validate: {
       username: (v) => (user || v.trim() ? null : 'Enter a username'),
       displayName: (v) => (v.trim() ? null : 'Enter a display name'),
-      email: (v) => (!v.trim() || /^[^\s@]+@[^\s@]+$/.test(v.trim()) ? null : 'Enter a valid email address'),
+      email: emailError,
       password: (v) => (user ? null : passwordRule(v)),
     },
   });
@@ -44,7 +45,7 @@ function UserForm({ user, onSaved, onClose }: Omit<Props, 'opened'>) {
   });
 
   return (
-    <ModalForm onSubmit={submit} onCancel={onClose} saving={saving} formError={formError} submitLabel={user ? 'Save' : 'Create user'}>
+    <ModalForm dirty={form.isDirty()} onSubmit={submit} onCancel={onClose} saving={saving} formError={formError} submitLabel={user ? 'Save' : 'Create user'}>
       {!user && <TextInput label="Username" required data-autofocus maxLength={100} autoComplete="off" {...form.getInputProps('username')} />}
       <TextInput label="Display name" required maxLength={200} {...form.getInputProps('displayName')} />
       <TextInput label="Email" type="email" maxLength={320} {...form.getInputProps('email')} />

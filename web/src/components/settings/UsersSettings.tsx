@@ -98,7 +98,7 @@ export function UsersSettings() {
       <ResetPasswordModal resetting={resetting} />
       <ConfirmAction
         confirmation={deletion}
-        title="Delete user"
+        title={(user) => `Delete the user ${user.username}?`}
         confirmLabel="Delete user"
         onConfirm={async (user) => {
           await api.users.remove(user.id);
@@ -108,7 +108,7 @@ export function UsersSettings() {
       >
         {(user) => (
           <>
-            Delete <b>{user.username}</b>? Their sessions end at once. The last owner cannot be deleted.
+            <b>{user.username}</b> can no longer sign in, and their sessions end at once. The last owner cannot be deleted.
           </>
         )}
       </ConfirmAction>

@@ -1,10 +1,12 @@
 import { Badge, Button, SegmentedControl, Text, Tooltip } from '@mantine/core';
 import type { Lease } from '../../api/types';
+import { ConfirmAction } from '../../components/ConfirmAction';
 import { DetailSection } from '../../components/detail/DetailSection';
 import { LEASE_STATE_COLOR } from '../../components/LicenseBits';
 import { ResourceList } from '../../components/list/ResourceList';
 import { actionsColumn, type Column } from '../../components/list/ResourceTable';
 import { formatDateTime, fromNow, isPast } from '../../lib/format';
+import { useConfirmation } from '../../lib/useConfirmation';
 import { useNow } from '../../lib/useNow';
 import type { LeaseFilter, LeasesState } from './useLeases';
 
@@ -54,6 +56,8 @@ const columnsAt = (now: number): Column<Lease>[] => [
 export function LicenseLeasesSection({ state, canWrite }: { state: LeasesState; canWrite: boolean }) {
   const { leases, paging, filter, setFilter, releasing, release } = state;
   const now = useNow();
+  // Asked, not undoable: a released lease's code is refused from then on, and the server has no way back.
+  const releaseConfirmation = useConfirmation<Lease>();
 
   const releaseColumn = actionsColumn<Lease>(
     (lease) =>
@@ -65,7 +69,7 @@ export function LicenseLeasesSection({ state, canWrite }: { state: LeasesState; 
           color="orange"
           loading={releasing === lease.id}
           disabled={releasing !== null && releasing !== lease.id}
-          onClick={() => void release(lease)}
+          onClick={() => releaseConfirmation.ask(lease)}
           aria-label={`Release lease of ${lease.clientId ?? lease.id}`}
         >
           Release
@@ -93,6 +97,24 @@ export function LicenseLeasesSection({ state, canWrite }: { state: LeasesState; 
         empty={filter === 'active' ? 'No active leases.' : 'No leases.'}
         emptyPadding="md"
       />
+      <ConfirmAction
+        confirmation={releaseConfirmation}
+        title={(lease) => (lease.clientId === null ? 'Release this lease?' : `Release the seat of ${lease.clientId}?`)}
+        confirmLabel="Release"
+        color="orange"
+        onConfirm={release}
+      >
+        {(lease) =>
+          lease.clientId === null ? (
+            <>The lease ends at once: the application's lease code is refused, and it must obtain a new lease, which it gets only while a seat is free.</>
+          ) : (
+            <>
+              Every active lease of this license with the client id <b>{lease.clientId}</b> ends at once: the application's lease code is refused, and it must obtain a new lease, which it gets only
+              while a seat is free.
+            </>
+          )
+        }
+      </ConfirmAction>
     </DetailSection>
   );
 }

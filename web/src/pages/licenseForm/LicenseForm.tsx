@@ -1,16 +1,15 @@
-import { Button, Card, Group, Loader, NumberInput, Stack, Text, Textarea } from '@mantine/core';
-import { DateInput } from '@mantine/dates';
-import '@mantine/dates/styles.css';
+import { Button, Card, Group, List, Loader, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { Link } from 'react-router';
 import type { License } from '../../api/types';
 import { CustomerSelect } from '../../components/CustomerSelect';
+import { ConfirmModal } from '../../components/ConfirmModal';
 import { BackLink } from '../../components/detail/BackLink';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FeatureTree } from '../../components/FeatureTree';
 import { FormAlert } from '../../components/FormAlert';
 import { PageHeader } from '../../components/PageHeader';
-import { endOfLocalDay } from '../../lib/format';
-import { useNow } from '../../lib/useNow';
+import { UnsavedChangesPrompt } from '../../components/UnsavedChangesPrompt';
+import { ExpiryField } from './ExpiryField';
 import { KeyCodesField } from './KeyCodesField';
 import { useLicenseForm, type LicenseFormState } from './useLicenseForm';
 
@@ -43,11 +42,9 @@ function FeaturesField({ state }: { state: LicenseFormState }) {
 /** Creates a license, or edits `license`. */
 export function LicenseForm({ license }: { license?: License }) {
   const state = useLicenseForm(license);
-  const now = useNow();
-  const { form } = state;
+  const { form, pending } = state;
   const title = license ? 'Edit license' : 'New license';
   const back = license ? `/licenses/${encodeURIComponent(license.id)}` : '/licenses';
-  const expiryInPast = form.values.expiry !== null && Date.parse(endOfLocalDay(form.values.expiry)) < now;
 
   return (
     <>
@@ -66,25 +63,16 @@ export function LicenseForm({ license }: { license?: License }) {
             />
             <FeaturesField state={state} />
             <Group grow align="flex-start">
-              <NumberInput
+              {/* Plain text, checked as typed: a number input would clamp, round or drop what it dislikes. */}
+              <TextInput
                 label="Lease limit"
-                description="Most leases held at once. Leave empty for unlimited."
+                description="Most leases held at once: a whole number from 1 to 1,000,000,000. Leave empty for unlimited."
                 placeholder="Unlimited"
-                min={1}
-                max={1_000_000_000}
-                allowDecimal={false}
-                allowNegative={false}
+                inputMode="numeric"
+                autoComplete="off"
                 {...form.getInputProps('leaseLimit')}
               />
-              <DateInput
-                label="Expiry"
-                description="Ends at the end of this day (your time). Leave empty for never."
-                placeholder="Never"
-                valueFormat="YYYY-MM-DD"
-                clearable
-                {...form.getInputProps('expiry')}
-                error={form.errors.expiry ?? (expiryInPast ? 'This date is past: the license will be expired' : undefined)}
-              />
+              <ExpiryField state={state} />
             </Group>
             <KeyCodesField state={state} editing={Boolean(license)} />
             <Textarea label="Comment" description="For you: not shown to applications." autosize minRows={2} maxRows={6} maxLength={4000} {...form.getInputProps('comment')} />
@@ -99,6 +87,25 @@ export function LicenseForm({ license }: { license?: License }) {
           </Stack>
         </form>
       </Card>
+      <ConfirmModal
+        opened={pending !== null}
+        onClose={() => pending?.cancel()}
+        title={license ? 'Save these changes?' : 'Create this license?'}
+        confirmLabel={license ? 'Save anyway' : 'Create anyway'}
+        color="orange"
+        onConfirm={async () => {
+          await pending?.confirm();
+        }}
+      >
+        {pending && (
+          <List spacing="xs">
+            {pending.risks.map((risk) => (
+              <List.Item key={risk}>{risk}</List.Item>
+            ))}
+          </List>
+        )}
+      </ConfirmModal>
+      <UnsavedChangesPrompt unsaved={state.unsaved} />
     </>
   );
 }

@@ -1,13 +1,19 @@
 import type { FormErrors } from '@mantine/form';
 import type { License, LicenseInput } from '../../api/types';
 import { endOfLocalDay, localDateOf, orNull } from '../../lib/format';
+import { calendarDateError } from '../../lib/calendarDate';
 import { keyCodeError } from '../../lib/keys';
+import { leaseLimitError, leaseLimitOf } from './leaseLimit';
 
 export interface LicenseFormValues {
   customerId: string | null;
   featureIds: string[];
-  leaseLimit: number | string;
+  /** As typed: checked, never rounded or clamped (see leaseLimit.ts). */
+  leaseLimit: string;
+  /** The date picked or typed, as `YYYY-MM-DD`; null for never. */
   expiry: string | null;
+  /** The expiry field's text as typed, which may be no date at all (2027-06-31). */
+  expiryText: string;
   keyMode: 'generate' | 'custom';
   keys: string[];
   comment: string;
@@ -22,8 +28,9 @@ export function initialValues(license: License | undefined, customerId: string |
   return {
     customerId: license?.customerId ?? customerId,
     featureIds: license?.featureIds ?? [],
-    leaseLimit: license?.leaseLimit ?? '',
+    leaseLimit: license?.leaseLimit == null ? '' : String(license.leaseLimit),
     expiry: localDateOf(license?.expiry ?? null),
+    expiryText: localDateOf(license?.expiry ?? null) ?? '',
     keyMode: license ? 'custom' : 'generate',
     keys: license ? [...license.keys] : [],
     comment: license?.comment ?? '',
@@ -34,7 +41,9 @@ export function initialValues(license: License | undefined, customerId: string |
 export function validation(license: License | undefined) {
   return {
     customerId: (v: string | null) => (v ? null : 'Choose a customer'),
-    leaseLimit: (v: number | string) => (v === '' || (Number.isInteger(Number(v)) && Number(v) >= 1) ? null : 'Enter a whole number of at least 1, or leave empty for unlimited'),
+    featureIds: (ids: string[]) => (ids.length > 0 ? null : 'Choose at least one feature: a license that grants nothing lets no application in'),
+    leaseLimit: (v: string) => leaseLimitError(v),
+    expiryText: (v: string) => calendarDateError(v),
     keys: (keys: string[], values: LicenseFormValues) => {
       if (values.keyMode !== 'custom') return null;
       if (keys.length === 0) return license ? 'A license needs at least one key code' : 'Add a key code, or let the server generate one';
@@ -56,7 +65,7 @@ export function keyRowErrors(values: LicenseFormValues, license: License | undef
 
 /** The body of POST /licenses, or the changed fields for PATCH /licenses/{id}. */
 export function licenseBody(values: LicenseFormValues, original?: License): Partial<LicenseInput> {
-  const leaseLimit = values.leaseLimit === '' || values.leaseLimit === null ? null : Number(values.leaseLimit);
+  const leaseLimit = leaseLimitOf(values.leaseLimit);
   const keys = values.keys.map((k) => k.trim());
   if (!original) {
     const body: LicenseInput = {

@@ -9,6 +9,7 @@ export function useLicenseFilters() {
   const q = list.get('q');
   const customerId = list.get('customerId');
   const productId = list.get('productId');
+  const featureId = list.get('featureId');
   const expired = list.get('expired');
   const atLimit = list.get('atLimit') === 'true';
 
@@ -16,6 +17,7 @@ export function useLicenseFilters() {
     q: q || undefined,
     customerId: customerId || undefined,
     productId: productId || undefined,
+    featureId: featureId || undefined,
     expired: expired === 'true' ? true : expired === 'false' ? false : undefined,
     atLimit: atLimit || undefined,
     limit: list.limit,
@@ -31,9 +33,9 @@ export function useLicenseFilters() {
     atLimit,
     query,
     /** What the request depends on. */
-    deps: [q, customerId, productId, expired, atLimit, list.offset] as const,
-    filtered: Boolean(q || customerId || productId || expired || atLimit),
-    clear: () => list.set({ q: null, customerId: null, productId: null, expired: null, atLimit: null }),
+    deps: [q, customerId, productId, featureId, expired, atLimit, list.offset] as const,
+    filtered: Boolean(q || customerId || productId || featureId || expired || atLimit),
+    clear: () => list.set({ q: null, customerId: null, productId: null, featureId: null, expired: null, atLimit: null }),
   };
 }
 

@@ -30,6 +30,9 @@ export function ProductDialogs({ editing, onCloseEditing, productDeletion, featu
         nameLabel="Product name"
         nameDescription="What applications see: letters, digits, _ . - ; unique in your organization."
         initial={product?.product}
+        renameWarning={(from, to) =>
+          `Applications ask for products by name: those that check ${from} no longer find it once it is ${to}. Leases signed before keep the name ${from} until they are renewed.`
+        }
         onSubmit={async (values) => {
           if (!product) return;
           if (product.product) {
@@ -49,6 +52,9 @@ export function ProductDialogs({ editing, onCloseEditing, productDeletion, featu
         nameLabel="Feature name"
         nameDescription="Letters, digits, _ . - ; unique within the product."
         initial={feature?.feature}
+        renameWarning={(from, to) =>
+          `Applications check features by name: those that check ${feature?.product.name}/${from} no longer find it once it is ${to}. Leases signed before keep the name ${from} until they are renewed.`
+        }
         onSubmit={async (values) => {
           if (!feature) return;
           if (feature.feature) {
@@ -62,7 +68,7 @@ export function ProductDialogs({ editing, onCloseEditing, productDeletion, featu
       />
       <ConfirmAction
         confirmation={productDeletion}
-        title="Delete product"
+        title={(p) => `Delete the product ${p.name}?`}
         confirmLabel="Delete product"
         onConfirm={async (p) => {
           await api.products.remove(p.id);
@@ -71,13 +77,13 @@ export function ProductDialogs({ editing, onCloseEditing, productDeletion, featu
       >
         {(p) => (
           <>
-            Delete the product <b>{p.name}</b> and all of its features? This is refused while a license grants one of them.
+            The product <b>{p.name}</b> is deleted with all of its features. This is refused while a license grants one of them.
           </>
         )}
       </ConfirmAction>
       <ConfirmAction
         confirmation={featureDeletion}
-        title="Delete feature"
+        title={({ product: p, feature: f }) => `Delete the feature ${p.name}/${f.name}?`}
         confirmLabel="Delete feature"
         onConfirm={async ({ feature: f }) => {
           await api.features.remove(f.id);
@@ -86,11 +92,11 @@ export function ProductDialogs({ editing, onCloseEditing, productDeletion, featu
       >
         {({ product: p, feature: f }) => (
           <>
-            Delete the feature{' '}
+            The feature{' '}
             <b>
               {p.name}/{f.name}
-            </b>
-            ? This is refused while a license grants it.
+            </b>{' '}
+            is deleted. This is refused while a license grants it.
           </>
         )}
       </ConfirmAction>

@@ -5,7 +5,9 @@ import { api } from '../../../api/endpoints';
 import type { Organization } from '../../../api/types';
 import { useAuth } from '../../../auth/AuthContext';
 import { notifySuccess } from '../../../lib/notify';
+import { useUnsavedChanges } from '../../../lib/useUnsavedChanges';
 import { DetailSection } from '../../detail/DetailSection';
+import { UnsavedChangesPrompt } from '../../UnsavedChangesPrompt';
 import { useDraft } from './useDraft';
 
 /** The organization's name (renamed by admins and owners) and id. */
@@ -14,6 +16,7 @@ export function OrganizationNameSection({ org, canWrite, onSaved }: { org: Organ
   const [name, setName] = useDraft(org, org.name);
   const [nameError, setNameError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const unsaved = useUnsavedChanges(canWrite && name.trim() !== org.name);
 
   const save = async () => {
     if (!name.trim()) {
@@ -36,6 +39,7 @@ export function OrganizationNameSection({ org, canWrite, onSaved }: { org: Organ
 
   return (
     <DetailSection title="Organization">
+      <UnsavedChangesPrompt unsaved={unsaved} />
       {canWrite ? (
         <Group align="flex-start" gap="sm">
           <TextInput
