@@ -6,6 +6,7 @@ import { strictValidatorCompiler } from '../http/validation.js';
 import { auditRoutes } from './audit.js';
 import { customerRoutes } from './customers.js';
 import { dashboardRoutes } from './dashboard.js';
+import { exportRoutes } from './exports.js';
 import type { AdminDeps } from './deps.js';
 import { featureRoutes } from './features.js';
 import { leaseRoutes } from './leases.js';
@@ -59,6 +60,7 @@ export const adminApi: FastifyPluginAsync<SessionDeps> = async (app, opts) => {
       tokenRoutes,
       auditRoutes,
       dashboardRoutes,
+      exportRoutes,
     ];
     for (const routes of resources) await authenticated.register(routes, deps);
   });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { generateKeyCode, maskKeyCode } from '../credentials.js';
 import type { Page, PageRequest } from '../store/index.js';
-import type { License, LicenseFilter, LicensePatch } from '../store/licenses.js';
+import type { License, LicenseFilter, LicensePatch, LicenseSort } from '../store/licenses.js';
+import type { SortRequest } from '../store/sort.js';
 import type { Caller } from './caller.js';
 import { recordChange } from './change-log.js';
 import type { ServiceDeps } from './deps.js';
@@ -14,6 +15,7 @@ import { transact } from './transact.js';
 export interface LicenseView {
   id: string;
   customerId: string;
+  customerName: string;
   featureIds: string[];
   leaseLimit: number | null;
   expiry: string | null;
@@ -28,6 +30,7 @@ export function licenseView(l: License): LicenseView {
   return {
     id: l.id,
     customerId: l.customerId,
+    customerName: l.customerName,
     featureIds: l.featureIds,
     leaseLimit: l.leaseLimit,
     expiry: isoTime(l.expiry),
@@ -39,9 +42,13 @@ export function licenseView(l: License): LicenseView {
   };
 }
 
-/** A license as the audit log and events keep it: key codes masked, as the database holds no plain code. */
-function recorded(l: License): LicenseView {
-  return { ...licenseView(l), keys: l.keys.map((k) => maskKeyCode(k.code)) };
+/**
+ * A license as the audit log and events keep it: key codes masked, as the database holds no plain
+ * code; without the customer's name, which belongs to the customer (renaming one changes no license).
+ */
+export function recorded(l: License): Omit<LicenseView, 'customerName'> {
+  const { customerName: _name, ...view } = licenseView(l);
+  return { ...view, keys: l.keys.map((k) => maskKeyCode(k.code)) };
 }
 
 export interface NewLicenseInput {
@@ -70,7 +77,7 @@ const withIds = (codes: readonly string[]) => codes.map((code) => ({ id: randomU
 export class LicenseService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  async list(caller: Caller, query: PageRequest & LicenseFilter): Promise<Outcome<Page<LicenseView>>> {
+  async list(caller: Caller, query: PageRequest & LicenseFilter & SortRequest<LicenseSort>): Promise<Outcome<Page<LicenseView>>> {
     const result = await this.deps.store.licenses.list(caller.organizationId, this.deps.clock.now(), query);
     return ok({ items: result.items.map(licenseView), total: result.total });
   }
