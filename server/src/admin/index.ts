@@ -10,6 +10,7 @@ import { exportRoutes } from './exports.js';
 import type { AdminDeps } from './deps.js';
 import { featureRoutes } from './features.js';
 import { leaseRoutes } from './leases.js';
+import { licenseBulkRoutes } from './license-bulk.js';
 import { licenseRoutes } from './licenses.js';
 import { organizationRoutes } from './organization.js';
 import { productRoutes } from './products.js';
@@ -61,6 +62,7 @@ export const adminApi: FastifyPluginAsync<SessionDeps> = async (app, opts) => {
       auditRoutes,
       dashboardRoutes,
       exportRoutes,
+      licenseBulkRoutes,
     ];
     for (const routes of resources) await authenticated.register(routes, deps);
   });

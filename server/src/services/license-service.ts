@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { generateKeyCode, maskKeyCode } from '../credentials.js';
-import type { Page, PageRequest } from '../store/index.js';
+import type { Page, PageRequest, Store } from '../store/index.js';
 import type { License, LicenseFilter, LicensePatch, LicenseSort } from '../store/licenses.js';
 import type { SortRequest } from '../store/sort.js';
 import type { Caller } from './caller.js';
@@ -153,21 +153,23 @@ export class LicenseService {
   /** Deletes a license; its leases become invalid at once. The event says how many were active. */
   async delete(caller: Caller, id: string): Promise<Outcome<void>> {
     const { store, clock } = this.deps;
-    return transact(store, async (tx) => {
-      const now = clock.now();
-      const before = await tx.licenses.getForUpdate(caller.organizationId, id, now);
-      if (!before) return notFound('license');
-      const deleted = await tx.licenses.delete(caller.organizationId, id, now);
-      if (!deleted) return notFound('license');
-      const was = recorded(before);
-      await recordChange(tx, caller, now, {
-        action: 'delete',
-        resourceType: 'license',
-        resourceId: id,
-        before: was,
-        data: { before: was, after: null, revokedLeases: deleted.revokedLeases },
-      });
-      return ok(undefined);
-    });
+    return transact(store, (tx) => deleteLicense(tx, caller, id, clock.now()));
   }
+}
+
+/** Deletes a license inside `tx`, with its audit entry and its event: one delete, or one of a bulk delete. */
+export async function deleteLicense(tx: Store, caller: Caller, id: string, now: number): Promise<Outcome<void>> {
+  const before = await tx.licenses.getForUpdate(caller.organizationId, id, now);
+  if (!before) return notFound('license');
+  const deleted = await tx.licenses.delete(caller.organizationId, id, now);
+  if (!deleted) return notFound('license');
+  const was = recorded(before);
+  await recordChange(tx, caller, now, {
+    action: 'delete',
+    resourceType: 'license',
+    resourceId: id,
+    before: was,
+    data: { before: was, after: null, revokedLeases: deleted.revokedLeases },
+  });
+  return ok(undefined);
 }
