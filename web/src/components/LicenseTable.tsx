@@ -16,7 +16,7 @@ const licensePath = (license: License) => `/licenses/${encodeURIComponent(licens
 
 function columns(catalog: Catalog | undefined, showCustomer: boolean): (Column<License> | false)[] {
   return [
-    showCustomer && { header: 'Customer', cell: (license) => <CustomerName id={license.customerId} /> },
+    showCustomer && { header: 'Customer', cell: (license) => <CustomerName id={license.customerId} name={license.customerName} /> },
     {
       header: 'Products',
       cell: (license) => (
