@@ -23,7 +23,8 @@ describe('admin API: bulk license changes', () => {
   const license = async (expiry: number | null) => created(await server.admin('POST', '/api/v1/licenses', { customerId, featureIds: [featureId], expiry: expiry === null ? null : at(expiry) }));
   const get = async (id: string) => ok(await server.admin('GET', `/api/v1/licenses/${id}`));
   const bulk = (body: Json, token?: string) => server.admin('POST', '/api/v1/licenses/bulk', body, token);
-  const updatesOf = async (ids: string[], type: string) => (await server.store.events.list(server.org.organizationId, { types: [type], limit: 10_000 })).filter((e) => ids.includes(e.subject?.id ?? ""));
+  const updatesOf = async (ids: string[], type: string) =>
+    (await server.store.events.list(server.org.organizationId, { types: [type], limit: 10_000 })).filter((e) => ids.includes(e.subject?.id ?? ''));
 
   it('extends by days from the later of the expiry and now, leaves perpetual licenses perpetual, and records each change', async () => {
     const now = server.clock.now();

@@ -16,12 +16,12 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
       else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+    else if (c === ',') (row.push(cell), (cell = ''));
+    else if (c === '\r' && text[i + 1] === '\n') (row.push(cell), rows.push(row), (row = []), (cell = ''), i++);
     else cell += c;
   }
   assert.equal(cell + row.join(''), '', 'the text ends with CRLF');
@@ -82,7 +82,10 @@ describe('admin API: CSV exports', () => {
     assert.equal(rows.length, count);
     assert.equal(new Set(rows.map((r) => r.id)).size, count);
     const limits = rows.map((r) => Number(r.leaseLimit));
-    assert.deepEqual(limits, [...limits].sort((a, b) => b - a));
+    assert.deepEqual(
+      limits,
+      [...limits].sort((a, b) => b - a),
+    );
     assert.ok(rows.every((r) => r.customer === 'Many Licenses' && r.products === 'exported'));
     const odd = csvOf(await server.admin('GET', `/api/v1/licenses/export.csv?customerId=${customerId}&q=odd`)).rows;
     assert.equal(odd.length, Math.floor(count / 2));

@@ -50,7 +50,10 @@ export const leaseRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, dep
     },
     async (request, reply) => {
       const page = pageOf(request.query);
-      return { ...valueOf(await leases.listByLicense(callerOf(request), request.params.id, { ...page, state: request.query.state, sort: request.query.sort, order: request.query.order }), reply), ...page };
+      return {
+        ...valueOf(await leases.listByLicense(callerOf(request), request.params.id, { ...page, state: request.query.state, sort: request.query.sort, order: request.query.order }), reply),
+        ...page,
+      };
     },
   );
 

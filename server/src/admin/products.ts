@@ -23,10 +23,14 @@ const ProductPatch = Type.Object({ name: Type.Optional(Identifier), description:
 export const productRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, deps) => {
   const products = new ProductService(deps);
 
-  app.get('/products', { schema: { summary: 'List products', tags, querystring: Type.Object({ ...PageQuery, ...SearchQuery, ...SortQuery(PRODUCT_SORTS, 'name') }), response: { 200: PageOf(ProductReply) } } }, async (request, reply) => {
-    const page = pageOf(request.query);
-    return { ...valueOf(await products.list(callerOf(request), { ...page, q: request.query.q, sort: request.query.sort, order: request.query.order }), reply), ...page };
-  });
+  app.get(
+    '/products',
+    { schema: { summary: 'List products', tags, querystring: Type.Object({ ...PageQuery, ...SearchQuery, ...SortQuery(PRODUCT_SORTS, 'name') }), response: { 200: PageOf(ProductReply) } } },
+    async (request, reply) => {
+      const page = pageOf(request.query);
+      return { ...valueOf(await products.list(callerOf(request), { ...page, q: request.query.q, sort: request.query.sort, order: request.query.order }), reply), ...page };
+    },
+  );
 
   app.post('/products', { schema: { summary: 'Create a product', tags, body: ProductBody, response: { 201: ProductReply } } }, async (request, reply) => {
     const product = valueOf(await products.create(callerOf(request), request.body), reply);

@@ -62,11 +62,7 @@ export async function sendCsv<T>(
     yield csvLine(columns.map((c) => c.header));
     for await (const row of inBatches(readBatch, first)) yield csvLine(columns.map((c) => c.value(row)));
   }
-  return reply
-    .type('text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${filename}"`)
-    .header('cache-control', 'no-store')
-    .send(Readable.from(lines()));
+  return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).header('cache-control', 'no-store').send(Readable.from(lines()));
 }
 
 /** A download's file name: what it holds and the day it was made, such as licenses-2026-12-04.csv. */

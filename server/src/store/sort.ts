@@ -50,7 +50,12 @@ export function orderTerms<K extends string>(dialect: Dialect, spec: SortSpec<K>
 }
 
 /** Applies `orderTerms` to a select query. */
-export function sorted<DB, TB extends keyof DB, O, K extends string>(query: SelectQueryBuilder<DB, TB, O>, dialect: Dialect, spec: SortSpec<K>, request: SortRequest<K>): SelectQueryBuilder<DB, TB, O> {
+export function sorted<DB, TB extends keyof DB, O, K extends string>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  dialect: Dialect,
+  spec: SortSpec<K>,
+  request: SortRequest<K>,
+): SelectQueryBuilder<DB, TB, O> {
   for (const term of orderTerms(dialect, spec, request)) query = query.orderBy(term.expression, term.order);
   return query;
 }

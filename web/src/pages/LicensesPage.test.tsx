@@ -58,7 +58,11 @@ describe('LicensesPage', () => {
     await within(table()).findByRole('link', { name: 'Initech' });
     expect(lastListQuery(fake).get('offset')).toBe('50');
     const size = screen.getByRole('combobox', { name: 'Licenses per page' });
-    expect(within(size).getAllByRole('option').map((o) => o.textContent)).toEqual(['10 per page', '25 per page', '50 per page', '100 per page']);
+    expect(
+      within(size)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['10 per page', '25 per page', '50 per page', '100 per page']);
     await user.selectOptions(size, '100');
     await waitFor(() => expect(lastListQuery(fake).get('limit')).toBe('100'));
     expect(lastListQuery(fake).get('offset')).toBe('0');

@@ -33,9 +33,7 @@ export function BulkActions({ ids, onDone }: { ids: readonly string[]; onDone: (
   const extend = async () => {
     if (!ready) throw new Error(mode === 'days' ? 'Give a whole number of days, 1 or more.' : 'Choose the new expiry date.');
     const body =
-      mode === 'days'
-        ? { action: 'extend' as const, ids: [...ids], days: Number(days) }
-        : { action: 'extend' as const, ids: [...ids], until: new Date(`${until}T23:59:59.999`).toISOString() };
+      mode === 'days' ? { action: 'extend' as const, ids: [...ids], days: Number(days) } : { action: 'extend' as const, ids: [...ids], until: new Date(`${until}T23:59:59.999`).toISOString() };
     const result = await api.licenses.bulk(body);
     notifySuccess(extendedMessage(result));
     onDone();
