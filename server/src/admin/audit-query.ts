@@ -17,10 +17,11 @@ export const AuditQuery = {
   ...SortQuery(AUDIT_SORTS, 'at, newest first'),
 };
 
-const AuditQuerySchema = Type.Object(AuditQuery);
+/** The same fields as one object schema. */
+export const AuditQueryObject = Type.Object(AuditQuery);
 
 /** The store's filter and order from a checked query. */
-export function auditFilterOf(query: Static<typeof AuditQuerySchema>): AuditFilter & SortRequest<AuditSort> {
+export function auditFilterOf(query: Static<typeof AuditQueryObject>): AuditFilter & SortRequest<AuditSort> {
   return {
     resourceType: query.resourceType,
     resourceId: query.resourceId,

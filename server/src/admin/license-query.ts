@@ -14,10 +14,11 @@ export const LicenseQuery = {
   ...SortQuery(LICENSE_SORTS, 'createdAt, newest first (key codes are sealed at rest and cannot be sorted on)'),
 };
 
-const LicenseQuerySchema = Type.Object(LicenseQuery);
+/** The same fields as one object schema. */
+export const LicenseQueryObject = Type.Object(LicenseQuery);
 
 /** The store's filter and order from a checked query. */
-export function licenseFilterOf(query: Static<typeof LicenseQuerySchema>): LicenseFilter & SortRequest<LicenseSort> {
+export function licenseFilterOf(query: Static<typeof LicenseQueryObject>): LicenseFilter & SortRequest<LicenseSort> {
   const { q, customerId, productId, expired, atLimit, sort, order } = query;
   return { q, customerId, productId, expired, atLimit, sort, order };
 }

@@ -1,11 +1,12 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 
 /**
- * Rows chosen in a list, by key. The choice is of rows seen: it is cleared whenever `scope` (the
- * page, filters and sort, as one string) changes, so an action never reaches rows out of sight.
+ * Rows chosen in a list, by key. The choice is of rows seen: it belongs to `scope` (the page,
+ * filters and sort, as one string) and is empty under any other, so an action never reaches rows
+ * out of sight.
  */
 export function useSelection(scope: string) {
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  useEffect(() => setSelected(new Set()), [scope]);
-  return { selected, onChange: setSelected, clear: () => setSelected(new Set()) };
+  const [state, setState] = useState<{ scope: string; selected: ReadonlySet<string> }>({ scope, selected: new Set() });
+  const selected = state.scope === scope ? state.selected : new Set<string>();
+  return { selected, onChange: (next: ReadonlySet<string>) => setState({ scope, selected: next }), clear: () => setState({ scope, selected: new Set() }) };
 }

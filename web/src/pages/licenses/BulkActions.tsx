@@ -62,7 +62,7 @@ export function BulkActions({ ids, onDone }: { ids: readonly string[]; onDone: (
           <SegmentedControl
             aria-label="Extend how"
             value={mode}
-            onChange={(value) => setMode(value as Mode)}
+            onChange={setMode}
             data={[
               { value: 'days', label: 'By days' },
               { value: 'until', label: 'To a date' },
