@@ -20,10 +20,12 @@ describe('admin API: sorted lists', () => {
       customers[name] = created(await server.admin('POST', '/api/v1/customers', { name, contactName: name === 'cherry' ? null : `Contact ${name}` })).id;
       server.clock.advance(1);
     }
+    // From one instant, so that the two of 3 days tie though they are created a second apart.
+    const base = server.clock.now();
     const expiries = [10, null, 3, null, 3];
     for (const [i, days] of expiries.entries()) {
       const customerId = Object.values(customers)[i % 4]!;
-      const expiry = days === null ? null : new Date(server.clock.now() + days * DAY).toISOString();
+      const expiry = days === null ? null : new Date(base + days * DAY).toISOString();
       licenses.push(created(await server.admin('POST', '/api/v1/licenses', { customerId, featureIds: [featureId], expiry, leaseLimit: i === 0 ? null : i })));
       server.clock.advance(1);
     }
@@ -52,7 +54,7 @@ describe('admin API: sorted lists', () => {
       byExpiry.map((l) => l.expiry === null),
       [false, false, false, true, true],
     );
-    assert.ok(byExpiry[0]!.expiry <= byExpiry[1]!.expiry && byExpiry[1]!.expiry < byExpiry[2]!.expiry);
+    assert.ok(byExpiry[0]!.expiry === byExpiry[1]!.expiry && byExpiry[1]!.expiry < byExpiry[2]!.expiry);
     const desc = await list('licenses', 'sort=expiry&order=desc');
     assert.deepEqual(
       desc.map((l) => l.id),
@@ -64,6 +66,7 @@ describe('admin API: sorted lists', () => {
   it('breaks ties by id, so the same order comes back every time and pages neither repeat nor skip a row', async () => {
     const whole = (await list('licenses', 'sort=expiry&limit=200')).map((l) => l.id);
     const tied = whole.slice(0, 2);
+    assert.equal(licenses.find((l) => l.id === tied[0])!.expiry, licenses.find((l) => l.id === tied[1])!.expiry, 'the first two tie');
     assert.deepEqual(tied, [...tied].sort(), 'the two licenses of the same expiry in id order');
     const paged: string[] = [];
     for (let offset = 0; offset < whole.length; offset += 2) paged.push(...(await list('licenses', `sort=expiry&limit=2&offset=${offset}`)).map((l) => l.id));
