@@ -108,7 +108,7 @@ describe('admin API: sorted lists', () => {
     );
   });
 
-  it("sorts a license's leases by client id with anonymous ones last", async () => {
+  it("sorts a license's leases by client id with anonymous ones last, and licenses by seats in use", async () => {
     const license = licenses[0]!;
     const key = license.keys[0];
     for (const clientId of ['zeta', null, 'Alpha']) {
@@ -119,6 +119,12 @@ describe('admin API: sorted lists', () => {
       (await list(`licenses/${license.id}/leases`, 'sort=clientId')).map((l) => l.clientId),
       ['Alpha', 'zeta', null],
     );
+    const bySeats = await list('licenses', 'sort=leasesUsed&order=desc');
+    assert.deepEqual(
+      bySeats.map((l) => l.leasesUsed),
+      [3, 0, 0, 0, 0],
+    );
+    assert.equal(bySeats[0]!.id, license.id);
   });
 
   it('refuses a column that cannot be sorted on, key codes included, and an unknown order, with 400', async () => {
