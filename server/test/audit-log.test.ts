@@ -95,8 +95,9 @@ describe('audit log: what is recorded', () => {
 
   it('records a license created, changed and deleted, with the license before and after, its key codes masked', async () => {
     // The audit log outlives key codes and must not hand them to whoever reads the database.
-    // The record leaves out the reply's lease counts per key: they change with every lease.
-    const masked = ({ keyLeases: _counts, ...license }: Json) => ({ ...license, keys: license.keys.map((code: string) => `…${code.slice(-4)}`) });
+    // The record leaves out the reply's lease counts per key (they change with every lease) and the
+    // customer's name (the customer's, not the license's: renaming a customer changes no license's record).
+    const masked = ({ keyLeases: _counts, customerName: _name, ...license }: Json) => ({ ...license, keys: license.keys.map((code: string) => `…${code.slice(-4)}`) });
     const license = await createLicense(server, { leaseLimit: 3 });
     const shown = ok(await server.admin('GET', `/api/v1/licenses/${license.licenseId}`));
     await assertLatest({ action: 'create', resourceType: 'license', resourceId: license.licenseId, before: null, after: masked(shown) });

@@ -2,9 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { callerOf } from '../http/outcome.js';
 import { PageOf, PageQuery, StringEnum, Timestamp, iso, pageOf } from '../http/schemas.js';
+import { AuditQuery, auditFilterOf } from './audit-query.js';
 import type { AdminDeps } from './deps.js';
 
-const AuditReply = Type.Object({
+export const AuditReply = Type.Object({
   id: Type.String(),
   at: Timestamp,
   actor: Type.Object({ type: StringEnum(['user', 'token']), id: Type.String(), name: Type.String() }),
@@ -15,8 +16,6 @@ const AuditReply = Type.Object({
   after: Type.Unknown({ description: 'The resource after the change; null for a deletion.' }),
 });
 
-const text = Type.Optional(Type.String({ maxLength: 200 }));
-
 /** The audit log: every change made through the admin API or the web app, newest first. */
 export const auditRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, { store }) => {
   app.get(
@@ -25,15 +24,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, { s
       schema: {
         summary: 'List audit events, newest first',
         tags: ['audit'],
-        querystring: Type.Object({
-          ...PageQuery,
-          resourceType: text,
-          resourceId: text,
-          action: text,
-          actor: Type.Optional(Type.String({ maxLength: 200, description: 'Actor name (username or token name) or id.' })),
-          since: Type.Optional(Type.String({ format: 'date-time' })),
-          until: Type.Optional(Type.String({ format: 'date-time' })),
-        }),
+        querystring: Type.Object({ ...PageQuery, ...AuditQuery }),
         response: { 200: PageOf(AuditReply) },
       },
     },
@@ -41,15 +32,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, { s
       const { query } = request;
       const page = pageOf(query);
       // A read: the store answers it directly, with the caller's organization.
-      const result = await store.audit.list(callerOf(request).organizationId, {
-        ...page,
-        resourceType: query.resourceType,
-        resourceId: query.resourceId,
-        action: query.action,
-        actor: query.actor,
-        since: query.since === undefined ? undefined : Date.parse(query.since),
-        until: query.until === undefined ? undefined : Date.parse(query.until),
-      });
+      const result = await store.audit.list(callerOf(request).organizationId, { ...page, ...auditFilterOf(query) });
       return { items: result.items.map((e) => ({ ...e, at: iso(e.at) })), total: result.total, ...page };
     },
   );

@@ -1,14 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { callerOf, valueOf } from '../http/outcome.js';
-import { IdParams, NullableText, PageOf, PageQuery, SearchQuery, Timestamp, pageOf } from '../http/schemas.js';
+import { IdParams, NullableText, PageOf, PageQuery, SearchQuery, SortQuery, Timestamp, pageOf } from '../http/schemas.js';
+import { CUSTOMER_SORTS } from '../store/customers.js';
 import { CustomerService } from '../services/customer-service.js';
 import type { AdminDeps } from './deps.js';
 
 const tags = ['customers'];
 
 const nullable = Type.Union([Type.String(), Type.Null()]);
-const CustomerReply = Type.Object({
+export const CustomerReply = Type.Object({
   id: Type.String(),
   name: Type.String(),
   contactName: nullable,
@@ -29,16 +30,19 @@ const name = Type.String({ minLength: 1, maxLength: 200 });
 const CustomerBody = Type.Object({ name, ...fields }, { additionalProperties: false });
 const CustomerPatch = Type.Object({ name: Type.Optional(name), ...fields }, { additionalProperties: false });
 
+/** The query fields that narrow and order the customer list, for the list and its export. */
+export const CustomerQuery = { ...SearchQuery, ...SortQuery(CUSTOMER_SORTS, 'name') };
+
 /** Customers: who licenses are issued to. */
 export const customerRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, deps) => {
   const customers = new CustomerService(deps);
 
   app.get(
     '/customers',
-    { schema: { summary: 'List customers', tags, querystring: Type.Object({ ...PageQuery, ...SearchQuery }), response: { 200: PageOf(CustomerReply) } } },
+    { schema: { summary: 'List customers', tags, querystring: Type.Object({ ...PageQuery, ...CustomerQuery }), response: { 200: PageOf(CustomerReply) } } },
     async (request, reply) => {
       const page = pageOf(request.query);
-      return { ...valueOf(await customers.list(callerOf(request), { ...page, q: request.query.q }), reply), ...page };
+      return { ...valueOf(await customers.list(callerOf(request), { ...page, q: request.query.q, sort: request.query.sort, order: request.query.order }), reply), ...page };
     },
   );
 

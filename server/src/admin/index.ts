@@ -6,9 +6,11 @@ import { strictValidatorCompiler } from '../http/validation.js';
 import { auditRoutes } from './audit.js';
 import { customerRoutes } from './customers.js';
 import { dashboardRoutes } from './dashboard.js';
+import { exportRoutes } from './exports.js';
 import type { AdminDeps } from './deps.js';
 import { featureRoutes } from './features.js';
 import { leaseRoutes } from './leases.js';
+import { licenseBulkRoutes } from './license-bulk.js';
 import { licenseRoutes } from './licenses.js';
 import { organizationRoutes } from './organization.js';
 import { productRoutes } from './products.js';
@@ -59,6 +61,8 @@ export const adminApi: FastifyPluginAsync<SessionDeps> = async (app, opts) => {
       tokenRoutes,
       auditRoutes,
       dashboardRoutes,
+      exportRoutes,
+      licenseBulkRoutes,
     ];
     for (const routes of resources) await authenticated.register(routes, deps);
   });

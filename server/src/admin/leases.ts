@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { callerOf, valueOf } from '../http/outcome.js';
-import { IdParams, PageOf, PageQuery, StringEnum, Timestamp, pageOf } from '../http/schemas.js';
+import { IdParams, PageOf, PageQuery, SortQuery, StringEnum, Timestamp, pageOf } from '../http/schemas.js';
+import { LEASE_SORTS } from '../store/leases.js';
 import { LeaseAdminService } from '../services/lease-admin-service.js';
 import type { LeaseState } from '../store/schema.js';
 import type { AdminDeps } from './deps.js';
@@ -9,7 +10,7 @@ import type { AdminDeps } from './deps.js';
 const tags = ['leases'];
 const STATES: readonly LeaseState[] = ['active', 'released', 'superseded', 'expired', 'revoked'];
 
-const LeaseReply = Type.Object({
+export const LeaseReply = Type.Object({
   id: Type.String(),
   licenseId: Type.String(),
   clientId: Type.Union([Type.String(), Type.Null()]),
@@ -29,6 +30,9 @@ const ReleaseReply = Type.Object({
   }),
 });
 
+/** The query fields that narrow and order a license's leases, for the list and its export. */
+export const LeaseQuery = { ...SortQuery(LEASE_SORTS, 'issuedAt, newest first'), state: Type.Optional(StringEnum(STATES)) };
+
 /** Leases as vendors see them: who holds a seat, since when and until when; and releasing one by hand. */
 export const leaseRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, deps) => {
   const leases = new LeaseAdminService(deps);
@@ -40,13 +44,16 @@ export const leaseRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, dep
         summary: "List a license's leases, newest first",
         tags,
         params: IdParams,
-        querystring: Type.Object({ ...PageQuery, state: Type.Optional(StringEnum(STATES)) }),
+        querystring: Type.Object({ ...PageQuery, ...LeaseQuery }),
         response: { 200: PageOf(LeaseReply) },
       },
     },
     async (request, reply) => {
       const page = pageOf(request.query);
-      return { ...valueOf(await leases.listByLicense(callerOf(request), request.params.id, { ...page, state: request.query.state }), reply), ...page };
+      return {
+        ...valueOf(await leases.listByLicense(callerOf(request), request.params.id, { ...page, state: request.query.state, sort: request.query.sort, order: request.query.order }), reply),
+        ...page,
+      };
     },
   );
 

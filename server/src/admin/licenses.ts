@@ -1,16 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { callerOf, valueOf } from '../http/outcome.js';
-import { IdParams, NullableText, PageOf, PageQuery, SearchQuery, Timestamp, pageOf } from '../http/schemas.js';
+import { IdParams, NullableText, PageOf, PageQuery, Timestamp, pageOf } from '../http/schemas.js';
 import { MIN_NEW_KEY_LENGTH } from '../services/key-codes.js';
 import { LicenseService, licenseView } from '../services/license-service.js';
 import type { AdminDeps } from './deps.js';
+import { LicenseQuery, licenseFilterOf } from './license-query.js';
 
 const tags = ['licenses'];
 
 export const LicenseReply = Type.Object({
   id: Type.String(),
   customerId: Type.String(),
+  customerName: Type.String({ description: "The customer's name, so that a list of licenses can show it without a request per customer." }),
   featureIds: Type.Array(Type.String()),
   leaseLimit: Type.Union([Type.Integer(), Type.Null()], { description: 'Most leases held at once; null is unlimited.' }),
   expiry: Type.Union([Timestamp, Type.Null()], { description: 'When the license ends; null is never.' }),
@@ -77,22 +79,13 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, d
       schema: {
         summary: 'List licenses, newest first',
         tags,
-        querystring: Type.Object({
-          ...PageQuery,
-          ...SearchQuery,
-          customerId: Type.Optional(Type.String({ maxLength: 64 })),
-          productId: Type.Optional(Type.String({ maxLength: 64, description: 'Licenses granting a feature of this product.' })),
-          featureId: Type.Optional(Type.String({ maxLength: 64, description: 'Licenses granting this feature.' })),
-          expired: Type.Optional(Type.Boolean({ description: 'true: expired only; false: unexpired only.' })),
-          atLimit: Type.Optional(Type.Boolean({ description: 'true: only licenses whose seats are all in use.' })),
-        }),
+        querystring: Type.Object({ ...PageQuery, ...LicenseQuery }),
         response: { 200: PageOf(LicenseReply) },
       },
     },
     async (request, reply) => {
       const page = pageOf(request.query);
-      const { q, customerId, productId, featureId, expired, atLimit } = request.query;
-      return { ...valueOf(await licenses.list(callerOf(request), { ...page, q, customerId, productId, featureId, expired, atLimit }), reply), ...page };
+      return { ...valueOf(await licenses.list(callerOf(request), { ...page, ...licenseFilterOf(request.query) }), reply), ...page };
     },
   );
 

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { callerOf, valueOf } from '../http/outcome.js';
-import { IdParams, Identifier, NullableText, PageOf, PageQuery, SearchQuery, Timestamp, pageOf } from '../http/schemas.js';
+import { IdParams, Identifier, NullableText, PageOf, PageQuery, SearchQuery, SortQuery, Timestamp, pageOf } from '../http/schemas.js';
+import { PRODUCT_SORTS } from '../store/products.js';
 import { ProductService } from '../services/product-service.js';
 import type { AdminDeps } from './deps.js';
 
@@ -22,10 +23,14 @@ const ProductPatch = Type.Object({ name: Type.Optional(Identifier), description:
 export const productRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, deps) => {
   const products = new ProductService(deps);
 
-  app.get('/products', { schema: { summary: 'List products', tags, querystring: Type.Object({ ...PageQuery, ...SearchQuery }), response: { 200: PageOf(ProductReply) } } }, async (request, reply) => {
-    const page = pageOf(request.query);
-    return { ...valueOf(await products.list(callerOf(request), { ...page, q: request.query.q }), reply), ...page };
-  });
+  app.get(
+    '/products',
+    { schema: { summary: 'List products', tags, querystring: Type.Object({ ...PageQuery, ...SearchQuery, ...SortQuery(PRODUCT_SORTS, 'name') }), response: { 200: PageOf(ProductReply) } } },
+    async (request, reply) => {
+      const page = pageOf(request.query);
+      return { ...valueOf(await products.list(callerOf(request), { ...page, q: request.query.q, sort: request.query.sort, order: request.query.order }), reply), ...page };
+    },
+  );
 
   app.post('/products', { schema: { summary: 'Create a product', tags, body: ProductBody, response: { 201: ProductReply } } }, async (request, reply) => {
     const product = valueOf(await products.create(callerOf(request), request.body), reply);

@@ -8,6 +8,14 @@ export const PageQuery = {
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0, description: 'Items to skip.' })),
 };
 
+/** `sort` and `order` of a list whose sortable columns are `columns`; see store/sort.ts for how ties, NULLs and case sort. */
+export function SortQuery<K extends string>(columns: readonly K[], defaultOrder: string) {
+  return {
+    sort: Type.Optional(StringEnum(columns, { description: `The column to sort on; ${defaultOrder} when absent.` })),
+    order: Type.Optional(StringEnum(['asc', 'desc'] as const, { description: 'asc or desc: ascending when a column is named, else the default order. Rows that tie are ordered by id.' })),
+  };
+}
+
 export const SearchQuery = { q: Type.Optional(Type.String({ maxLength: 200, description: 'Search term.' })) };
 
 /** The reply of a paginated list. */

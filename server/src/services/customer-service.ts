@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Customer, CustomerFields } from '../store/customers.js';
+import type { Customer, CustomerFields, CustomerSort } from '../store/customers.js';
+import type { SortRequest } from '../store/sort.js';
 import type { Page, PageRequest } from '../store/index.js';
 import type { Caller } from './caller.js';
 import { recordChange } from './change-log.js';
@@ -31,7 +32,7 @@ export type NewCustomer = Partial<CustomerFields> & { name: string };
 export class CustomerService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  async list(caller: Caller, page: PageRequest & { q?: string }): Promise<Outcome<Page<CustomerView>>> {
+  async list(caller: Caller, page: PageRequest & SortRequest<CustomerSort> & { q?: string }): Promise<Outcome<Page<CustomerView>>> {
     const result = await this.deps.store.customers.list(caller.organizationId, page);
     return ok({ items: result.items.map(customerView), total: result.total });
   }

@@ -1,6 +1,7 @@
 import type { Page, PageRequest } from '../store/index.js';
 import type { LeaseReleased } from '../store/lease-events.js';
-import type { Lease } from '../store/leases.js';
+import type { Lease, LeaseSort } from '../store/leases.js';
+import type { SortRequest } from '../store/sort.js';
 import type { LeaseState } from '../store/schema.js';
 import type { Caller } from './caller.js';
 import { recordChange } from './change-log.js';
@@ -41,7 +42,7 @@ export function leaseView(lease: Lease): LeaseView {
 export class LeaseAdminService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  async listByLicense(caller: Caller, licenseId: string, query: PageRequest & { state?: LeaseState }): Promise<Outcome<Page<LeaseView>>> {
+  async listByLicense(caller: Caller, licenseId: string, query: PageRequest & SortRequest<LeaseSort> & { state?: LeaseState }): Promise<Outcome<Page<LeaseView>>> {
     const { store, clock } = this.deps;
     if (!(await store.licenses.get(caller.organizationId, licenseId, clock.now()))) return notFound('license');
     const result = await store.leases.listByLicense(caller.organizationId, licenseId, query);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { generateKeyCode, maskKeyCode } from '../credentials.js';
-import type { Page, PageRequest } from '../store/index.js';
-import type { License, LicenseFilter, LicensePatch } from '../store/licenses.js';
+import type { Page, PageRequest, Store } from '../store/index.js';
+import type { License, LicenseFilter, LicensePatch, LicenseSort } from '../store/licenses.js';
+import type { SortRequest } from '../store/sort.js';
 import type { Caller } from './caller.js';
 import { recordChange } from './change-log.js';
 import type { ServiceDeps } from './deps.js';
@@ -14,6 +15,7 @@ import { transact } from './transact.js';
 export interface LicenseView {
   id: string;
   customerId: string;
+  customerName: string;
   featureIds: string[];
   leaseLimit: number | null;
   expiry: string | null;
@@ -29,6 +31,7 @@ export function licenseView(l: License): LicenseView {
   return {
     id: l.id,
     customerId: l.customerId,
+    customerName: l.customerName,
     featureIds: l.featureIds,
     leaseLimit: l.leaseLimit,
     expiry: isoTime(l.expiry),
@@ -41,10 +44,13 @@ export function licenseView(l: License): LicenseView {
   };
 }
 
-/** A license as the audit log and events keep it: key codes masked, as the database holds no plain code. */
-function recorded(l: License): Omit<LicenseView, 'keyLeases'> {
-  // Lease counts change with every lease, not with the license: the record leaves them out.
-  const { keyLeases: _counts, ...view } = licenseView(l);
+/**
+ * A license as the audit log and events keep it: key codes masked, as the database holds no plain
+ * code; without the lease counts per key, which change with every lease, not with the license; and
+ * without the customer's name, which belongs to the customer (renaming one changes no license).
+ */
+export function recorded(l: License): Omit<LicenseView, 'keyLeases' | 'customerName'> {
+  const { keyLeases: _counts, customerName: _name, ...view } = licenseView(l);
   return { ...view, keys: l.keys.map((k) => maskKeyCode(k.code)) };
 }
 
@@ -74,7 +80,7 @@ const withIds = (codes: readonly string[]) => codes.map((code) => ({ id: randomU
 export class LicenseService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  async list(caller: Caller, query: PageRequest & LicenseFilter): Promise<Outcome<Page<LicenseView>>> {
+  async list(caller: Caller, query: PageRequest & LicenseFilter & SortRequest<LicenseSort>): Promise<Outcome<Page<LicenseView>>> {
     const result = await this.deps.store.licenses.list(caller.organizationId, this.deps.clock.now(), query);
     return ok({ items: result.items.map(licenseView), total: result.total });
   }
@@ -150,21 +156,23 @@ export class LicenseService {
   /** Deletes a license; its leases become invalid at once. The event says how many were active. */
   async delete(caller: Caller, id: string): Promise<Outcome<void>> {
     const { store, clock } = this.deps;
-    return transact(store, async (tx) => {
-      const now = clock.now();
-      const before = await tx.licenses.getForUpdate(caller.organizationId, id, now);
-      if (!before) return notFound('license');
-      const deleted = await tx.licenses.delete(caller.organizationId, id, now);
-      if (!deleted) return notFound('license');
-      const was = recorded(before);
-      await recordChange(tx, caller, now, {
-        action: 'delete',
-        resourceType: 'license',
-        resourceId: id,
-        before: was,
-        data: { before: was, after: null, revokedLeases: deleted.revokedLeases },
-      });
-      return ok(undefined);
-    });
+    return transact(store, (tx) => deleteLicense(tx, caller, id, clock.now()));
   }
+}
+
+/** Deletes a license inside `tx`, with its audit entry and its event: one delete, or one of a bulk delete. */
+export async function deleteLicense(tx: Store, caller: Caller, id: string, now: number): Promise<Outcome<void>> {
+  const before = await tx.licenses.getForUpdate(caller.organizationId, id, now);
+  if (!before) return notFound('license');
+  const deleted = await tx.licenses.delete(caller.organizationId, id, now);
+  if (!deleted) return notFound('license');
+  const was = recorded(before);
+  await recordChange(tx, caller, now, {
+    action: 'delete',
+    resourceType: 'license',
+    resourceId: id,
+    before: was,
+    data: { before: was, after: null, revokedLeases: deleted.revokedLeases },
+  });
+  return ok(undefined);
 }

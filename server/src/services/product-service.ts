@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page, PageRequest } from '../store/index.js';
-import type { NamedFields, Product } from '../store/products.js';
+import type { NamedFields, Product, ProductSort } from '../store/products.js';
+import type { SortRequest } from '../store/sort.js';
 import type { Caller } from './caller.js';
 import { recordChange } from './change-log.js';
 import type { ServiceDeps } from './deps.js';
@@ -31,7 +32,7 @@ export interface NewProduct {
 export class ProductService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  async list(caller: Caller, page: PageRequest & { q?: string }): Promise<Outcome<Page<ProductView>>> {
+  async list(caller: Caller, page: PageRequest & SortRequest<ProductSort> & { q?: string }): Promise<Outcome<Page<ProductView>>> {
     const result = await this.deps.store.products.list(caller.organizationId, page);
     return ok({ items: result.items.map(productView), total: result.total });
   }

@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Db } from './db.js';
+import { sorted, type SortRequest, type SortSpec } from './sort.js';
 import type { Page, PageRequest } from './page.js';
 
 export interface AuditActor {
@@ -28,6 +30,20 @@ export interface AuditFilter {
   until?: number;
 }
 
+export const AUDIT_SORTS = ['at', 'actor', 'action', 'resourceType'] as const;
+export type AuditSort = (typeof AUDIT_SORTS)[number];
+
+const auditSorts: SortSpec<AuditSort> = {
+  columns: {
+    at: { expression: sql.ref('at') },
+    actor: { expression: sql.ref('actor_name'), text: true },
+    action: { expression: sql.ref('action'), text: true },
+    resourceType: { expression: sql.ref('resource_type'), text: true },
+  },
+  default: { sort: 'at', order: 'desc' },
+  id: 'id',
+};
+
 /** The audit log: who changed what, when, with the values before and after. Append-only. */
 export class AuditStore {
   constructor(private readonly db: Db) {}
@@ -51,8 +67,8 @@ export class AuditStore {
       .execute();
   }
 
-  /** Events newest first. */
-  async list(organizationId: string, filter: AuditFilter & PageRequest): Promise<Page<AuditEvent>> {
+  /** Events newest first unless sorted otherwise. */
+  async list(organizationId: string, filter: AuditFilter & PageRequest & SortRequest<AuditSort>): Promise<Page<AuditEvent>> {
     let query = this.db.kysely.selectFrom('audit_event').where('organization_id', '=', organizationId);
     if (filter.resourceType) query = query.where('resource_type', '=', filter.resourceType);
     if (filter.resourceId) query = query.where('resource_id', '=', filter.resourceId);
@@ -64,7 +80,7 @@ export class AuditStore {
     if (filter.since !== undefined) query = query.where('at', '>=', filter.since);
     if (filter.until !== undefined) query = query.where('at', '<', filter.until);
     const [rows, count] = await Promise.all([
-      query.selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute(),
+      sorted(query.selectAll(), this.db.dialect, auditSorts, filter).limit(filter.limit).offset(filter.offset).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return {

@@ -1,7 +1,24 @@
+import { sql } from 'kysely';
 import type { Db } from './db.js';
 import { ConflictError } from './errors.js';
 import { contains, type Page, type PageRequest } from './page.js';
 import type { CustomerTable } from './schema.js';
+import { sorted, type SortRequest, type SortSpec } from './sort.js';
+
+export const CUSTOMER_SORTS = ['name', 'contactName', 'contactEmail', 'createdAt', 'updatedAt'] as const;
+export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
+
+const customerSorts: SortSpec<CustomerSort> = {
+  columns: {
+    name: { expression: sql.ref('name'), text: true },
+    contactName: { expression: sql.ref('contact_name'), text: true, nullable: true },
+    contactEmail: { expression: sql.ref('contact_email'), text: true, nullable: true },
+    createdAt: { expression: sql.ref('created_at') },
+    updatedAt: { expression: sql.ref('updated_at') },
+  },
+  default: { sort: 'name', order: 'asc' },
+  id: 'id',
+};
 
 export interface Customer {
   id: string;
@@ -43,11 +60,11 @@ function toColumns(fields: Partial<CustomerFields>): Partial<CustomerTable> {
 export class CustomerStore {
   constructor(private readonly db: Db) {}
 
-  async list(organizationId: string, page: PageRequest & { q?: string }): Promise<Page<Customer>> {
+  async list(organizationId: string, page: PageRequest & SortRequest<CustomerSort> & { q?: string }): Promise<Page<Customer>> {
     let query = this.db.kysely.selectFrom('customer').where('organization_id', '=', organizationId);
     if (page.q) query = query.where(contains('name', page.q));
     const [rows, count] = await Promise.all([
-      query.selectAll().orderBy('name').orderBy('id').limit(page.limit).offset(page.offset).execute(),
+      sorted(query.selectAll(), this.db.dialect, customerSorts, page).limit(page.limit).offset(page.offset).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toCustomer), total: Number(count.n) };

@@ -6,6 +6,22 @@ import { ACTIVE, licensingQueries, type LicensingQueries } from './lease-queries
 import { groupValidFor, type ValidForProduct, type ValidForRow } from './licenses.js';
 import type { Page, PageRequest } from './page.js';
 import type { Database, LeaseState, LeaseTable, RevokedReason } from './schema.js';
+import { sorted, type SortRequest, type SortSpec } from './sort.js';
+
+export const LEASE_SORTS = ['issuedAt', 'expiry', 'clientId', 'state', 'endedAt'] as const;
+export type LeaseSort = (typeof LEASE_SORTS)[number];
+
+const leaseSorts: SortSpec<LeaseSort> = {
+  columns: {
+    issuedAt: { expression: sql.ref('issued_at') },
+    expiry: { expression: sql.ref('expires_at') },
+    clientId: { expression: sql.ref('client_id'), text: true, nullable: true },
+    state: { expression: sql.ref('state'), text: true },
+    endedAt: { expression: sql.ref('ended_at'), nullable: true },
+  },
+  default: { sort: 'issuedAt', order: 'desc' },
+  id: 'id',
+};
 
 /** What the licensing API needs to know about a license key code: its license and what it grants. */
 export interface KeyGrant {
@@ -343,12 +359,12 @@ export class LeaseStore {
     return Number(row.n);
   }
 
-  /** A license's leases, newest first. */
-  async listByLicense(organizationId: string, licenseId: string, page: PageRequest & { state?: LeaseState }): Promise<Page<Lease>> {
+  /** A license's leases, newest first unless sorted otherwise. */
+  async listByLicense(organizationId: string, licenseId: string, page: PageRequest & SortRequest<LeaseSort> & { state?: LeaseState }): Promise<Page<Lease>> {
     let query = this.db.kysely.selectFrom('lease').where('organization_id', '=', organizationId).where('license_id', '=', licenseId);
     if (page.state) query = query.where('state', '=', page.state);
     const [rows, count] = await Promise.all([
-      query.selectAll().orderBy('issued_at', 'desc').orderBy('id').limit(page.limit).offset(page.offset).execute(),
+      sorted(query.selectAll(), this.db.dialect, leaseSorts, page).limit(page.limit).offset(page.offset).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toLease), total: Number(count.n) };

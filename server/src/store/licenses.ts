@@ -1,5 +1,5 @@
 // The LicenseStore: licenses with their features, key codes and seats in use, each change one write transaction.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { SecretBox } from '../keys/secret-box.js';
 import type { Db } from './db.js';
 import { filterLicenses, type LicenseFilter } from './license-filter.js';
@@ -8,6 +8,7 @@ import { checkReferences } from './license-references.js';
 import type { Page, PageRequest } from './page.js';
 import type { Database, LicenseTable } from './schema.js';
 import { countSeats } from './seats.js';
+import { sorted, type SortRequest, type SortSpec } from './sort.js';
 
 export type { LicenseFilter } from './license-filter.js';
 export type { AddedKey, LicenseKey, RemovedKey } from './license-keys.js';
@@ -15,6 +16,8 @@ export type { AddedKey, LicenseKey, RemovedKey } from './license-keys.js';
 export interface License {
   id: string;
   customerId: string;
+  /** The customer's name as it is now, so that a page of licenses needs no request per customer. */
+  customerName: string;
   leaseLimit: number | null;
   expiry: number | null;
   comment: string | null;
@@ -76,6 +79,27 @@ export interface LicenseUpdate {
   removedKeys: RemovedKey[];
 }
 
+export const LICENSE_SORTS = ['customer', 'expiry', 'leaseLimit', 'leasesUsed', 'createdAt', 'updatedAt'] as const;
+export type LicenseSort = (typeof LICENSE_SORTS)[number];
+
+/** Key codes are sealed at rest (only their keyed hash is readable), so a list cannot be sorted on them. */
+function licenseSorts(now: number): SortSpec<LicenseSort> {
+  return {
+    columns: {
+      customer: { expression: sql`(select c.name from customer c where c.id = license.customer_id)`, text: true },
+      expiry: { expression: sql.ref('license.expiry'), nullable: true },
+      leaseLimit: { expression: sql.ref('license.lease_limit'), nullable: true },
+      leasesUsed: {
+        expression: sql`(select ${countSeats('l')} from lease l where l.license_id = license.id and l.state = 'active' and l.expires_at > ${now})`,
+      },
+      createdAt: { expression: sql.ref('license.created_at') },
+      updatedAt: { expression: sql.ref('license.updated_at') },
+    },
+    default: { sort: 'createdAt', order: 'desc' },
+    id: 'license.id',
+  };
+}
+
 /** Licenses: a customer's grant of features, a seat limit, an expiry and the key codes that unlock it. */
 export class LicenseStore {
   constructor(
@@ -83,10 +107,10 @@ export class LicenseStore {
     private readonly secrets: SecretBox,
   ) {}
 
-  async list(organizationId: string, now: number, page: PageRequest & LicenseFilter): Promise<Page<License>> {
+  async list(organizationId: string, now: number, page: PageRequest & LicenseFilter & SortRequest<LicenseSort>): Promise<Page<License>> {
     const query = filterLicenses(this.db.kysely.selectFrom('license').where('organization_id', '=', organizationId), this.secrets, organizationId, page, now);
     const [rows, count] = await Promise.all([
-      query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(page.limit).offset(page.offset).execute(),
+      sorted(query.selectAll(), this.db.dialect, licenseSorts(now), page).limit(page.limit).offset(page.offset).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: await this.hydrate(this.db.kysely, rows, now), total: Number(count.n) };
@@ -117,7 +141,8 @@ export class LicenseStore {
   private async hydrate(db: Kysely<Database>, rows: LicenseTable[], now: number): Promise<License[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const [features, keys, used, perKey] = await Promise.all([
+    const customerIds = [...new Set(rows.map((r) => r.customer_id))];
+    const [features, keys, used, perKey, customers] = await Promise.all([
       db.selectFrom('license_feature').select(['license_id', 'feature_id']).where('license_id', 'in', ids).execute(),
       readKeys(db, this.secrets, ids),
       db
@@ -137,10 +162,13 @@ export class LicenseStore {
         .where('expires_at', '>', now)
         .groupBy('key_id')
         .execute(),
+      db.selectFrom('customer').select(['id', 'name']).where('id', 'in', customerIds).execute(),
     ]);
+    const customerNames = new Map(customers.map((c) => [c.id, c.name]));
     return rows.map((row) => ({
       id: row.id,
       customerId: row.customer_id,
+      customerName: customerNames.get(row.customer_id) ?? '',
       leaseLimit: row.lease_limit === null ? null : Number(row.lease_limit),
       expiry: row.expiry === null ? null : Number(row.expiry),
       comment: row.comment,

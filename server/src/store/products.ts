@@ -1,8 +1,10 @@
+import { sql } from 'kysely';
 import type { Db } from './db.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import { isUniqueViolation } from './db-errors.js';
 import { contains, type Page, type PageRequest } from './page.js';
 import type { FeatureTable, ProductTable } from './schema.js';
+import { sorted, type SortRequest, type SortSpec } from './sort.js';
 
 export interface Product {
   id: string;
@@ -50,15 +52,24 @@ async function uniquely<T>(what: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
+export const PRODUCT_SORTS = ['name', 'createdAt', 'updatedAt'] as const;
+export type ProductSort = (typeof PRODUCT_SORTS)[number];
+
+const productSorts: SortSpec<ProductSort> = {
+  columns: { name: { expression: sql.ref('name'), text: true }, createdAt: { expression: sql.ref('created_at') }, updatedAt: { expression: sql.ref('updated_at') } },
+  default: { sort: 'name', order: 'asc' },
+  id: 'id',
+};
+
 /** Products and their features: what a license grants. */
 export class ProductStore {
   constructor(private readonly db: Db) {}
 
-  async list(organizationId: string, page: PageRequest & { q?: string }): Promise<Page<Product>> {
+  async list(organizationId: string, page: PageRequest & SortRequest<ProductSort> & { q?: string }): Promise<Page<Product>> {
     let query = this.db.kysely.selectFrom('product').where('organization_id', '=', organizationId);
     if (page.q) query = query.where(contains('name', page.q));
     const [rows, count] = await Promise.all([
-      query.selectAll().orderBy('name').limit(page.limit).offset(page.offset).execute(),
+      sorted(query.selectAll(), this.db.dialect, productSorts, page).limit(page.limit).offset(page.offset).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toProduct), total: Number(count.n) };

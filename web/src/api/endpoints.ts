@@ -10,6 +10,8 @@ import type {
   LeaseRelease,
   LeaseState,
   License,
+  LicenseBulkInput,
+  LicenseBulkResult,
   LicenseInput,
   LicenseUsage,
   Organization,
@@ -51,7 +53,13 @@ export interface CustomerInput {
   comment?: string | null;
 }
 
-export interface LicenseFilters extends PageParams {
+/** A list's order: a sortable column of that list and the direction (the server refuses another column). */
+export interface SortParams {
+  sort?: string;
+  order?: 'asc' | 'desc';
+}
+
+export interface LicenseFilters extends PageParams, SortParams {
   q?: string;
   customerId?: string;
   productId?: string;
@@ -60,7 +68,7 @@ export interface LicenseFilters extends PageParams {
   atLimit?: boolean;
 }
 
-export interface AuditFilters extends PageParams {
+export interface AuditFilters extends PageParams, SortParams {
   resourceType?: string;
   action?: string;
   actor?: string;
@@ -100,7 +108,7 @@ export const api = {
   },
 
   customers: {
-    list: (query: PageParams & { q?: string } = {}, signal?: AbortSignal) => list<Customer>('/customers', { ...query }, signal),
+    list: (query: PageParams & SortParams & { q?: string } = {}, signal?: AbortSignal) => list<Customer>('/customers', { ...query }, signal),
     get: (customerId: string, signal?: AbortSignal) => http.get<Customer>(`/customers/${id(customerId)}`, undefined, signal),
     create: (body: CustomerInput) => http.post<Customer>('/customers', body),
     update: (customerId: string, body: Partial<CustomerInput>) => http.patch<Customer>(`/customers/${id(customerId)}`, body),
@@ -113,7 +121,8 @@ export const api = {
     create: (body: LicenseInput) => http.post<License>('/licenses', body),
     update: (licenseId: string, body: Partial<LicenseInput>) => http.patch<License>(`/licenses/${id(licenseId)}`, body),
     remove: (licenseId: string) => http.delete(`/licenses/${id(licenseId)}`),
-    leases: (licenseId: string, query: PageParams & { state?: LeaseState } = {}, signal?: AbortSignal) => list<Lease>(`/licenses/${id(licenseId)}/leases`, { ...query }, signal),
+    bulk: (body: LicenseBulkInput) => http.post<LicenseBulkResult>('/licenses/bulk', body),
+    leases: (licenseId: string, query: PageParams & SortParams & { state?: LeaseState } = {}, signal?: AbortSignal) => list<Lease>(`/licenses/${id(licenseId)}/leases`, { ...query }, signal),
     usage: (licenseId: string, range: UsageRange, signal?: AbortSignal) => http.get<LicenseUsage>(`/licenses/${id(licenseId)}/usage`, { range }, signal),
   },
 

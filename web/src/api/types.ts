@@ -44,6 +44,10 @@ export type License = Wire['License'];
 /** The body of POST /licenses (PATCH /licenses/{id} takes any part of it). */
 export type LicenseInput = Body<'/api/v1/licenses', 'post'>;
 
+/** The body of POST /licenses/bulk, and what it did. */
+export type LicenseBulkInput = Body<'/api/v1/licenses/bulk', 'post'>;
+export type LicenseBulkResult = Reply<'/api/v1/licenses/bulk', 'post'>;
+
 export type LeaseState = Wire['Lease']['state'];
 const LEASE_STATE_SET: Record<LeaseState, true> = { active: true, released: true, superseded: true, expired: true, revoked: true };
 export const LEASE_STATES = Object.keys(LEASE_STATE_SET) as LeaseState[];

@@ -1,21 +1,11 @@
-import { Anchor, Skeleton } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { Anchor } from '@mantine/core';
 import { Link } from 'react-router';
-import { customerById } from '../api/endpoints';
-import type { Customer } from '../api/types';
 
-/** A customer's name by id (looked up once and cached), linking to the customer. */
-export function CustomerName({ id, link = true }: { id: string; link?: boolean }) {
-  const [customer, setCustomer] = useState<Customer | null | undefined>(undefined);
-  useEffect(() => {
-    let live = true;
-    void customerById(id).then((c) => live && setCustomer(c));
-    return () => {
-      live = false;
-    };
-  }, [id]);
-  if (customer === undefined) return <Skeleton height={14} width={120} radius="sm" />;
-  const name = customer?.name ?? 'Unknown customer';
+/**
+ * A customer's name, linking to the customer. The name comes with what is shown (a license carries
+ * its customer's name), so a list of licenses makes no request per row.
+ */
+export function CustomerName({ id, name, link = true }: { id: string; name: string; link?: boolean }) {
   if (!link) return <>{name}</>;
   return (
     <Anchor component={Link} to={`/customers/${encodeURIComponent(id)}`} size="sm" onClick={(e) => e.stopPropagation()}>

@@ -1,6 +1,7 @@
 import { Anchor, Text } from '@mantine/core';
 import { Link, useNavigate } from 'react-router';
 import type { License } from '../api/types';
+import type { Sorting } from '../lib/sorting';
 import type { Catalog } from '../lib/useCatalog';
 import { grantsOf } from '../lib/useCatalog';
 import { CustomerName } from './CustomerName';
@@ -16,7 +17,7 @@ const licensePath = (license: License) => `/licenses/${encodeURIComponent(licens
 
 function columns(catalog: Catalog | undefined, showCustomer: boolean): (Column<License> | false)[] {
   return [
-    showCustomer && { header: 'Customer', cell: (license) => <CustomerName id={license.customerId} /> },
+    showCustomer && { header: 'Customer', cell: (license) => <CustomerName id={license.customerId} name={license.customerName} />, sortKey: 'customer' },
     {
       header: 'Products',
       cell: (license) => (
@@ -29,8 +30,8 @@ function columns(catalog: Catalog | undefined, showCustomer: boolean): (Column<L
         </Text>
       ),
     },
-    { header: 'Leases', cell: (license) => <LeaseUsage license={license} /> },
-    { header: 'Expiry', cell: (license) => <ExpiryBadge expiry={license.expiry} /> },
+    { header: 'Leases', cell: (license) => <LeaseUsage license={license} />, sortKey: 'leasesUsed' },
+    { header: 'Expiry', cell: (license) => <ExpiryBadge expiry={license.expiry} />, sortKey: 'expiry' },
     {
       header: 'License',
       cell: (license) => (
@@ -53,8 +54,22 @@ function columns(catalog: Catalog | undefined, showCustomer: boolean): (Column<L
   ];
 }
 
-/** A compact table of licenses (dashboard, customer page): customer, products, leases, expiry. */
-export function LicenseTable({ licenses, label, catalog, showCustomer = true, empty }: { licenses: License[]; label: string; catalog?: Catalog; showCustomer?: boolean; empty: string }) {
+/** A compact table of licenses (dashboard, customer page): customer, products, leases, expiry; sortable where the list is paged by the server. */
+export function LicenseTable({
+  licenses,
+  label,
+  catalog,
+  showCustomer = true,
+  sorting,
+  empty,
+}: {
+  licenses: License[];
+  label: string;
+  catalog?: Catalog;
+  showCustomer?: boolean;
+  sorting?: Sorting;
+  empty: string;
+}) {
   const navigate = useNavigate();
   if (licenses.length === 0) {
     return (
@@ -71,6 +86,7 @@ export function LicenseTable({ licenses, label, catalog, showCustomer = true, em
       rows={licenses}
       rowKey={(license) => license.id}
       onRowClick={(license) => navigate(licensePath(license))}
+      sorting={sorting}
       empty={empty}
     />
   );

@@ -1,8 +1,23 @@
-import { Group, Pagination, Text } from '@mantine/core';
+import { Group, NativeSelect, Pagination, Text } from '@mantine/core';
 import { useEffect } from 'react';
+import { PAGE_SIZES } from '../lib/sorting';
 
-/** "Showing 26–50 of 120" and the page buttons of a server-paginated list. */
-export function ListFooter({ total, page, pageSize, onPage, label }: { total: number; page: number; pageSize: number; onPage: (page: number) => void; label: string }) {
+/** "Showing 26–50 of 120", the page size when it can be chosen, and the page buttons of a server-paginated list. */
+export function ListFooter({
+  total,
+  page,
+  pageSize,
+  onPage,
+  onPageSize,
+  label,
+}: {
+  total: number;
+  page: number;
+  pageSize: number;
+  onPage: (page: number) => void;
+  onPageSize?: (size: number) => void;
+  label: string;
+}) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const last = Math.min(total, page * pageSize);
@@ -12,9 +27,20 @@ export function ListFooter({ total, page, pageSize, onPage, label }: { total: nu
   }, [page, pages, onPage]);
   return (
     <Group justify="space-between" mt="md" wrap="wrap">
-      <Text size="sm" c="dimmed">
-        {total === 0 ? `No ${label}` : `Showing ${first}–${last} of ${total} ${label}`}
-      </Text>
+      <Group gap="md">
+        <Text size="sm" c="dimmed">
+          {total === 0 ? `No ${label}` : `Showing ${first}–${last} of ${total} ${label}`}
+        </Text>
+        {onPageSize && (
+          <NativeSelect
+            size="xs"
+            aria-label={`${label[0]!.toUpperCase()}${label.slice(1)} per page`}
+            value={String(pageSize)}
+            onChange={(event) => onPageSize(Number(event.currentTarget.value))}
+            data={[...new Set([...PAGE_SIZES, pageSize])].sort((a, b) => a - b).map((size) => ({ value: String(size), label: `${size} per page` }))}
+          />
+        )}
+      </Group>
       {pages > 1 && (
         <Pagination
           total={pages}

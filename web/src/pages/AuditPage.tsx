@@ -2,6 +2,7 @@ import { Modal, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { api } from '../api/endpoints';
 import type { AuditEvent } from '../api/types';
+import { ExportButton } from '../components/list/ExportButton';
 import { ListPage } from '../components/list/ListPage';
 import { ResourceList } from '../components/list/ResourceList';
 import { formatDateTime } from '../lib/format';
@@ -17,10 +18,16 @@ export function AuditPage() {
   const [open, setOpen] = useState<AuditEvent | null>(null);
 
   return (
-    <ListPage title="Audit log" description="Who changed what, and when." toolbar={<AuditFilters filters={filters} loading={events.loading} />}>
+    <ListPage
+      title="Audit log"
+      description="Who changed what, and when."
+      actions={<ExportButton path="/audit/export.csv" query={{ ...filters.exportQuery }} />}
+      toolbar={<AuditFilters filters={filters} loading={events.loading} />}
+    >
       <ResourceList
         resource={events}
         paging={filters.list}
+        sorting={filters.list.sorting}
         noun="events"
         label="Audit log"
         minWidth={760}

@@ -232,4 +232,19 @@ describe('CustomersPage', () => {
     expect(await screen.findByRole('link', { name: 'Globex Corporation' })).toBeInTheDocument();
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
+
+  it('sorts on a header button, keeps the sort in the URL and exports with the search and sort', async () => {
+    const fake = mockApi({ 'GET /customers': ok(page([globex, initech], { total: 2 })) });
+    const { user } = renderWithProviders(<CustomersPage />, { route: '/customers?q=glo', session: session('viewer') });
+    const table = screen.getByRole('table', { name: 'Customers' });
+    await within(table).findByRole('link', { name: 'Globex Corporation' });
+    expect(screen.getByRole('columnheader', { name: /Name/ })).toHaveAttribute('aria-sort', 'ascending');
+    expect(within(screen.getByRole('columnheader', { name: 'Phone' })).queryByRole('button')).toBeNull();
+
+    await user.click(within(table).getByRole('button', { name: 'Email' }));
+    await waitFor(() => expect(fake.calls('GET /customers').at(-1)!.url).toBe('/api/v1/customers?q=glo&sort=contactEmail&order=asc&limit=25&offset=0'));
+    expect(screen.getByRole('columnheader', { name: /Email/ })).toHaveAttribute('aria-sort', 'ascending');
+    expect(screen.getByRole('columnheader', { name: /Name/ })).toHaveAttribute('aria-sort', 'none');
+    expect(screen.getByRole('link', { name: 'Export CSV' })).toHaveAttribute('href', '/api/v1/customers/export.csv?q=glo&sort=contactEmail&order=asc');
+  });
 });

@@ -7,6 +7,7 @@ import type { Customer } from '../api/types';
 import { usePermissions } from '../auth/AuthContext';
 import { ConfirmAction } from '../components/ConfirmAction';
 import { CustomerFormModal } from '../components/CustomerFormModal';
+import { ExportButton } from '../components/list/ExportButton';
 import { ListPage } from '../components/list/ListPage';
 import { ResourceList } from '../components/list/ResourceList';
 import { actionsColumn, type Column } from '../components/list/ResourceTable';
@@ -29,19 +30,21 @@ const COLUMNS: Column<Customer>[] = [
         {customer.name}
       </Anchor>
     ),
+    sortKey: 'name',
   },
-  { header: 'Contact', cell: (customer) => customer.contactName ?? '—' },
-  { header: 'Email', cell: (customer) => customer.contactEmail ?? '—' },
+  { header: 'Contact', cell: (customer) => customer.contactName ?? '—', sortKey: 'contactName' },
+  { header: 'Email', cell: (customer) => customer.contactEmail ?? '—', sortKey: 'contactEmail' },
   { header: 'Phone', cell: (customer) => customer.phone ?? '—' },
-  { header: 'Created', cell: (customer) => formatDate(customer.createdAt) },
+  { header: 'Created', cell: (customer) => formatDate(customer.createdAt), sortKey: 'createdAt' },
 ];
 
 export function CustomersPage() {
   const { canWrite } = usePermissions();
   const navigate = useNavigate();
-  const list = useListParams(PAGE_SIZE);
+  const list = useListParams(PAGE_SIZE, { sort: 'name', order: 'asc' });
   const q = list.get('q');
-  const customers = useApi((signal) => api.customers.list({ q: q || undefined, limit: list.limit, offset: list.offset }, signal), [q, list.offset]);
+  const filters = { q: q || undefined, ...list.sorting.query };
+  const customers = useApi((signal) => api.customers.list({ ...filters, limit: list.limit, offset: list.offset }, signal), [q, list.offset, list.limit, list.sorting.sort, list.sorting.order]);
   const [editing, setEditing] = useState<Customer | null | undefined>(undefined);
   const deletion = useConfirmation<Customer>();
 
@@ -60,11 +63,14 @@ export function CustomersPage() {
       title="Customers"
       description="Who licenses are issued to."
       actions={
-        canWrite && (
-          <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing(null)}>
-            New customer
-          </Button>
-        )
+        <>
+          <ExportButton path="/customers/export.csv" query={filters} />
+          {canWrite && (
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing(null)}>
+              New customer
+            </Button>
+          )}
+        </>
       }
       toolbar={
         <Group mb="md" gap="sm">
@@ -76,6 +82,7 @@ export function CustomersPage() {
       <ResourceList
         resource={customers}
         paging={list}
+        sorting={list.sorting}
         noun="customers"
         label="Customers"
         minWidth={700}

@@ -85,7 +85,7 @@ describe('LicensePage', () => {
     expect(within(rows[0]!).getByText('active')).toBeInTheDocument();
     // An anonymous client: no client id.
     expect(within(rows[1]!).getAllByRole('cell')[1]).toHaveTextContent('—');
-    expect(fake.calls('GET /licenses/lic-1/leases')[0]!.url).toBe('/api/v1/licenses/lic-1/leases?state=active&limit=20&offset=0');
+    expect(fake.calls('GET /licenses/lic-1/leases')[0]!.url).toBe('/api/v1/licenses/lic-1/leases?state=active&limit=25&offset=0');
   });
 
   it('shows every state under All, with Release only for active leases', async () => {
@@ -94,7 +94,7 @@ describe('LicensePage', () => {
     await within(await findLeaseTable()).findByText('workstation-17');
     await user.click(screen.getByRole('radio', { name: 'All' }));
     expect(await within(await findLeaseTable()).findByText('laptop-3')).toBeInTheDocument();
-    expect(fake.calls('GET /licenses/lic-1/leases').at(-1)!.url).toBe('/api/v1/licenses/lic-1/leases?limit=20&offset=0');
+    expect(fake.calls('GET /licenses/lic-1/leases').at(-1)!.url).toBe('/api/v1/licenses/lic-1/leases?limit=25&offset=0');
 
     const rowOf = (client: string) => within(leaseTable()).getByText(client).closest('tr')!;
     expect(within(rowOf('laptop-3')).getByText('released')).toBeInTheDocument();
@@ -119,7 +119,7 @@ describe('LicensePage', () => {
     await within(await findLeaseTable()).findByText('workstation-17');
     await user.click(screen.getByRole('radio', { name: 'Expired' }));
     const row = (await within(await findLeaseTable()).findByText('gone-pc')).closest('tr')!;
-    expect(fake.calls('GET /licenses/lic-1/leases').at(-1)!.url).toBe('/api/v1/licenses/lic-1/leases?state=expired&limit=20&offset=0');
+    expect(fake.calls('GET /licenses/lic-1/leases').at(-1)!.url).toBe('/api/v1/licenses/lic-1/leases?state=expired&limit=25&offset=0');
     expect(within(leaseTable()).queryByText('workstation-17')).not.toBeInTheDocument();
     expect(within(row).getByText('expired')).toBeInTheDocument();
     expect(within(row).queryByRole('button', { name: /Release/ })).not.toBeInTheDocument();
@@ -230,5 +230,17 @@ describe('LicensePage', () => {
     renderLicense();
     expect(await screen.findByText('License not found')).toBeInTheDocument();
     expect(screen.getByText('This license does not exist or was deleted.')).toBeInTheDocument();
+  });
+
+  it('sorts the leases on a header and exports them with the state and sort shown', async () => {
+    const fake = mockApi(routes());
+    const { user } = renderLicense();
+    const leases = await findLeaseTable();
+    await within(leases).findByText('workstation-17');
+    expect(within(leases).getByRole('columnheader', { name: /Issued/ })).toHaveAttribute('aria-sort', 'descending');
+    await user.click(within(leases).getByRole('button', { name: 'Client id' }));
+    await waitFor(() => expect(fake.calls('GET /licenses/lic-1/leases').at(-1)!.url).toBe('/api/v1/licenses/lic-1/leases?state=active&sort=clientId&order=asc&limit=25&offset=0'));
+    expect(within(leases).getByRole('columnheader', { name: /Client id/ })).toHaveAttribute('aria-sort', 'ascending');
+    expect(screen.getByRole('link', { name: 'Export CSV' })).toHaveAttribute('href', '/api/v1/licenses/lic-1/leases/export.csv?state=active&sort=clientId&order=asc');
   });
 });

@@ -54,7 +54,7 @@ function LicenseDetails({ license, catalog, leases, usage }: { license: License 
         }
         description={
           <>
-            for <CustomerName id={license.customerId} />
+            for <CustomerName id={license.customerId} name={license.customerName} />
           </>
         }
         actions={

@@ -6,14 +6,17 @@ import type { License } from '../api/types';
 import { usePermissions } from '../auth/AuthContext';
 import { ConfirmAction } from '../components/ConfirmAction';
 import { LicenseDeleteTitle } from '../components/LicenseDeleteTitle';
+import { ExportButton } from '../components/list/ExportButton';
 import { ListPage } from '../components/list/ListPage';
 import { ResourceList } from '../components/list/ResourceList';
 import { notifySuccess } from '../lib/notify';
 import { useApi } from '../lib/useApi';
 import { useCatalog } from '../lib/useCatalog';
 import { useConfirmation } from '../lib/useConfirmation';
+import { useSelection } from '../lib/useSelection';
+import { BulkActions } from './licenses/BulkActions';
 import { LicenseFilters } from './licenses/LicenseFilters';
-import { licenseColumns, licensePath } from './licenses/licenseColumns';
+import { licenseColumns, licensePath, nameOf } from './licenses/licenseColumns';
 import { useLicenseFilters } from './licenses/useLicenseFilters';
 
 export function LicensesPage() {
@@ -23,22 +26,37 @@ export function LicensesPage() {
   const catalog = useCatalog();
   const licenses = useApi((signal) => api.licenses.list(filters.query, signal), filters.deps);
   const deletion = useConfirmation<License>();
+  const selection = useSelection(JSON.stringify(filters.deps));
 
   return (
     <ListPage
       title="Licenses"
       description="Grants of features to customers, with a lease limit, an expiry and key codes."
       actions={
-        canWrite && (
-          <Button component={Link} to="/licenses/new" leftSection={<IconPlus size={16} />}>
-            New license
-          </Button>
-        )
+        <>
+          <ExportButton path="/licenses/export.csv" query={{ ...filters.exportQuery }} />
+          {canWrite && (
+            <Button component={Link} to="/licenses/new" leftSection={<IconPlus size={16} />}>
+              New license
+            </Button>
+          )}
+        </>
       }
       toolbar={<LicenseFilters filters={filters} catalog={catalog.data} loading={licenses.loading} />}
     >
+      {canWrite && (
+        <BulkActions
+          ids={[...selection.selected]}
+          onDone={() => {
+            selection.clear();
+            licenses.reload();
+          }}
+        />
+      )}
       <ResourceList
         resource={licenses}
+        sorting={filters.list.sorting}
+        selection={canWrite ? { selected: selection.selected, onChange: selection.onChange, rowLabel: (license) => `Select license ${nameOf(license)}` } : undefined}
         paging={filters.list}
         noun="licenses"
         label="Licenses"

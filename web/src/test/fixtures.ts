@@ -66,6 +66,7 @@ export function license(overrides: Partial<License> = {}): License {
     keyLeases: keys.map((key) => ({ key, activeLeases: 0 })),
     id: 'lic-1',
     customerId: 'cust-1',
+    customerName: 'Globex Corporation',
     featureIds: ['feat-render', 'feat-view'],
     leaseLimit: 10,
     expiry: '2099-12-31T22:59:59.999Z',

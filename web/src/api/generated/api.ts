@@ -254,6 +254,10 @@ export interface paths {
                     offset?: number;
                     /** @description Search term. */
                     q?: string;
+                    /** @description The column to sort on; name when absent. */
+                    sort?: "name" | "createdAt" | "updatedAt";
+                    /** @description asc or desc: ascending when a column is named, else the default order. Rows that tie are ordered by id. */
+                    order?: "asc" | "desc";
                 };
                 header?: never;
                 path?: never;
@@ -646,6 +650,10 @@ export interface paths {
                     offset?: number;
                     /** @description Search term. */
                     q?: string;
+                    /** @description The column to sort on; name when absent. */
+                    sort?: "name" | "contactName" | "contactEmail" | "createdAt" | "updatedAt";
+                    /** @description asc or desc: ascending when a column is named, else the default order. Rows that tie are ordered by id. */
+                    order?: "asc" | "desc";
                 };
                 header?: never;
                 path?: never;
@@ -827,6 +835,10 @@ export interface paths {
                     expired?: boolean;
                     /** @description true: only licenses whose seats are all in use. */
                     atLimit?: boolean;
+                    /** @description The column to sort on; createdAt, newest first (key codes are sealed at rest and cannot be sorted on) when absent. */
+                    sort?: "customer" | "expiry" | "leaseLimit" | "leasesUsed" | "createdAt" | "updatedAt";
+                    /** @description asc or desc: ascending when a column is named, else the default order. Rows that tie are ordered by id. */
+                    order?: "asc" | "desc";
                 };
                 header?: never;
                 path?: never;
@@ -1004,6 +1016,10 @@ export interface paths {
                     limit?: number;
                     /** @description Items to skip. */
                     offset?: number;
+                    /** @description The column to sort on; issuedAt, newest first when absent. */
+                    sort?: "issuedAt" | "expiry" | "clientId" | "state" | "endedAt";
+                    /** @description asc or desc: ascending when a column is named, else the default order. Rows that tie are ordered by id. */
+                    order?: "asc" | "desc";
                     state?: "active" | "released" | "superseded" | "expired" | "revoked";
                 };
                 header?: never;
@@ -1406,6 +1422,10 @@ export interface paths {
                     actor?: string;
                     since?: string;
                     until?: string;
+                    /** @description The column to sort on; at, newest first when absent. */
+                    sort?: "at" | "actor" | "action" | "resourceType";
+                    /** @description asc or desc: ascending when a column is named, else the default order. Rows that tie are ordered by id. */
+                    order?: "asc" | "desc";
                 };
                 header?: never;
                 path?: never;
@@ -1558,6 +1578,257 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/licenses/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the licenses that match the filters, in the list order, as CSV */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Search term. */
+                    q?: string;
+                    customerId?: string;
+                    /** @description Licenses granting a feature of this product. */
+                    productId?: string;
+                    /** @description Licenses granting this feature. */
+                    featureId?: string;
+                    /** @description true: expired only; false: unexpired only. */
+                    expired?: boolean;
+                    /** @description true: only licenses whose seats are all in use. */
+                    atLimit?: boolean;
+                    /** @description The column to sort on; createdAt, newest first (key codes are sealed at rest and cannot be sorted on) when absent. */
+                    sort?: "customer" | "expiry" | "leaseLimit" | "leasesUsed" | "createdAt" | "updatedAt";
+                    /** @description asc or desc: ascending when a column is named, else the default order. Rows that tie are ordered by id. */
+                    order?: "asc" | "desc";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv; charset=utf-8: a header row, then one row per item, RFC 4180 quoting. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the customers that match the search, in the list order, as CSV */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Search term. */
+                    q?: string;
+                    /** @description The column to sort on; name when absent. */
+                    sort?: "name" | "contactName" | "contactEmail" | "createdAt" | "updatedAt";
+                    /** @description asc or desc: ascending when a column is named, else the default order. Rows that tie are ordered by id. */
+                    order?: "asc" | "desc";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv; charset=utf-8: a header row, then one row per item, RFC 4180 quoting. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/licenses/{id}/leases/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export a license's leases, in the list order, as CSV */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The column to sort on; issuedAt, newest first when absent. */
+                    sort?: "issuedAt" | "expiry" | "clientId" | "state" | "endedAt";
+                    /** @description asc or desc: ascending when a column is named, else the default order. Rows that tie are ordered by id. */
+                    order?: "asc" | "desc";
+                    state?: "active" | "released" | "superseded" | "expired" | "revoked";
+                };
+                header?: never;
+                path: {
+                    /** @description Resource id. */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv; charset=utf-8: a header row, then one row per item, RFC 4180 quoting. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the audit events that match the filters, in the list order, as CSV */
+        get: {
+            parameters: {
+                query?: {
+                    resourceType?: string;
+                    resourceId?: string;
+                    action?: string;
+                    /** @description Actor name (username or token name) or id. */
+                    actor?: string;
+                    since?: string;
+                    until?: string;
+                    /** @description The column to sort on; at, newest first when absent. */
+                    sort?: "at" | "actor" | "action" | "resourceType";
+                    /** @description asc or desc: ascending when a column is named, else the default order. Rows that tie are ordered by id. */
+                    order?: "asc" | "desc";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv; charset=utf-8: a header row, then one row per item, RFC 4180 quoting. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/licenses/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Extend or delete many licenses in one transaction: an id that names no license of the organization refuses the whole request (404) and changes nothing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description Perpetual licenses (no expiry) are left perpetual by extend. */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The licenses, 1..500 distinct ids. */
+                        ids: string[];
+                        /**
+                         * @description extend: move the expiry later (days or until); delete: delete the licenses, revoking their leases.
+                         * @enum {string}
+                         */
+                        action: "extend" | "delete";
+                        /** @description extend: days added to the later of the expiry and now. */
+                        days?: number;
+                        /**
+                         * Format: date-time
+                         * @description extend: the new expiry, for the licenses that end before it.
+                         */
+                        until?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            action: "extend" | "delete";
+                            /** @description Licenses extended or deleted. */
+                            changed: number;
+                            /** @description Licenses extend left as they were: perpetual ones and those already ending at or after the new expiry. */
+                            unchanged: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1646,6 +1917,8 @@ export interface components {
         License: {
             id: string;
             customerId: string;
+            /** @description The customer's name, so that a list of licenses can show it without a request per customer. */
+            customerName: string;
             featureIds: string[];
             /** @description Most leases held at once; null is unlimited. */
             leaseLimit: number | null;

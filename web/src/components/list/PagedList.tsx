@@ -20,7 +20,7 @@ export function PagedList({ error, onRetry, paging, total, noun, children }: Pag
     <>
       {Boolean(error) && <ErrorAlert error={error} onRetry={onRetry} />}
       {children}
-      {total !== undefined && <ListFooter total={total} page={paging.page} pageSize={paging.pageSize} onPage={paging.setPage} label={noun} />}
+      {total !== undefined && <ListFooter total={total} page={paging.page} pageSize={paging.pageSize} onPage={paging.setPage} onPageSize={paging.setPageSize} label={noun} />}
     </>
   );
 }

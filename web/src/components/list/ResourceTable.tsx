@@ -1,5 +1,8 @@
 import { Table, Text, VisuallyHidden, type TableTdProps } from '@mantine/core';
 import type { MouseEvent, ReactNode } from 'react';
+import type { Sorting } from '../../lib/sorting';
+import { SelectAllCheckbox, SelectRowCheckbox, type Selection } from './RowSelection';
+import { SortHeader, ariaSortOf } from './SortHeader';
 
 export interface Column<T> {
   header: ReactNode;
@@ -10,6 +13,8 @@ export interface Column<T> {
   td?: Omit<TableTdProps, 'children' | 'onClick'>;
   /** The cell holds its own links or buttons: a click there does not open the row. */
   ownClicks?: boolean;
+  /** The server's name of the column to sort on; the header becomes a sort button when the list is sortable. */
+  sortKey?: string;
 }
 
 /** A column of row actions, headed "Actions" for screen readers only. */
@@ -32,21 +37,31 @@ export interface ResourceTableProps<T> {
   emptyPadding?: 'md' | 'lg';
   /** Opens a row (the whole row is clickable; its links stay the accessible way in). */
   onRowClick?: (row: T) => void;
+  /** The list's sort: headers of columns with a `sortKey` sort it. */
+  sorting?: Sorting;
+  /** Rows that can be selected: a checkbox column first, with "select all on this page" in its header. */
+  selection?: Selection<T>;
 }
 
 const keepClick = (event: MouseEvent) => event.stopPropagation();
 
 /** A table of resources: the header, a row each, and the empty message across every column. */
-export function ResourceTable<T>({ label, minWidth, columns, rows, rowKey, empty, emptyPadding = 'lg', onRowClick }: ResourceTableProps<T>) {
+export function ResourceTable<T>({ label, minWidth, columns, rows, rowKey, empty, emptyPadding = 'lg', onRowClick, sorting, selection }: ResourceTableProps<T>) {
   const shown = columns.filter((c): c is Column<T> => c !== false);
+  const width = shown.length + (selection ? 1 : 0);
   return (
     <Table.ScrollContainer minWidth={minWidth}>
       <Table aria-label={label}>
         <Table.Thead>
           <Table.Tr>
+            {selection && (
+              <Table.Th w={40}>
+                <SelectAllCheckbox selection={selection} rows={rows ?? []} rowKey={rowKey} />
+              </Table.Th>
+            )}
             {shown.map((column, i) => (
-              <Table.Th key={i} w={column.width}>
-                {column.header}
+              <Table.Th key={i} w={column.width} aria-sort={sorting && column.sortKey ? ariaSortOf(sorting, column.sortKey) : undefined}>
+                {sorting && column.sortKey ? <SortHeader sorting={sorting} column={column.sortKey} header={column.header} /> : column.header}
               </Table.Th>
             ))}
           </Table.Tr>
@@ -54,6 +69,11 @@ export function ResourceTable<T>({ label, minWidth, columns, rows, rowKey, empty
         <Table.Tbody>
           {rows?.map((row) => (
             <Table.Tr key={rowKey(row)} style={onRowClick ? { cursor: 'pointer' } : undefined} onClick={onRowClick ? () => onRowClick(row) : undefined}>
+              {selection && (
+                <Table.Td onClick={keepClick}>
+                  <SelectRowCheckbox selection={selection} row={row} id={rowKey(row)} />
+                </Table.Td>
+              )}
               {shown.map((column, i) => (
                 <Table.Td key={i} {...column.td} onClick={onRowClick && column.ownClicks ? keepClick : undefined}>
                   {column.cell(row)}
@@ -63,7 +83,7 @@ export function ResourceTable<T>({ label, minWidth, columns, rows, rowKey, empty
           ))}
           {rows?.length === 0 && (
             <Table.Tr>
-              <Table.Td colSpan={shown.length}>
+              <Table.Td colSpan={width}>
                 <Text c="dimmed" size="sm" ta="center" py={emptyPadding}>
                   {empty}
                 </Text>

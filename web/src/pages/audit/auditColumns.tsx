@@ -11,6 +11,7 @@ export function auditColumns(onOpen: (event: AuditEvent) => void): Column<AuditE
   return [
     {
       header: 'When',
+      sortKey: 'at',
       cell: (event) => (
         <Tooltip label={fromNow(event.at)}>
           <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
@@ -21,6 +22,7 @@ export function auditColumns(onOpen: (event: AuditEvent) => void): Column<AuditE
     },
     {
       header: 'Actor',
+      sortKey: 'actor',
       cell: (event) => (
         <Group gap={6} wrap="nowrap">
           {event.actor.type === 'token' ? <IconRobot size={16} aria-label="API token" /> : <IconUser size={16} aria-label="User" />}
@@ -30,6 +32,7 @@ export function auditColumns(onOpen: (event: AuditEvent) => void): Column<AuditE
     },
     {
       header: 'Action',
+      sortKey: 'action',
       cell: (event) => (
         <Badge variant="light" color={ACTION_COLOR[event.action] ?? 'gray'} style={{ textTransform: 'none' }}>
           {event.action}
@@ -38,6 +41,7 @@ export function auditColumns(onOpen: (event: AuditEvent) => void): Column<AuditE
     },
     {
       header: 'Resource',
+      sortKey: 'resourceType',
       cell: (event) => (
         <>
           <Text size="sm">{event.resourceType}</Text>

@@ -9,14 +9,15 @@ export const PAGE_SIZE = 50;
  * freely (or picked) and apply when picked, on Enter or on leaving the box.
  */
 export function useAuditFilters() {
-  const list = useListParams(PAGE_SIZE);
+  const list = useListParams(PAGE_SIZE, { sort: 'at', order: 'desc' });
   const resourceType = list.get('resourceType');
   const action = list.get('action');
   const actor = list.get('actor');
   const [typeText, setTypeText] = useState(resourceType);
   const [actionText, setActionText] = useState(action);
 
-  const query: AuditFilters = { resourceType: resourceType || undefined, action: action || undefined, actor: actor || undefined, limit: list.limit, offset: list.offset };
+  const filters: AuditFilters = { resourceType: resourceType || undefined, action: action || undefined, actor: actor || undefined, ...list.sorting.query };
+  const query: AuditFilters = { ...filters, limit: list.limit, offset: list.offset };
 
   return {
     list,
@@ -26,7 +27,9 @@ export function useAuditFilters() {
     actionText,
     setActionText,
     query,
-    deps: [resourceType, action, actor, list.offset] as const,
+    /** The export's query: the same filters and sort, every page. */
+    exportQuery: filters,
+    deps: [resourceType, action, actor, list.offset, list.limit, list.sorting.sort, list.sorting.order] as const,
     filtered: Boolean(resourceType || action || actor),
     clear: () => {
       setTypeText('');

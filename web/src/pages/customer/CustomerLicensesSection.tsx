@@ -10,7 +10,16 @@ export function CustomerLicensesSection({ customer, state }: { customer: Custome
   return (
     <DetailSection title="Licenses" loading={licenses.loading} loadingLabel="Loading licenses">
       <PagedList error={licenses.error} onRetry={licenses.reload} paging={paging} total={licenses.data?.total} noun="licenses">
-        {licenses.data && <LicenseTable licenses={licenses.data.items} label={`Licenses of ${customer.name}`} catalog={catalog.data} showCustomer={false} empty="This customer has no licenses yet." />}
+        {licenses.data && (
+          <LicenseTable
+            licenses={licenses.data.items}
+            label={`Licenses of ${customer.name}`}
+            catalog={catalog.data}
+            showCustomer={false}
+            sorting={paging.sorting}
+            empty="This customer has no licenses yet."
+          />
+        )}
       </PagedList>
     </DetailSection>
   );

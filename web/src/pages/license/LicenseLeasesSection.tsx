@@ -1,8 +1,9 @@
-import { Badge, Button, SegmentedControl, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, SegmentedControl, Text, Tooltip } from '@mantine/core';
 import type { Lease } from '../../api/types';
 import { ConfirmAction } from '../../components/ConfirmAction';
 import { DetailSection } from '../../components/detail/DetailSection';
 import { LEASE_STATE_COLOR } from '../../components/LicenseBits';
+import { ExportButton } from '../../components/list/ExportButton';
 import { ResourceList } from '../../components/list/ResourceList';
 import { actionsColumn, type Column } from '../../components/list/ResourceTable';
 import { formatDateTime, fromNow, isPast } from '../../lib/format';
@@ -38,6 +39,7 @@ const columnsAt = (now: number): Column<Lease>[] => [
         {lapsed(lease, now) ? 'expired' : lease.state}
       </Badge>
     ),
+    sortKey: 'state',
   },
   {
     header: 'Client id',
@@ -46,10 +48,11 @@ const columnsAt = (now: number): Column<Lease>[] => [
         {lease.clientId ?? '—'}
       </Text>
     ),
+    sortKey: 'clientId',
   },
-  { header: 'Issued', cell: (lease) => <When at={lease.issuedAt} /> },
-  { header: 'Expiry', cell: (lease) => <When at={lease.expiry} /> },
-  { header: 'Ended', cell: (lease) => formatDateTime(lease.endedAt) },
+  { header: 'Issued', cell: (lease) => <When at={lease.issuedAt} />, sortKey: 'issuedAt' },
+  { header: 'Expiry', cell: (lease) => <When at={lease.expiry} />, sortKey: 'expiry' },
+  { header: 'Ended', cell: (lease) => formatDateTime(lease.endedAt), sortKey: 'endedAt' },
 ];
 
 /** A license's leases by state, with Release for those who may change licenses. */
@@ -84,11 +87,17 @@ export function LicenseLeasesSection({ state, canWrite }: { state: LeasesState; 
       title="Leases"
       loading={leases.loading}
       loadingLabel="Loading leases"
-      actions={<SegmentedControl size="xs" aria-label="Lease state" value={filter} onChange={(v) => setFilter(v)} data={FILTERS} />}
+      actions={
+        <Group gap="sm">
+          <SegmentedControl size="xs" aria-label="Lease state" value={filter} onChange={(v) => setFilter(v)} data={FILTERS} />
+          <ExportButton path={state.exportPath} query={{ ...state.exportQuery }} />
+        </Group>
+      }
     >
       <ResourceList
         resource={leases}
         paging={paging}
+        sorting={paging.sorting}
         noun="leases"
         label="Leases"
         minWidth={640}

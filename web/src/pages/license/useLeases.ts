@@ -5,17 +5,18 @@ import { notifyError, notifySuccess } from '../../lib/notify';
 import { useApi } from '../../lib/useApi';
 import { usePage } from '../../lib/usePage';
 
-export const LEASE_PAGE = 20;
+export const LEASE_PAGE = 25;
 
 export type LeaseFilter = LeaseState | 'all';
 
 /** A license's leases, filtered by state and paged, and releasing one by hand. */
 export function useLeases(licenseId: string, onReleased: () => void) {
   const [filter, setFilterState] = useState<LeaseFilter>('active');
-  const paging = usePage(LEASE_PAGE);
+  const paging = usePage(LEASE_PAGE, { sort: 'issuedAt', order: 'desc' });
+  const filters = { state: filter === 'all' ? undefined : filter, ...paging.sorting.query };
   const leases = useApi(
-    (signal) => api.licenses.leases(licenseId, { state: filter === 'all' ? undefined : filter, limit: paging.limit, offset: paging.offset }, signal),
-    [licenseId, filter, paging.offset],
+    (signal) => api.licenses.leases(licenseId, { ...filters, limit: paging.limit, offset: paging.offset }, signal),
+    [licenseId, filter, paging.offset, paging.limit, paging.sorting.sort, paging.sorting.order],
   );
   const [releasing, setReleasing] = useState<string | null>(null);
 
@@ -40,7 +41,7 @@ export function useLeases(licenseId: string, onReleased: () => void) {
     }
   };
 
-  return { leases, paging, filter, setFilter, releasing, release };
+  return { leases, paging, filter, setFilter, releasing, release, exportPath: `/licenses/${encodeURIComponent(licenseId)}/leases/export.csv`, exportQuery: filters };
 }
 
 export type LeasesState = ReturnType<typeof useLeases>;

@@ -12,7 +12,7 @@ import { grantsOf, type Catalog } from '../../lib/useCatalog';
 
 export const licensePath = (license: License) => `/licenses/${encodeURIComponent(license.id)}`;
 /** How a license is named in its buttons: its first key code. */
-const nameOf = (license: License) => license.keys[0] ?? license.id;
+export const nameOf = (license: License) => license.keys[0] ?? license.id;
 
 function Products({ license, catalog }: { license: License; catalog: Catalog | undefined }) {
   return (
@@ -59,12 +59,13 @@ function Key({ license }: { license: License }) {
 /** The license list's columns; the actions only for those who may change licenses. */
 export function licenseColumns({ catalog, canWrite, onDelete }: { catalog: Catalog | undefined; canWrite: boolean; onDelete: (license: License) => void }): (Column<License> | false)[] {
   return [
-    { header: 'Customer', cell: (license) => <CustomerName id={license.customerId} /> },
+    { header: 'Customer', cell: (license) => <CustomerName id={license.customerId} name={license.customerName} />, sortKey: 'customer' },
     { header: 'Products', cell: (license) => <Products license={license} catalog={catalog} /> },
-    { header: 'Leases', cell: (license) => <LeaseUsage license={license} /> },
-    { header: 'Expiry', cell: (license) => <ExpiryBadge expiry={license.expiry} /> },
+    { header: 'Leases', cell: (license) => <LeaseUsage license={license} />, sortKey: 'leasesUsed' },
+    { header: 'Expiry', cell: (license) => <ExpiryBadge expiry={license.expiry} />, sortKey: 'expiry' },
+    // Key codes are sealed at rest: the server cannot sort on them.
     { header: 'Key', cell: (license) => <Key license={license} />, ownClicks: true },
-    { header: 'Created', cell: (license) => formatDate(license.createdAt), td: { style: { whiteSpace: 'nowrap' } } },
+    { header: 'Created', cell: (license) => formatDate(license.createdAt), td: { style: { whiteSpace: 'nowrap' } }, sortKey: 'createdAt' },
     canWrite &&
       actionsColumn<License>(
         (license) => (

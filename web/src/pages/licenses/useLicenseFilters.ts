@@ -2,10 +2,11 @@ import type { LicenseFilters } from '../../api/endpoints';
 import { useListParams } from '../../lib/useListParams';
 
 export const PAGE_SIZE = 25;
+const DEFAULT_SORT = { sort: 'createdAt', order: 'desc' } as const;
 
 /** The license list's filters and page, kept in the URL, and the query they make. */
 export function useLicenseFilters() {
-  const list = useListParams(PAGE_SIZE);
+  const list = useListParams(PAGE_SIZE, DEFAULT_SORT);
   const q = list.get('q');
   const customerId = list.get('customerId');
   const productId = list.get('productId');
@@ -20,6 +21,7 @@ export function useLicenseFilters() {
     featureId: featureId || undefined,
     expired: expired === 'true' ? true : expired === 'false' ? false : undefined,
     atLimit: atLimit || undefined,
+    ...list.sorting.query,
     limit: list.limit,
     offset: list.offset,
   };
@@ -32,8 +34,10 @@ export function useLicenseFilters() {
     expired,
     atLimit,
     query,
+    /** The export's query: the same filters and sort, every page. */
+    exportQuery: { ...query, limit: undefined, offset: undefined },
     /** What the request depends on. */
-    deps: [q, customerId, productId, featureId, expired, atLimit, list.offset] as const,
+    deps: [q, customerId, productId, featureId, expired, atLimit, list.offset, list.limit, list.sorting.sort, list.sorting.order] as const,
     filtered: Boolean(q || customerId || productId || featureId || expired || atLimit),
     clear: () => list.set({ q: null, customerId: null, productId: null, featureId: null, expired: null, atLimit: null }),
   };
