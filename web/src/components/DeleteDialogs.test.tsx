@@ -16,7 +16,7 @@ describe('delete dialogs name what they delete', () => {
       'GET /customers/cust-h': ok(hooli),
       'GET /products': ok(page(catalog.products, { limit: 200 })),
       'GET /features': ok(page(catalog.features, { limit: 200 })),
-      'GET /licenses': ok(page([license({ customerId: 'cust-h', keys: ['ABCDE-FGHJK-MNPQR-STVWX-YZ012'], leasesUsed: 2 })])),
+      'GET /licenses': ok(page([license({ customerId: 'cust-h', customerName: 'Hooli', keys: ['ABCDE-FGHJK-MNPQR-STVWX-YZ012'], leasesUsed: 2 })])),
       'DELETE /licenses/lic-1': noContent(),
     });
     const { user: person } = renderWithProviders(<LicensesPage />, { route: '/licenses', session: session('admin') });
