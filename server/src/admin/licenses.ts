@@ -81,14 +81,18 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, d
           productId: Type.Optional(Type.String({ maxLength: 64, description: 'Licenses granting a feature of this product.' })),
           expired: Type.Optional(Type.Boolean({ description: 'true: expired only; false: unexpired only.' })),
           atLimit: Type.Optional(Type.Boolean({ description: 'true: only licenses whose seats are all in use.' })),
+          expiringWithinDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'Only licenses that expire after now and within this many days.' })),
+          inUse: Type.Optional(Type.Boolean({ description: 'true: only licenses with an active lease.' })),
+          refusedLast24h: Type.Optional(Type.Boolean({ description: "true: only licenses that refused an obtain in the dashboard's last 24 hours (this hour and the 23 before)." })),
         }),
         response: { 200: PageOf(LicenseReply) },
       },
     },
     async (request, reply) => {
       const page = pageOf(request.query);
-      const { q, customerId, productId, expired, atLimit } = request.query;
-      return { ...valueOf(await licenses.list(callerOf(request), { ...page, q, customerId, productId, expired, atLimit }), reply), ...page };
+      const { q, customerId, productId, expired, atLimit, expiringWithinDays, inUse, refusedLast24h } = request.query;
+      const filter = { q, customerId, productId, expired, atLimit, expiringWithinDays, inUse, refusedLast24h };
+      return { ...valueOf(await licenses.list(callerOf(request), { ...page, ...filter }), reply), ...page };
     },
   );
 
