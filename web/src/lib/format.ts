@@ -52,3 +52,8 @@ export function orNull(value: string): string | null {
 export function formatUsageTick(at: string, range: '24h' | '30d'): string {
   return dayjs(at).format(range === '24h' ? 'HH:mm' : 'MMM D');
 }
+
+/** A moment's local time of day with seconds (`18:05:09`), for "updated at". */
+export function formatClockTime(ms: number): string {
+  return dayjs(ms).format('HH:mm:ss');
+}

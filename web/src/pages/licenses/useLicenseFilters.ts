@@ -11,6 +11,11 @@ export function useLicenseFilters() {
   const productId = list.get('productId');
   const expired = list.get('expired');
   const atLimit = list.get('atLimit') === 'true';
+  // The dashboard's cards link here with these; the page has no control of its own for them.
+  const inUse = list.get('inUse') === 'true';
+  const refusedLast24h = list.get('refusedLast24h') === 'true';
+  const within = Number(list.get('expiringWithinDays'));
+  const expiringWithinDays = Number.isInteger(within) && within >= 1 && within <= 3650 ? within : undefined;
 
   const query: LicenseFilters = {
     q: q || undefined,
@@ -18,6 +23,9 @@ export function useLicenseFilters() {
     productId: productId || undefined,
     expired: expired === 'true' ? true : expired === 'false' ? false : undefined,
     atLimit: atLimit || undefined,
+    inUse: inUse || undefined,
+    refusedLast24h: refusedLast24h || undefined,
+    expiringWithinDays,
     limit: list.limit,
     offset: list.offset,
   };
@@ -29,11 +37,14 @@ export function useLicenseFilters() {
     productId,
     expired,
     atLimit,
+    inUse,
+    refusedLast24h,
+    expiringWithinDays,
     query,
     /** What the request depends on. */
-    deps: [q, customerId, productId, expired, atLimit, list.offset] as const,
-    filtered: Boolean(q || customerId || productId || expired || atLimit),
-    clear: () => list.set({ q: null, customerId: null, productId: null, expired: null, atLimit: null }),
+    deps: [q, customerId, productId, expired, atLimit, inUse, refusedLast24h, expiringWithinDays, list.offset] as const,
+    filtered: Boolean(q || customerId || productId || expired || atLimit || inUse || refusedLast24h || expiringWithinDays),
+    clear: () => list.set({ q: null, customerId: null, productId: null, expired: null, atLimit: null, inUse: null, refusedLast24h: null, expiringWithinDays: null }),
   };
 }
 
