@@ -50,7 +50,15 @@ export async function createOrganization(store: Store, clock: Clock, options: { 
       token: { ...newToken, secretHash: token.secretHash },
     });
     const shownUser = userView({ id: owner.id, organizationId, username: owner.username, displayName: owner.displayName, email: null, role: 'owner', createdAt: at });
-    const shownToken = tokenView({ ...newToken, organizationId, secretHash: token.secretHash, createdAt: at, lastUsedAt: null, expiresAt: null, createdBy: { id: owner.id, username: owner.username, role: 'owner' } });
+    const shownToken = tokenView({
+      ...newToken,
+      organizationId,
+      secretHash: token.secretHash,
+      createdAt: at,
+      lastUsedAt: null,
+      expiresAt: null,
+      createdBy: { id: owner.id, username: owner.username, role: 'owner' },
+    });
     await tx.events.append(organizationId, at, [
       {
         type: 'organization.created',

@@ -200,7 +200,15 @@ describe(`what the operator creates records its events with its rows, on ${TEST_
     const event = onlyEvent(made.events, 'api_token.created');
     assert.equal(event.actor, null);
     assert.deepEqual(event.subject, { type: 'token', id: made.result.id });
-    assert.deepEqual((event.data as Json).after, { id: made.result.id, name: 'cli token', role: 'admin', createdAt: new Date(server.clock.now()).toISOString(), lastUsedAt: null, expiresAt: null, createdBy: null });
+    assert.deepEqual((event.data as Json).after, {
+      id: made.result.id,
+      name: 'cli token',
+      role: 'admin',
+      createdAt: new Date(server.clock.now()).toISOString(),
+      lastUsedAt: null,
+      expiresAt: null,
+      createdBy: null,
+    });
     assert.deepEqual(made.audit, []);
   });
 

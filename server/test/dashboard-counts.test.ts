@@ -35,7 +35,11 @@ describe('the dashboard counts what happened up to the moment it is asked, witho
     assert.equal(shown.activeLeases, 2);
     const point = await lastPoint();
     assert.equal(point.refused, 3, 'the chart counts the same refusals');
-    assert.equal(Object.values(point.peaks as Record<string, number>).reduce((a, b) => a + b, 0), 2, 'and the same seats');
+    assert.equal(
+      Object.values(point.peaks as Record<string, number>).reduce((a, b) => a + b, 0),
+      2,
+      'and the same seats',
+    );
   });
 
   it("counts the 24 hours the chart draws: a refusal leaves the count when its hour leaves the chart, and in the license's usage too", async () => {
@@ -44,7 +48,10 @@ describe('the dashboard counts what happened up to the moment it is asked, witho
     server.clock.advance(22 * HOUR_S);
     assert.equal((await dashboard()).refusedLast24h, 3, 'the oldest hour of the chart');
     const points = ok(await server.admin('GET', `/api/v1/licenses/${license.licenseId}/usage?range=24h`)).points as Json[];
-    assert.equal(points.reduce((sum, p) => sum + p.refused, 0), 3);
+    assert.equal(
+      points.reduce((sum, p) => sum + p.refused, 0),
+      3,
+    );
     server.clock.advance(HOUR_S);
     assert.equal((await dashboard()).refusedLast24h, 0, 'its hour left the chart');
   });

@@ -20,7 +20,7 @@ export const AuditFilterQuery = {
   until: time('Deprecated: the same as `to`.'),
 };
 
-const AuditFilterQuerySchema = Type.Object(AuditFilterQuery);
+export const AuditFilterQuerySchema = Type.Object(AuditFilterQuery);
 export type AuditFilterParams = Static<typeof AuditFilterQuerySchema>;
 
 /** The store's filter from the query's parameters; a time that is no time, or a range that ends before it starts, is refused. */

@@ -26,7 +26,13 @@ const MAX_ADDRESS = 100;
  * check at most five times per account in 15 minutes, and while the account is blocked only the
  * first refused attempt of the block is recorded (`throttledSince` tells whether one was).
  */
-export async function recordSignIn(tx: Store, user: Pick<AdminUser, 'id' | 'organizationId' | 'username'>, attempt: { username: string; address: string }, at: number, outcome: SignInResult): Promise<void> {
+export async function recordSignIn(
+  tx: Store,
+  user: Pick<AdminUser, 'id' | 'organizationId' | 'username'>,
+  attempt: { username: string; address: string },
+  at: number,
+  outcome: SignInResult,
+): Promise<void> {
   const attempted = usernameKey(attempt.username).slice(0, 100);
   await tx.audit.record(user.organizationId, {
     id: auditId(at),

@@ -7,11 +7,16 @@ export function CopyValue({ value, label, size = 'md', onCopy }: { value: string
     <CopyButton value={value} timeout={1500}>
       {({ copied, copy }) => (
         <Tooltip label={copied ? 'Copied' : `Copy ${label}`} withArrow position="right">
-          <ActionIcon color={copied ? 'teal' : 'gray'} variant="subtle" size={size} onClick={() => {
+          <ActionIcon
+            color={copied ? 'teal' : 'gray'}
+            variant="subtle"
+            size={size}
+            onClick={() => {
               copy();
               onCopy?.();
             }}
-            aria-label={`Copy ${label}`}>
+            aria-label={`Copy ${label}`}
+          >
             {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
           </ActionIcon>
         </Tooltip>

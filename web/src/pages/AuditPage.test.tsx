@@ -63,7 +63,9 @@ describe('AuditPage', () => {
     const { user } = renderWithProviders(<AuditPage />, { route: '/audit', session: session('owner') });
     await user.click((await screen.findAllByRole('button', { name: /^Show changes of updated license/ }))[0]!);
     const changes = await screen.findByRole('table', { name: 'Changed fields' });
-    const rows = within(changes).getAllByRole('row').map((r) => [...r.querySelectorAll('td, th')].map((c) => c.textContent));
+    const rows = within(changes)
+      .getAllByRole('row')
+      .map((r) => [...r.querySelectorAll('td, th')].map((c) => c.textContent));
     expect(rows).toEqual([
       ['Field', 'Before', 'After'],
       ['Features', 'spellcheck', 'spellcheck, export'],

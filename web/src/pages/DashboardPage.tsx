@@ -31,7 +31,14 @@ export function DashboardPage() {
       {dashboard.error && <ErrorAlert error={dashboard.error} onRetry={dashboard.reload} />}
       <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} mb="lg">
         <Stat label="Active leases" value={d ? d.activeLeases : '…'} icon={<IconPlugConnected size={22} />} color="teal" hint="held right now" to="/licenses?inUse=true" />
-        <Stat label="Refused obtains" value={d ? d.refusedLast24h : '…'} icon={<IconAlertOctagon size={22} />} color={d && d.refusedLast24h > 0 ? 'red' : 'gray'} hint="in the last 24 hours" to="/licenses?refusedLast24h=true" />
+        <Stat
+          label="Refused obtains"
+          value={d ? d.refusedLast24h : '…'}
+          icon={<IconAlertOctagon size={22} />}
+          color={d && d.refusedLast24h > 0 ? 'red' : 'gray'}
+          hint="in the last 24 hours"
+          to="/licenses?refusedLast24h=true"
+        />
         <Stat label="Expiring soon" value={d ? d.expiringSoon.length : '…'} icon={<IconCalendarDue size={22} />} color="orange" hint="licenses, next 30 days" to="/licenses?expiringWithinDays=30" />
         <Stat label="At their limit" value={d ? d.atLimit.length : '…'} icon={<IconGauge size={22} />} color="grape" hint="licenses with every seat taken" to="/licenses?atLimit=true" />
       </SimpleGrid>

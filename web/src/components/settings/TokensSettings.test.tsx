@@ -7,7 +7,17 @@ import { renderWithProviders } from '../../test/render';
 import { TokensSettings } from './TokensSettings';
 
 function token(overrides: Partial<ApiToken> = {}): ApiToken {
-  return { id: 'tok-1', name: 'initial token', role: 'owner', createdAt: '2030-01-01T12:00:00.000Z', lastUsedAt: null, expiresAt: null, expired: false, createdBy: { id: 'user-1', username: 'admin' }, ...overrides };
+  return {
+    id: 'tok-1',
+    name: 'initial token',
+    role: 'owner',
+    createdAt: '2030-01-01T12:00:00.000Z',
+    lastUsedAt: null,
+    expiresAt: null,
+    expired: false,
+    createdBy: { id: 'user-1', username: 'admin' },
+    ...overrides,
+  };
 }
 
 describe('TokensSettings', () => {

@@ -31,16 +31,13 @@ function chartOf(usage: OrganizationUsage | undefined) {
  */
 export function useDashboard() {
   const [range, setRange] = useState<UsageRange>('24h');
-  const dashboard = useApi((signal) => api.dashboard.get(signal), []);
+  const clock = useClock();
+  // Stamped when the answer arrives: the moment "Updated" shows.
+  const dashboard = useApi(async (signal) => ({ ...(await api.dashboard.get(signal)), readAt: clock.now() }), []);
   const usage = useApi((signal) => api.dashboard.usage(range, signal), [range]);
   const catalog = useCatalog();
   const visibility = useDocumentVisibility();
-  const clock = useClock();
-  const [updatedAt, setUpdatedAt] = useState<number | undefined>(undefined);
-
-  useEffect(() => {
-    if (dashboard.data) setUpdatedAt(clock.now());
-  }, [dashboard.data, clock]);
+  const updatedAt = dashboard.data?.readAt;
 
   const refresh = useEffectEvent(() => {
     if (visibility !== 'visible' || dashboard.loading || usage.loading) return;
