@@ -93,6 +93,31 @@ describe('sign-ins in the audit log', () => {
   });
 });
 
+describe('sign-in records under a burst of simultaneous attempts', () => {
+  let server: TestServer;
+  before(async () => {
+    // Room in the password queue for every attempt of a burst.
+    server = await startTestServer({ env: { LEASEHOLD_PASSWORD_HASH_QUEUE: '50' } });
+  });
+  after(() => server.close());
+
+  it('records at most five wrong passwords and one throttled entry however many attempts arrive at once', async () => {
+    const res = await server.admin('POST', '/api/v1/users', { username: 'burst', displayName: 'burst', role: 'viewer', password: PASSWORD });
+    assert.equal(res.statusCode, 201, res.body);
+    const user = res.json<{ id: string }>();
+    const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => signIn(server, 'burst', `guess ${i}`, `10.7.${i}.1`)));
+    const statuses = replies.map((r) => r.statusCode).sort();
+    assert.equal(statuses.filter((s) => s === 401).length, 5, statuses.join());
+    const more = await Promise.all(Array.from({ length: 20 }, (_, i) => signIn(server, 'burst', PASSWORD, `10.8.${i}.1`)));
+    assert.ok(more.every((r) => r.statusCode === 429));
+    const entries = ((await server.admin('GET', `/api/v1/audit?resourceId=${user.id}&limit=200`)).json().items as Json[]).filter((e) => e.action.startsWith('sign_in'));
+    const count = (action: string) => entries.filter((e) => e.action === action).length;
+    assert.equal(count('sign_in_failed'), 5);
+    assert.equal(count('sign_in_throttled'), 1);
+    assert.equal(count('sign_in'), 0);
+  });
+});
+
 describe('the audit log between two times', () => {
   let server: TestServer;
   before(async () => {

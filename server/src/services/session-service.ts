@@ -95,8 +95,12 @@ export class SessionService {
     if (!reservation.allowed) {
       // The first refusal of a block on a known account is recorded; the others only counted, so a flood writes nothing.
       const blockStart = reservation.blockedUntil - THROTTLE.windowMs;
-      if (user && !(await throttledSince(store, user, blockStart))) {
-        await store.transaction((tx) => recordSignIn(tx, user, attempt, now, { result: 'throttled', blockedUntil: isoTime(reservation.blockedUntil) }));
+      if (user) {
+        // Decided under the account's throttle row, so that of simultaneous refusals one records the block.
+        await store.transaction(async (tx) => {
+          await tx.loginThrottle.lock(account);
+          if (!(await throttledSince(tx, user, blockStart))) await recordSignIn(tx, user, attempt, now, { result: 'throttled', blockedUntil: isoTime(reservation.blockedUntil) });
+        });
       }
       return this.tooMany(reservation, 'failed sign-ins');
     }

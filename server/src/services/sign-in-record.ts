@@ -46,7 +46,7 @@ export async function recordSignIn(
   });
 }
 
-/** Whether the account's refused attempt of the block that began at `since` is recorded already. */
+/** Whether the account's refused attempt of the block that began at `since` is recorded already; with `tx` holding the account's throttle row, for one answer per block. */
 export async function throttledSince(store: Store, user: Pick<AdminUser, 'id' | 'organizationId'>, since: number): Promise<boolean> {
   return store.audit.recordedSince(user.organizationId, { resourceType: 'user', resourceId: user.id, action: ACTION.throttled }, since);
 }

@@ -63,6 +63,15 @@ export class LoginThrottleStore {
     });
   }
 
+  /**
+   * Inside a write transaction, waits for and holds the row of `key` until it ends (PostgreSQL; on
+   * SQLite the transaction's write lock already serialises), so that what the caller decides
+   * about that key next is decided one attempt after the other.
+   */
+  async lock(key: string): Promise<void> {
+    if (this.db.dialect === 'postgres') await this.db.kysely.selectFrom('login_throttle').select('key').where('key', '=', key).forUpdate().execute();
+  }
+
   /** Forgets the count of `key`: the account's owner proved they know the password. */
   async clear(key: string): Promise<void> {
     await this.db.kysely.deleteFrom('login_throttle').where('key', '=', key).execute();
