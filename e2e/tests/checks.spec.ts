@@ -170,7 +170,7 @@ test('the dashboard shows the active leases and the licenses that need attention
   expect(activeLeases).toBeGreaterThanOrEqual(1);
 
   await page.goto('/');
-  const active = page.getByRole('group', { name: 'Active leases' });
+  const active = page.getByRole('link', { name: /^Active leases:/ });
   await expect(active).toHaveText(new RegExp(`^Active leases\\s*${activeLeases}\\s*held right now$`));
   await expect(page.getByRole('table', { name: 'Licenses at their limit' }).getByRole('row', { name: /Cyberdyne Systems/ })).toContainText('1 / 1');
   await expect(page.getByRole('table', { name: 'Licenses expiring in the next 30 days' })).toContainText('Cyberdyne Systems');
@@ -180,6 +180,13 @@ test('the dashboard shows the active leases and the licenses that need attention
   expect(await licensing.obtain(other.keys[0], 'cyberdyne-t1000')).toMatchObject({ success: true });
   await page.reload();
   await expect(active).toHaveText(new RegExp(`^Active leases\\s*${activeLeases + 1}\\s*held right now$`));
+  await expect(page.getByRole('status').filter({ hasText: /^Updated \d\d:\d\d:\d\d$/ })).toBeVisible();
+
+  // The figure opens the licenses it counts.
+  await active.click();
+  await expect(page).toHaveURL(/\/licenses\?inUse=true$/);
+  await expect(page.getByText('With active leases')).toBeVisible();
+  await expect(page.getByRole('row', { name: /Cyberdyne Systems/ })).toHaveCount(2);
 });
 
 test('the audit log lists the changes made, with their details', async ({ page }) => {
@@ -199,19 +206,20 @@ test('the audit log lists the changes made, with their details', async ({ page }
   const log = page.getByRole('table', { name: 'Audit log' });
   const rows = log.getByRole('row');
   // Newest first: the update, then the creation, both by the signed-in admin.
-  await expect(rows.nth(1)).toContainText('update');
+  await expect(rows.nth(1)).toContainText('updated');
   await expect(rows.nth(1)).toContainText('customer');
   await expect(rows.nth(1)).toContainText('admin');
-  await expect(rows.nth(2)).toContainText('create');
+  await expect(rows.nth(1).getByRole('link', { name: 'Soylent Foods' })).toHaveAttribute('href', /^\/customers\//);
+  await expect(rows.nth(2)).toContainText('created');
   await expect(rows.nth(2)).toContainText('customer');
 
   await rows
     .nth(1)
-    .getByRole('button', { name: /^Show changes of update customer/ })
+    .getByRole('button', { name: /^Show changes of updated customer/ })
     .click();
-  const details = page.getByRole('dialog', { name: 'update customer' });
-  const changed = details.getByRole('table', { name: 'Changed fields' }).getByRole('row', { name: /contactName/ });
-  await expect(changed).toContainText('null');
+  const details = page.getByRole('dialog', { name: 'admin updated a customer' });
+  const changed = details.getByRole('table', { name: 'Changed fields' }).getByRole('row', { name: /Contact name/ });
+  await expect(changed).toContainText('—');
   await expect(changed).toContainText('Sol Roth');
   await details.getByRole('button').first().click();
   await expect(details).toBeHidden();
@@ -251,6 +259,11 @@ test('a new API token is shown once, and works', async ({ page, server, request 
   expect(token).toMatch(/^lh_[0-9a-f]{32}_\S{43}$/);
   const response = await request.get(`${server.url}/api/v1/organization`, { headers: { Authorization: `Bearer ${token}` } });
   expect(response.status()).toBe(200);
+  // Not copied yet: closing asks first.
+  await shown.getByRole('button', { name: 'Done' }).click();
+  await expect(shown.getByRole('alertdialog', { name: 'Close without copying the token?' })).toBeVisible();
+  await shown.getByRole('button', { name: 'Keep it open' }).click();
+  await shown.getByRole('button', { name: 'Copy API token' }).click();
   await shown.getByRole('button', { name: 'Done' }).click();
   await expect(shown).toBeHidden();
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { generateApiToken, generatePassword, hashPassword } from './credentials.js';
 import { generateSigningKey } from './keys/algorithms.js';
-import { insertApiToken, tokenView, type TokenView } from './services/token-service.js';
+import { MAX_TOKEN_LIFETIME_DAYS, insertApiToken, tokenView, type TokenView } from './services/token-service.js';
 import { userView } from './services/user-service.js';
 import type { NewDomainEvent, Store } from './store/index.js';
 import type { Role, SigningAlgorithm } from './store/schema.js';
@@ -50,7 +50,15 @@ export async function createOrganization(store: Store, clock: Clock, options: { 
       token: { ...newToken, secretHash: token.secretHash },
     });
     const shownUser = userView({ id: owner.id, organizationId, username: owner.username, displayName: owner.displayName, email: null, role: 'owner', createdAt: at });
-    const shownToken = tokenView({ ...newToken, organizationId, secretHash: token.secretHash, createdAt: at, lastUsedAt: null, createdBy: { id: owner.id, username: owner.username, role: 'owner' } });
+    const shownToken = tokenView({
+      ...newToken,
+      organizationId,
+      secretHash: token.secretHash,
+      createdAt: at,
+      lastUsedAt: null,
+      expiresAt: null,
+      createdBy: { id: owner.id, username: owner.username, role: 'owner' },
+    });
     await tx.events.append(organizationId, at, [
       {
         type: 'organization.created',
@@ -76,13 +84,26 @@ function tokenCreated(view: TokenView): NewDomainEvent {
  * Adds an API token to an organization and returns its id and the token; only its hash is kept.
  * `createdBy` is the user it acts for: it never has more rights than they have, and dies with
  * their account. Null (the default) makes an operator's token, as `leasehold token create` does.
+ * `expiresInDays` gives it an end that many days from now (at most MAX_TOKEN_LIFETIME_DAYS); none: it never expires.
  * The token and its api_token.created event commit together.
  */
-export async function createApiToken(store: Store, clock: Clock, organizationId: string, name: string, role: Role, createdBy: string | null = null): Promise<{ id: string; token: string }> {
+export async function createApiToken(
+  store: Store,
+  clock: Clock,
+  organizationId: string,
+  name: string,
+  role: Role,
+  createdBy: string | null = null,
+  expiresInDays?: number,
+): Promise<{ id: string; token: string; expiresAt: string | null }> {
   const at = clock.now();
+  if (expiresInDays !== undefined && !(Number.isInteger(expiresInDays) && expiresInDays >= 1 && expiresInDays <= MAX_TOKEN_LIFETIME_DAYS)) {
+    throw new RangeError(`a token expires in 1 to ${MAX_TOKEN_LIFETIME_DAYS} days, not ${expiresInDays}`);
+  }
+  const expiresAt = expiresInDays === undefined ? null : at + expiresInDays * 86_400_000;
   return store.transaction(async (tx) => {
-    const { token, ...view } = await insertApiToken(tx, { organizationId, name, role, createdBy, createdAt: at });
+    const { token, ...view } = await insertApiToken(tx, { organizationId, name, role, createdBy, createdAt: at, expiresAt });
     await tx.events.append(organizationId, at, [tokenCreated(view)]);
-    return { id: view.id, token };
+    return { id: view.id, token, expiresAt: view.expiresAt };
   });
 }

@@ -111,7 +111,7 @@ describe(`account changes record one audit entry and their event, on ${TEST_DATA
     for (const secret of [PASSWORD, 'a brand new secret', session.secret]) assert.ok(!serialized.includes(secret));
   });
 
-  it('records session.started and session.ended with the user, without an audit entry or a secret', async () => {
+  it('records session.started and session.ended with the user, the sign-in in the audit log, and no secret', async () => {
     const user = json(await server.admin('POST', '/api/v1/users', { username: 'Sessioner', displayName: 'S', role: 'admin', password: PASSWORD }), 201);
     const start = await recorded(server, () => sessionOf(server, 'sessioner', PASSWORD));
     const started = onlyEvent(start.events, 'session.started');
@@ -120,7 +120,12 @@ describe(`account changes record one audit entry and their event, on ${TEST_DATA
     assert.match(String(started.subject?.id), /^[0-9a-f]{64}$/, 'the session id: a hash, not the cookie');
     assert.deepEqual(started.actor, { type: 'user', id: user.id, name: 'Sessioner' });
     assert.deepEqual(started.data, { userId: user.id, username: 'Sessioner' });
-    assert.deepEqual(start.audit, [], 'sign-ins are not in the audit log');
+    assert.deepEqual(
+      start.audit.map((e) => [e.action, e.resourceId, (e.after as Json).result]),
+      [['sign_in', user.id, 'success']],
+      'the sign-in has its audit entry',
+    );
+    for (const secret of [start.result.secret, start.result.csrf, PASSWORD]) assert.ok(!JSON.stringify(start.audit).includes(secret));
     for (const secret of [start.result.secret, start.result.csrf, PASSWORD]) assert.ok(!JSON.stringify(started).includes(secret));
 
     const end = await recorded(server, () => server.app.inject({ method: 'DELETE', url: '/api/v1/session', headers: start.result.headers }));
@@ -133,7 +138,8 @@ describe(`account changes record one audit entry and their event, on ${TEST_DATA
 
   it('records api_token.created and api_token.deleted without the token', async () => {
     const create = await recorded(server, () => server.admin('POST', '/api/v1/tokens', { name: 'deploy', role: 'admin' }));
-    const { token, ...shown } = json(create.result, 201);
+    // The reply says whether the token is expired now; its record holds what does not change.
+    const { token, expired: _, ...shown } = json(create.result, 201);
     const event = onlyEvent(create.events, 'api_token.created');
     assert.deepEqual(event.subject, { type: 'token', id: shown.id });
     assert.deepEqual(event.actor, tokenActor);
@@ -181,7 +187,9 @@ describe(`what the operator creates records its events with its rows, on ${TEST_
     const users = json(await server.admin('GET', '/api/v1/users', undefined, org.apiToken), 200);
     assert.deepEqual(owner.data, { before: null, after: users.items[0] });
     const tokens = json(await server.admin('GET', '/api/v1/tokens', undefined, org.apiToken), 200);
-    assert.deepEqual(token.data, { before: null, after: { ...tokens.items[0], lastUsedAt: null } });
+    // The list adds whether the token is expired now, which the record of its creation does not hold.
+    const { expired: _, ...listed } = tokens.items[0];
+    assert.deepEqual(token.data, { before: null, after: { ...listed, lastUsedAt: null } });
     const serialized = JSON.stringify(made.events);
     for (const secret of [org.adminPassword, parseApiToken(org.apiToken)!.secret]) assert.ok(!serialized.includes(secret));
     assert.equal((await server.store.audit.list(org.organizationId, { limit: 10, offset: 0 })).total, 0, 'the audit log records what callers of the API did');
@@ -192,7 +200,15 @@ describe(`what the operator creates records its events with its rows, on ${TEST_
     const event = onlyEvent(made.events, 'api_token.created');
     assert.equal(event.actor, null);
     assert.deepEqual(event.subject, { type: 'token', id: made.result.id });
-    assert.deepEqual((event.data as Json).after, { id: made.result.id, name: 'cli token', role: 'admin', createdAt: new Date(server.clock.now()).toISOString(), lastUsedAt: null, createdBy: null });
+    assert.deepEqual((event.data as Json).after, {
+      id: made.result.id,
+      name: 'cli token',
+      role: 'admin',
+      createdAt: new Date(server.clock.now()).toISOString(),
+      lastUsedAt: null,
+      expiresAt: null,
+      createdBy: null,
+    });
     assert.deepEqual(made.audit, []);
   });
 

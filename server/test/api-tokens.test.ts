@@ -60,7 +60,7 @@ describe('API tokens', () => {
   it('creates a token with 201, showing the lh_<32 hex>_<43 chars> token once with its id, name, role and timestamps', async () => {
     server.clock.advance(30);
     const res = created(await server.admin('POST', '/api/v1/tokens', { name: 'build server', role: 'admin' }));
-    assert.deepEqual(Object.keys(res).sort(), ['createdAt', 'createdBy', 'id', 'lastUsedAt', 'name', 'role', 'token']);
+    assert.deepEqual(Object.keys(res).sort(), ['createdAt', 'createdBy', 'expired', 'expiresAt', 'id', 'lastUsedAt', 'name', 'role', 'token']);
     assert.match(res.token, TOKEN_FORMAT);
     assert.equal(parseApiToken(res.token)?.id, res.id, 'the token names its id');
     assert.equal(res.name, 'build server');
@@ -74,11 +74,11 @@ describe('API tokens', () => {
     assert.notEqual(again.id, res.id);
   });
 
-  it('never shows a token in the list: only id, name, role, createdAt, lastUsedAt and createdBy', async () => {
+  it('never shows a token in the list: only id, name, role, createdAt, lastUsedAt, expiresAt, expired and createdBy', async () => {
     const made = created(await server.admin('POST', '/api/v1/tokens', { name: 'listed', role: 'viewer' }));
     const res = await server.admin('GET', '/api/v1/tokens');
     const items = ok(res).items as Json[];
-    for (const item of items) assert.deepEqual(Object.keys(item).sort(), ['createdAt', 'createdBy', 'id', 'lastUsedAt', 'name', 'role']);
+    for (const item of items) assert.deepEqual(Object.keys(item).sort(), ['createdAt', 'createdBy', 'expired', 'expiresAt', 'id', 'lastUsedAt', 'name', 'role']);
     const { token, ...shown } = made;
     assert.deepEqual(
       items.find((t) => t.id === made.id),

@@ -237,6 +237,29 @@ describe('leasehold token create', () => {
     assert.doesNotMatch(result.stderr, STACK_FRAME);
   });
 
+  it('gives the token an end with --expires-in <days>, and refuses a number of days outside 1..730 with a non-zero exit', async () => {
+    const before = Date.now();
+    const token = (await ok(['token', 'create', '--database', database, '--org', org.organizationId, '--name', 'expiring', '--expires-in', '30'])).trim();
+    const after = Date.now();
+    for (const days of ['0', '731', '1.5', 'soon']) {
+      const refused = await run(['token', 'create', '--database', database, '--org', org.organizationId, '--expires-in', days]);
+      assert.notEqual(refused.status, 0, days);
+      assert.equal(refused.stdout, '');
+      assert.match(refused.stderr, /must be a whole number of days, 1\.\.730/);
+    }
+    const server = await serve(database);
+    try {
+      assert.equal((await getOrganization(server.url, token)).status, 200, 'it works until then');
+      const res = await fetch(`${server.url}/api/v1/tokens`, { headers: { authorization: `Bearer ${org.apiToken}` } });
+      const listed = ((await res.json()) as { items: { name: string; expiresAt: string | null }[] }).items.filter((t) => t.name === 'expiring');
+      assert.equal(listed.length, 1, 'the refused ones made no token');
+      const expiresAt = Date.parse(listed[0]!.expiresAt!);
+      assert.ok(expiresAt >= before + 30 * 86_400_000 && expiresAt <= after + 30 * 86_400_000, listed[0]!.expiresAt!);
+    } finally {
+      assert.deepEqual(await server.stop(), { code: 0, signal: null }, server.output());
+    }
+  });
+
   it('refuses a malformed organization id with exit code 2', async () => {
     const result = await run(['token', 'create', '--database', database, '--org', 'not-an-id']);
     assert.equal(result.status, 2);

@@ -8,6 +8,8 @@ import type { AdminDeps } from './deps.js';
 import { LicenseReply, licenseReply } from './licenses.js';
 
 const DAY_MS = 24 * HOUR_MS;
+/** The series of licenses that grant no product's feature. */
+const NO_PRODUCT = '(no product)';
 /** 24 hourly points or 30 daily ones. */
 type Span = '24h' | '30d';
 const Range = Type.Object({
@@ -52,11 +54,21 @@ function chart(rows: UsageRow[], range: Span, now: number, seriesOf: (licenseId:
  * attention. Reads only, which the store answers directly.
  */
 export const dashboardRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, { store, clock }) => {
+  /*
+   * The history is written from the lease events at each usage flush (every 30 s): read without
+   * one, a refusal a moment ago was not counted yet and leases held now were missing from the
+   * chart beside their live count. So every read of it first has the history catch up with the
+   * outbox (nothing is written when no lease event is new). With several instances, only the one
+   * holding the history's subscription can catch up; the others show it as of its last flush.
+   */
+  const upToDate = () => app.usage.flush();
+
   app.get(
     '/dashboard',
     {
       schema: {
-        summary: 'Seats in use now, refusals in the last 24 hours, licenses expiring within 30 days and licenses at their limit',
+        summary: 'Active leases now, refusals in the last 24 hours, licenses expiring within 30 days and licenses at their limit',
+        description: 'refusedLast24h counts the current hour and the 23 before it, as the 24-hour chart does, up to the moment of the request.',
         tags: ['usage'],
         response: {
           200: Type.Object({
@@ -70,10 +82,12 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app,
     },
     async (request) => {
       const { organizationId } = callerOf(request);
+      await upToDate();
       const now = clock.now();
       const [activeLeases, rows, expiring, full] = await Promise.all([
         store.leases.countActiveInOrganization(organizationId, now),
-        store.usage.rows(organizationId, now - DAY_MS, now + HOUR_MS),
+        // The same 24 hours as the chart's hourly points, so that the count and the chart add up alike.
+        store.usage.rows(organizationId, buckets('24h', now).starts[0]!, now + HOUR_MS),
         store.licenses.list(organizationId, now, { limit: 100, offset: 0, expiringBefore: now + 30 * DAY_MS }),
         store.licenses.list(organizationId, now, { limit: 100, offset: 0, atLimit: true }),
       ]);
@@ -91,7 +105,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app,
     {
       schema: {
         summary: 'Concurrent leases per product and refused obtains over the last 24 hours or 30 days',
-        description: 'Recorded within 30 seconds of happening.',
+        description: 'Up to the moment of the request (with several instances, as of the last usage flush, within 30 seconds).',
         tags: ['usage'],
         querystring: Range,
         response: {
@@ -105,12 +119,15 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app,
     async (request) => {
       const { organizationId } = callerOf(request);
       const range = request.query.range ?? '24h';
+      await upToDate();
       const now = clock.now();
       const since = buckets(range, now).starts[0]!;
       const rows = await store.usage.rows(organizationId, since, now + HOUR_MS);
       const products = await store.licenses.productNames([...new Set(rows.map((r) => r.licenseId))]);
-      const points = chart(rows, range, now, (licenseId) => products.get(licenseId) ?? []);
-      return { products: [...new Set([...products.values()].flat())].sort(), points };
+      // A license that grants no feature still holds seats: its own series, whose name no product can have (names are identifiers).
+      const seriesOf = (licenseId: string) => products.get(licenseId) ?? [NO_PRODUCT];
+      const points = chart(rows, range, now, seriesOf);
+      return { products: [...new Set(rows.flatMap((r) => seriesOf(r.licenseId)))].sort(), points };
     },
   );
 
@@ -130,6 +147,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app,
       const licenseId = request.params.id;
       const now = clock.now();
       if (!(await store.licenses.get(organizationId, licenseId, now))) throw notFound('license');
+      await upToDate();
       const range = request.query.range ?? '24h';
       const rows = await store.usage.rows(organizationId, buckets(range, now).starts[0]!, now + HOUR_MS, licenseId);
       return { points: chart(rows, range, now, () => ['license']).map((p) => ({ at: p.at, peakLeases: p.peaks.license ?? 0, refused: p.refused })) };

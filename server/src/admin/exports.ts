@@ -9,7 +9,7 @@ import { CustomerService, type CustomerView } from '../services/customer-service
 import { LeaseAdminService, type LeaseView } from '../services/lease-admin-service.js';
 import { LicenseService, type LicenseView } from '../services/license-service.js';
 import type { AuditEvent } from '../store/audit.js';
-import { AuditQuery, auditFilterOf } from './audit-query.js';
+import { AuditFilterQuery, auditFilterOf } from './audit-query.js';
 import { CustomerQuery } from './customers.js';
 import type { AdminDeps } from './deps.js';
 import { LicenseQuery, licenseFilterOf } from './license-query.js';
@@ -127,10 +127,10 @@ export const exportRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, de
 
   app.get(
     '/audit/export.csv',
-    { schema: { summary: 'Export the audit events that match the filters, in the list order, as CSV', tags: ['audit'], produces, querystring: Type.Object(AuditQuery), response: CsvReply } },
+    { schema: { summary: 'Export the audit events that match the filters, in the list order, as CSV', tags: ['audit'], produces, querystring: Type.Object(AuditFilterQuery), response: CsvReply } },
     async (request, reply) => {
       const { organizationId } = callerOf(request);
-      const filter = auditFilterOf(request.query);
+      const filter = valueOf(auditFilterOf(request.query), reply);
       // A read: the store answers it directly, with the caller's organization, as the list does.
       return sendCsv(reply, exportFilename('audit', clock.now()), auditColumns, async (page) => (await store.audit.list(organizationId, { ...filter, ...page })).items);
     },

@@ -4,6 +4,9 @@ import { SearchQuery, SortQuery } from '../http/schemas.js';
 import { LICENSE_SORTS, type LicenseFilter, type LicenseSort } from '../store/licenses.js';
 import type { SortRequest } from '../store/sort.js';
 
+/** The list's filter as the service takes it: the store's, with the dashboard's windows counted from now by the service. */
+export type LicenseListQuery = LicenseFilter & SortRequest<LicenseSort> & { expiringWithinDays?: number; refusedLast24h?: boolean };
+
 /** The query fields that narrow and order the license list (the list adds its page). */
 export const LicenseQuery = {
   ...SearchQuery,
@@ -12,6 +15,9 @@ export const LicenseQuery = {
   featureId: Type.Optional(Type.String({ maxLength: 64, description: 'Licenses granting this feature.' })),
   expired: Type.Optional(Type.Boolean({ description: 'true: expired only; false: unexpired only.' })),
   atLimit: Type.Optional(Type.Boolean({ description: 'true: only licenses whose seats are all in use.' })),
+  expiringWithinDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'Only licenses that expire after now and within this many days.' })),
+  inUse: Type.Optional(Type.Boolean({ description: 'true: only licenses with an active lease.' })),
+  refusedLast24h: Type.Optional(Type.Boolean({ description: "true: only licenses that refused an obtain in the dashboard's last 24 hours (this hour and the 23 before)." })),
   ...SortQuery(LICENSE_SORTS, 'createdAt, newest first (key codes are sealed at rest and cannot be sorted on)'),
 };
 
@@ -19,7 +25,7 @@ export const LicenseQuery = {
 export const LicenseQueryObject = Type.Object(LicenseQuery);
 
 /** The store's filter and order from a checked query. */
-export function licenseFilterOf(query: Static<typeof LicenseQueryObject>): LicenseFilter & SortRequest<LicenseSort> {
-  const { q, customerId, productId, featureId, expired, atLimit, sort, order } = query;
-  return { q, customerId, productId, featureId, expired, atLimit, sort, order };
+export function licenseFilterOf(query: Static<typeof LicenseQueryObject>): LicenseListQuery {
+  const { q, customerId, productId, featureId, expired, atLimit, expiringWithinDays, inUse, refusedLast24h, sort, order } = query;
+  return { q, customerId, productId, featureId, expired, atLimit, expiringWithinDays, inUse, refusedLast24h, sort, order };
 }

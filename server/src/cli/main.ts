@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { VERSION } from '../app.js';
 import { createApiToken, createOrganization, type CreatedOrganization } from '../bootstrap.js';
+import { MAX_TOKEN_LIFETIME_DAYS } from '../services/token-service.js';
 import { systemClock } from '../clock.js';
 import { ConfigError, parseDatabase, publicUrlFrom, resolveConfig, secretKeySource, type Config } from '../config.js';
 import { SIGNING_ALGORITHMS } from '../keys/algorithms.js';
@@ -20,6 +21,15 @@ function text(max: number) {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A whole number of days, 1..max. */
+function days(max: number) {
+  return (value: string): number => {
+    const n = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
+    if (!(n >= 1 && n <= max)) throw new InvalidArgumentError(`must be a whole number of days, 1..${max}`);
+    return n;
+  };
+}
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`leasehold: ${message}\n`);
@@ -164,7 +174,8 @@ token
   .requiredOption('--org <id>', 'organization id')
   .option('--name <name>', 'what the token is for', text(200), 'cli token')
   .addOption(new Option('--role <role>', 'what the token may do').choices(['owner', 'admin', 'viewer']).default('admin'))
-  .action(async (opts: { database: string; org: string; name: string; role: Role }) => {
+  .option('--expires-in <days>', `days until the token stops being accepted (1..${MAX_TOKEN_LIFETIME_DAYS}); without it the token never expires`, days(MAX_TOKEN_LIFETIME_DAYS))
+  .action(async (opts: { database: string; org: string; name: string; role: Role; expiresIn?: number }) => {
     if (!UUID.test(opts.org)) fail(`--org must be an organization id, got "${opts.org}"`);
     const database = parseDatabase(opts.database);
     // A missing file is a wrong path: opening it would create and migrate an empty database there.
@@ -172,7 +183,7 @@ token
     const store = await openConfiguredStore({ database, secretKey: secretKeySource(database) });
     try {
       if (!(await store.organizations.get(opts.org))) fail(`no organization ${opts.org} in ${opts.database}`, 1);
-      process.stdout.write(`${(await createApiToken(store, systemClock, opts.org, opts.name, opts.role)).token}\n`);
+      process.stdout.write(`${(await createApiToken(store, systemClock, opts.org, opts.name, opts.role, null, opts.expiresIn)).token}\n`);
     } finally {
       await store.close();
     }

@@ -6,6 +6,7 @@ import type { Store } from '../store/index.js';
 import type { Caller } from '../services/caller.js';
 import { lower } from '../services/roles.js';
 import { sessionIdOf } from '../services/session-service.js';
+import { tokenExpired } from '../services/token-service.js';
 import { ApiError } from './errors.js';
 
 /**
@@ -54,7 +55,8 @@ export function authenticate(store: Store, clock: Clock) {
       const parsed = parseApiToken(match[1]!);
       // One statement: the token and its creator's current role.
       const token = parsed && (await store.tokens.get(parsed.id));
-      if (!parsed || !token || !secretMatches(parsed.secret, token.secretHash)) throw new ApiError(401, 'UNAUTHORIZED', 'the API token is not valid');
+      // An expired token gets the same answer as an unknown one: the reply tells a caller nothing about which tokens exist.
+      if (!parsed || !token || !secretMatches(parsed.secret, token.secretHash) || tokenExpired(token, now)) throw new ApiError(401, 'UNAUTHORIZED', 'the API token is not valid');
       if (token.lastUsedAt === null || now - token.lastUsedAt > TOUCH_INTERVAL_MS) await store.tokens.touch(token.id, now);
       // A token never has more rights than its creator has now: demoting them demotes their tokens.
       const role = token.createdBy ? lower(token.role, token.createdBy.role) : token.role;

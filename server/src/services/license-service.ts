@@ -3,6 +3,7 @@ import { generateKeyCode, maskKeyCode } from '../credentials.js';
 import type { Page, PageRequest, Store } from '../store/index.js';
 import type { License, LicenseFilter, LicensePatch, LicenseSort } from '../store/licenses.js';
 import type { SortRequest } from '../store/sort.js';
+import { HOUR_MS } from '../store/usage.js';
 import type { Caller } from './caller.js';
 import { recordChange } from './change-log.js';
 import type { ServiceDeps } from './deps.js';
@@ -80,8 +81,13 @@ const withIds = (codes: readonly string[]) => codes.map((code) => ({ id: randomU
 export class LicenseService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  async list(caller: Caller, query: PageRequest & LicenseFilter & SortRequest<LicenseSort>): Promise<Outcome<Page<LicenseView>>> {
-    const result = await this.deps.store.licenses.list(caller.organizationId, this.deps.clock.now(), query);
+  /** `expiringWithinDays` and `refusedLast24h` are the dashboard's cards, counted from now. */
+  async list(caller: Caller, query: PageRequest & LicenseFilter & SortRequest<LicenseSort> & { expiringWithinDays?: number; refusedLast24h?: boolean }): Promise<Outcome<Page<LicenseView>>> {
+    const now = this.deps.clock.now();
+    const { expiringWithinDays, refusedLast24h, ...filter } = query;
+    if (expiringWithinDays !== undefined) filter.expiringBefore = now + expiringWithinDays * 86_400_000;
+    if (refusedLast24h) filter.refusedSince = Math.floor(now / HOUR_MS) * HOUR_MS - 23 * HOUR_MS;
+    const result = await this.deps.store.licenses.list(caller.organizationId, now, filter);
     return ok({ items: result.items.map(licenseView), total: result.total });
   }
 

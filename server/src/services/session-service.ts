@@ -6,8 +6,10 @@ import { usernameKey } from '../usernames.js';
 import type { Caller } from './caller.js';
 import { recordChange } from './change-log.js';
 import type { ServiceDeps } from './deps.js';
+import { isoTime } from './iso-time.js';
 import { failed, invalid, ok, type Outcome } from './outcome.js';
 import { transact } from './transact.js';
+import { recordSignIn, throttledSince } from './sign-in-record.js';
 import { passwordsBusy, userView, type UserView } from './user-service.js';
 
 const SESSION_MS = 12 * 3600_000;
@@ -90,13 +92,28 @@ export class SessionService {
     const user = await store.users.findForSignIn(attempt.username);
     const [account, address] = [user ? accountKey(user.id) : `name:${usernameKey(attempt.username)}`, `ip:${attempt.address}`];
     const reservation = await store.loginThrottle.reserve([account, address], now, THROTTLE);
-    if (!reservation.allowed) return this.tooMany(reservation, 'failed sign-ins');
+    if (!reservation.allowed) {
+      // The first refusal of a block on a known account is recorded; the others only counted, so a flood writes nothing.
+      const blockStart = reservation.blockedUntil - THROTTLE.windowMs;
+      if (user) {
+        // Decided under the account's throttle row, so that of simultaneous refusals one records the block.
+        await store.transaction(async (tx) => {
+          await tx.loginThrottle.lock(account);
+          if (!(await throttledSince(tx, user, blockStart))) await recordSignIn(tx, user, attempt, now, { result: 'throttled', blockedUntil: isoTime(reservation.blockedUntil) });
+        });
+      }
+      return this.tooMany(reservation, 'failed sign-ins');
+    }
     const checked = await passwords.verify(user?.passwordHash, attempt.password);
     if (!checked.done) {
       await store.transaction(async (tx) => {
         for (const key of [account, address]) await tx.loginThrottle.release(key, THROTTLE);
       });
       return passwordsBusy();
+    }
+    if (user && !checked.value) {
+      const blockedUntil = reservation.blocks[account];
+      await store.transaction((tx) => recordSignIn(tx, user, attempt, now, { result: 'wrong_password', blockedUntil: blockedUntil === undefined ? null : isoTime(blockedUntil) }));
     }
     if (!user || !checked.value) return failed({ kind: 'unauthorized', message: 'the username or password is not right' });
     const { passwordHash: _, ...signedIn } = user;
@@ -108,6 +125,7 @@ export class SessionService {
       await tx.loginThrottle.release(address, THROTTLE);
       await tx.users.createSession({ id, organizationId: user.organizationId, userId: user.id, csrfToken, createdAt: now, expiresAt: now + SESSION_MS });
       await tx.events.append(user.organizationId, now, [sessionEvent('session.started', id, signedIn)]);
+      await recordSignIn(tx, user, attempt, now, { result: 'success' });
       return ok({ view: { user: userView(signedIn), organization: await this.organizationOf(tx, signedIn), csrfToken }, secret, maxAgeSeconds: SESSION_MS / 1000 });
     });
   }

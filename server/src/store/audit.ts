@@ -67,6 +67,21 @@ export class AuditStore {
       .execute();
   }
 
+  /** Whether an entry of this record and action was written at or after `since`. */
+  async recordedSince(organizationId: string, entry: { resourceType: string; resourceId: string; action: string }, since: number): Promise<boolean> {
+    const row = await this.db.kysely
+      .selectFrom('audit_event')
+      .select('id')
+      .where('organization_id', '=', organizationId)
+      .where('at', '>=', since)
+      .where('resource_type', '=', entry.resourceType)
+      .where('resource_id', '=', entry.resourceId)
+      .where('action', '=', entry.action)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Events newest first unless sorted otherwise. */
   async list(organizationId: string, filter: AuditFilter & PageRequest & SortRequest<AuditSort>): Promise<Page<AuditEvent>> {
     let query = this.db.kysely.selectFrom('audit_event').where('organization_id', '=', organizationId);

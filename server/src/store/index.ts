@@ -12,6 +12,7 @@ import { OrganizationStore } from './organizations.js';
 import { ProductStore } from './products.js';
 import { SigningKeyStore } from './signing-keys.js';
 import { TokenStore } from './tokens.js';
+import { AuditReferenceStore } from './audit-references.js';
 import { AuditStore } from './audit.js';
 import { UsageStore } from './usage.js';
 import { UserStore } from './users.js';
@@ -72,6 +73,7 @@ export class Store {
   readonly users: UserStore;
   readonly loginThrottle: LoginThrottleStore;
   readonly audit: AuditStore;
+  readonly auditReferences: AuditReferenceStore;
   readonly usage: UsageStore;
   readonly licensingThrottle: LicensingThrottleStore;
   /** The outbox: every change's events, appended in its transaction. */
@@ -93,6 +95,7 @@ export class Store {
     this.users = new UserStore(db);
     this.loginThrottle = new LoginThrottleStore(db);
     this.audit = new AuditStore(db);
+    this.auditReferences = new AuditReferenceStore(db);
     this.usage = new UsageStore(db);
     this.licensingThrottle = new LicensingThrottleStore(db);
     this.events = new EventStore(db);

@@ -17,6 +17,10 @@ export interface LicenseFilter {
   expiringBefore?: number;
   /** Licenses whose active leases fill their limit. */
   atLimit?: boolean;
+  /** Licenses with at least one active, unexpired lease. */
+  inUse?: boolean;
+  /** Licenses that refused an obtain in an hour starting at or after this (the usage history's hours). */
+  refusedSince?: number;
   q?: string;
 }
 
@@ -59,6 +63,17 @@ export function filterLicenses<O>(
           eb.ref('license.lease_limit'),
         ),
       );
+  }
+  if (filter.inUse) {
+    query = query.where((eb) =>
+      eb.exists(eb.selectFrom('lease').select('lease.id').whereRef('lease.license_id', '=', 'license.id').where('lease.state', '=', 'active').where('lease.expires_at', '>', now)),
+    );
+  }
+  if (filter.refusedSince !== undefined) {
+    const since = filter.refusedSince;
+    query = query.where((eb) =>
+      eb.exists(eb.selectFrom('usage_hourly as u').select('u.license_id').whereRef('u.license_id', '=', 'license.id').where('u.hour', '>=', since).where('u.refused', '>', 0)),
+    );
   }
   if (filter.q) {
     const q = filter.q;

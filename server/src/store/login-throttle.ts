@@ -7,7 +7,9 @@ export interface ThrottlePolicy {
 }
 
 /** The outcome of reserving an attempt: go ahead, or wait until `blockedUntil`. */
-export type Reservation = { allowed: true } | { allowed: false; blockedUntil: number };
+export type Reservation =
+  /** `blocks`: the keys this attempt blocked (it was their last free failure), with until when. */
+  { allowed: true; blocks: Record<string, number> } | { allowed: false; blockedUntil: number };
 
 /**
  * Counts password attempts per key (an account, a client address) in `login_throttle`, so the
@@ -52,9 +54,22 @@ export class LoginThrottleStore {
         updates.push({ key, failures, first_failure_at: first, blocked_until: failures >= policy.freeFailures ? first + policy.windowMs : 0 });
       }
       if (blockedUntil > 0) return { allowed: false, blockedUntil };
-      for (const { key, ...values } of updates) await trx.updateTable('login_throttle').set(values).where('key', '=', key).execute();
-      return { allowed: true };
+      const blocks: Record<string, number> = {};
+      for (const { key, ...values } of updates) {
+        await trx.updateTable('login_throttle').set(values).where('key', '=', key).execute();
+        if (values.blocked_until > 0) blocks[key] = values.blocked_until;
+      }
+      return { allowed: true, blocks };
     });
+  }
+
+  /**
+   * Inside a write transaction, waits for and holds the row of `key` until it ends (PostgreSQL; on
+   * SQLite the transaction's write lock already serialises), so that what the caller decides
+   * about that key next is decided one attempt after the other.
+   */
+  async lock(key: string): Promise<void> {
+    if (this.db.dialect === 'postgres') await this.db.kysely.selectFrom('login_throttle').select('key').where('key', '=', key).forUpdate().execute();
   }
 
   /** Forgets the count of `key`: the account's owner proved they know the password. */

@@ -67,6 +67,7 @@ export class OrganizationStore {
           last_used_at: null,
           // The first token is the first owner's: it has no more rights than they have.
           created_by: org.owner.id,
+          expires_at: null,
         })
         .execute();
     });

@@ -54,6 +54,8 @@ export interface ApiTokenTable {
   last_used_at: number | null;
   /** The user who made it; NULL for the operator's (CLI) tokens and tokens made before migration 005. */
   created_by: string | null;
+  /** When it stops being accepted (ms); NULL: never. Added by migration 010. */
+  expires_at: number | null;
 }
 
 export interface CustomerTable {

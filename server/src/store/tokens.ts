@@ -9,6 +9,8 @@ export interface ApiTokenRecord {
   secretHash: string;
   createdAt: number;
   lastUsedAt: number | null;
+  /** When it stops being accepted (ms); null: never. */
+  expiresAt: number | null;
   /**
    * The user who made the token, with their current role; null for a token the operator made
    * (`leasehold token create`) or one made before creators were recorded.
@@ -27,6 +29,7 @@ function toRecord(row: TokenRow): ApiTokenRecord {
     secretHash: row.secret_hash,
     createdAt: Number(row.created_at),
     lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
     createdBy: row.created_by === null ? null : { id: row.created_by, username: row.creator_username!, role: row.creator_role! },
   };
 }
@@ -60,6 +63,7 @@ export class TokenStore {
         created_at: token.createdAt,
         last_used_at: null,
         created_by: token.createdBy,
+        expires_at: token.expiresAt,
       })
       .execute();
   }

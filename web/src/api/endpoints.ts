@@ -1,7 +1,7 @@
 import { http, request, type QueryValue } from './client';
 import type {
   ApiToken,
-  AuditEvent,
+  AuditPage,
   CreatedApiToken,
   Customer,
   Dashboard,
@@ -66,12 +66,19 @@ export interface LicenseFilters extends PageParams, SortParams {
   featureId?: string;
   expired?: boolean;
   atLimit?: boolean;
+  /** The dashboard's cards: expiring within this many days, with an active lease, refused an obtain in the last 24 hours. */
+  expiringWithinDays?: number;
+  inUse?: boolean;
+  refusedLast24h?: boolean;
 }
 
 export interface AuditFilters extends PageParams, SortParams {
   resourceType?: string;
   action?: string;
   actor?: string;
+  /** ISO date-times: entries at or after `from`, before `to`. */
+  from?: string;
+  to?: string;
 }
 
 export const api = {
@@ -151,12 +158,12 @@ export const api = {
       const limit = query.limit ?? MAX_PAGE;
       return { items: items.slice(offset, offset + limit), total: items.length, limit, offset };
     },
-    create: (body: { name: string; role: Role }) => http.post<CreatedApiToken>('/tokens', body),
+    create: (body: { name: string; role: Role; expiresAt?: string | null }) => http.post<CreatedApiToken>('/tokens', body),
     remove: (tokenId: string) => http.delete(`/tokens/${id(tokenId)}`),
   },
 
   audit: {
-    list: (filters: AuditFilters = {}, signal?: AbortSignal) => list<AuditEvent>('/audit', { ...filters }, signal),
+    list: (filters: AuditFilters = {}, signal?: AbortSignal) => http.get<AuditPage>('/audit', { ...filters }, signal),
   },
 };
 

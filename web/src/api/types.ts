@@ -75,3 +75,11 @@ export interface AuditEvent extends Omit<Wire['AuditEvent'], 'before' | 'after'>
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
 }
+
+type AuditReply = paths['/api/v1/audit']['get']['responses'][200]['content']['application/json'];
+/** A record an audit page names (target, actor, an id in the values): its name now, or its last name once deleted. */
+export type AuditReference = AuditReply['references'][number];
+/** A page of the audit log, with the names of the records it refers to. */
+export interface AuditPage extends Omit<AuditReply, 'items'> {
+  items: AuditEvent[];
+}

@@ -52,3 +52,29 @@ export function orNull(value: string): string | null {
 export function formatUsageTick(at: string, range: '24h' | '30d'): string {
   return dayjs(at).format(range === '24h' ? 'HH:mm' : 'MMM D');
 }
+
+/** A moment's local time of day with seconds (`18:05:09`), for "updated at". */
+export function formatClockTime(ms: number): string {
+  return dayjs(ms).format('HH:mm:ss');
+}
+
+/** A UTC offset in minutes east (as `-Date#getTimezoneOffset()`) as a zone: `UTC`, `UTC+1`, `UTC-3:30`. */
+export function zoneOf(offsetMinutes: number): string {
+  if (offsetMinutes === 0) return 'UTC';
+  const abs = Math.abs(offsetMinutes);
+  const minutes = abs % 60;
+  return `UTC${offsetMinutes > 0 ? '+' : '-'}${Math.floor(abs / 60)}${minutes ? `:${String(minutes).padStart(2, '0')}` : ''}`;
+}
+
+/** A moment in the viewer's time, with the zone it is in: `4 Dec 2026, 18:05 UTC+1`. */
+export function formatLocalTime(value: string | null | undefined): string {
+  if (!value) return '—';
+  const d = dayjs(value);
+  return d.isValid() ? `${d.format('D MMM YYYY, HH:mm')} ${zoneOf(-d.toDate().getTimezoneOffset())}` : value;
+}
+
+/** A local date (`YYYY-MM-DD`) → the start of that day, as an ISO date-time; `nextDay` gives the start of the day after. */
+export function startOfLocalDay(date: string, nextDay = false): string {
+  const start = dayjs(date).startOf('day');
+  return (nextDay ? start.add(1, 'day') : start).toDate().toISOString();
+}

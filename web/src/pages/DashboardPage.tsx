@@ -1,25 +1,46 @@
-import { Loader, SimpleGrid, Stack } from '@mantine/core';
+import { Group, Loader, SimpleGrid, Stack, Text } from '@mantine/core';
 import { IconAlertOctagon, IconCalendarDue, IconGauge, IconPlugConnected } from '@tabler/icons-react';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PageHeader } from '../components/PageHeader';
 import { UsageChart } from '../components/UsageChart';
+import { formatClockTime } from '../lib/format';
 import { AttentionCard } from './dashboard/AttentionCard';
 import { Stat } from './dashboard/Stat';
 import { useDashboard } from './dashboard/useDashboard';
 
 export function DashboardPage() {
-  const { dashboard, usage, range, setRange, chart, catalog } = useDashboard();
+  const { dashboard, usage, range, setRange, chart, catalog, updatedAt } = useDashboard();
   const d = dashboard.data;
   const failed = Boolean(dashboard.error);
   return (
     <>
-      <PageHeader title="Dashboard" description="Leases in use, refusals and licenses that need attention." actions={dashboard.loading && d ? <Loader size="sm" aria-label="Refreshing" /> : null} />
+      <PageHeader
+        title="Dashboard"
+        description="Leases in use, refusals and licenses that need attention."
+        actions={
+          <Group gap="xs">
+            {dashboard.loading && d && <Loader size="sm" aria-label="Refreshing" />}
+            {updatedAt !== undefined && (
+              <Text size="sm" c="dimmed" role="status">
+                Updated {formatClockTime(updatedAt)}
+              </Text>
+            )}
+          </Group>
+        }
+      />
       {dashboard.error && <ErrorAlert error={dashboard.error} onRetry={dashboard.reload} />}
       <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} mb="lg">
-        <Stat label="Active leases" value={d ? d.activeLeases : '…'} icon={<IconPlugConnected size={22} />} color="teal" hint="held right now" />
-        <Stat label="Refused obtains" value={d ? d.refusedLast24h : '…'} icon={<IconAlertOctagon size={22} />} color={d && d.refusedLast24h > 0 ? 'red' : 'gray'} hint="in the last 24 hours" />
-        <Stat label="Expiring soon" value={d ? d.expiringSoon.length : '…'} icon={<IconCalendarDue size={22} />} color="orange" hint="licenses, next 30 days" />
-        <Stat label="At their limit" value={d ? d.atLimit.length : '…'} icon={<IconGauge size={22} />} color="grape" hint="licenses with every seat taken" />
+        <Stat label="Active leases" value={d ? d.activeLeases : '…'} icon={<IconPlugConnected size={22} />} color="teal" hint="held right now" to="/licenses?inUse=true" />
+        <Stat
+          label="Refused obtains"
+          value={d ? d.refusedLast24h : '…'}
+          icon={<IconAlertOctagon size={22} />}
+          color={d && d.refusedLast24h > 0 ? 'red' : 'gray'}
+          hint="in the last 24 hours"
+          to="/licenses?refusedLast24h=true"
+        />
+        <Stat label="Expiring soon" value={d ? d.expiringSoon.length : '…'} icon={<IconCalendarDue size={22} />} color="orange" hint="licenses, next 30 days" to="/licenses?expiringWithinDays=30" />
+        <Stat label="At their limit" value={d ? d.atLimit.length : '…'} icon={<IconGauge size={22} />} color="grape" hint="licenses with every seat taken" to="/licenses?atLimit=true" />
       </SimpleGrid>
 
       <Stack gap="lg">

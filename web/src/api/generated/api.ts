@@ -835,6 +835,12 @@ export interface paths {
                     expired?: boolean;
                     /** @description true: only licenses whose seats are all in use. */
                     atLimit?: boolean;
+                    /** @description Only licenses that expire after now and within this many days. */
+                    expiringWithinDays?: number;
+                    /** @description true: only licenses with an active lease. */
+                    inUse?: boolean;
+                    /** @description true: only licenses that refused an obtain in the dashboard's last 24 hours (this hour and the 23 before). */
+                    refusedLast24h?: boolean;
                     /** @description The column to sort on; createdAt, newest first (key codes are sealed at rest and cannot be sorted on) when absent. */
                     sort?: "customer" | "expiry" | "leaseLimit" | "leasesUsed" | "createdAt" | "updatedAt";
                     /** @description asc or desc: ascending when a column is named, else the default order. Rows that tie are ordered by id. */
@@ -1342,6 +1348,8 @@ export interface paths {
                         name: string;
                         /** @enum {string} */
                         role: "owner" | "admin" | "viewer";
+                        /** @description When the token stops being accepted: after now and at most 730 days ahead. Absent or null: never. */
+                        expiresAt?: string | null;
                     };
                 };
             };
@@ -1420,7 +1428,13 @@ export interface paths {
                     action?: string;
                     /** @description Actor name (username or token name) or id. */
                     actor?: string;
+                    /** @description Entries at or after this time. */
+                    from?: string;
+                    /** @description Entries before this time (exclusive): the day after the last day shown, for a range of days. */
+                    to?: string;
+                    /** @description Deprecated: the same as `from`. */
                     since?: string;
+                    /** @description Deprecated: the same as `to`. */
                     until?: string;
                     /** @description The column to sort on; at, newest first when absent. */
                     sort?: "at" | "actor" | "action" | "resourceType";
@@ -1445,6 +1459,15 @@ export interface paths {
                             total: number;
                             limit: number;
                             offset: number;
+                            references: {
+                                /** @enum {string} */
+                                type: "organization" | "product" | "feature" | "customer" | "license" | "user" | "token";
+                                id: string;
+                                /** @description Its name now; once deleted, the name its deletion recorded (null when none was). */
+                                name: string | null;
+                                /** @description false: deleted since. */
+                                exists: boolean;
+                            }[];
                         };
                     };
                 };
@@ -1465,7 +1488,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Seats in use now, refusals in the last 24 hours, licenses expiring within 30 days and licenses at their limit */
+        /**
+         * Active leases now, refusals in the last 24 hours, licenses expiring within 30 days and licenses at their limit
+         * @description refusedLast24h counts the current hour and the 23 before it, as the 24-hour chart does, up to the moment of the request.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1503,7 +1529,7 @@ export interface paths {
         };
         /**
          * Concurrent leases per product and refused obtains over the last 24 hours or 30 days
-         * @description Recorded within 30 seconds of happening.
+         * @description Up to the moment of the request (with several instances, as of the last usage flush, within 30 seconds).
          */
         get: {
             parameters: {
@@ -1600,6 +1626,12 @@ export interface paths {
                     expired?: boolean;
                     /** @description true: only licenses whose seats are all in use. */
                     atLimit?: boolean;
+                    /** @description Only licenses that expire after now and within this many days. */
+                    expiringWithinDays?: number;
+                    /** @description true: only licenses with an active lease. */
+                    inUse?: boolean;
+                    /** @description true: only licenses that refused an obtain in the dashboard's last 24 hours (this hour and the 23 before). */
+                    refusedLast24h?: boolean;
                     /** @description The column to sort on; createdAt, newest first (key codes are sealed at rest and cannot be sorted on) when absent. */
                     sort?: "customer" | "expiry" | "leaseLimit" | "leasesUsed" | "createdAt" | "updatedAt";
                     /** @description asc or desc: ascending when a column is named, else the default order. Rows that tie are ordered by id. */
@@ -1734,7 +1766,13 @@ export interface paths {
                     action?: string;
                     /** @description Actor name (username or token name) or id. */
                     actor?: string;
+                    /** @description Entries at or after this time. */
+                    from?: string;
+                    /** @description Entries before this time (exclusive): the day after the last day shown, for a range of days. */
+                    to?: string;
+                    /** @description Deprecated: the same as `from`. */
                     since?: string;
+                    /** @description Deprecated: the same as `to`. */
                     until?: string;
                     /** @description The column to sort on; at, newest first when absent. */
                     sort?: "at" | "actor" | "action" | "resourceType";
@@ -2002,6 +2040,10 @@ export interface components {
              */
             createdAt: string;
             lastUsedAt: string | null;
+            /** @description From this time on the token is refused (401, as an unknown token); null: it never expires. */
+            expiresAt: string | null;
+            /** @description Whether the token is past its expiry now. */
+            expired: boolean;
             /** @description The user the token acts for: it never has more rights than they have now, and is deleted with them. null: made by the operator (the CLI) or before creators were recorded. */
             createdBy: {
                 id: string;

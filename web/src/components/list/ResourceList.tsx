@@ -6,7 +6,7 @@ import { ResourceTable, type ResourceTableProps } from './ResourceTable';
 
 export interface ResourceListProps<T> extends Omit<ResourceTableProps<T>, 'rows'> {
   /** One page of the list, as useApi loads it. */
-  resource: ApiData<Page<T>>;
+  resource: Pick<ApiData<Page<T>>, 'data' | 'error' | 'reload'>;
   paging: Paging;
   noun: string;
 }

@@ -7,7 +7,17 @@ import { renderWithProviders } from '../../test/render';
 import { TokensSettings } from './TokensSettings';
 
 function token(overrides: Partial<ApiToken> = {}): ApiToken {
-  return { id: 'tok-1', name: 'initial token', role: 'owner', createdAt: '2030-01-01T12:00:00.000Z', lastUsedAt: null, createdBy: { id: 'user-1', username: 'admin' }, ...overrides };
+  return {
+    id: 'tok-1',
+    name: 'initial token',
+    role: 'owner',
+    createdAt: '2030-01-01T12:00:00.000Z',
+    lastUsedAt: null,
+    expiresAt: null,
+    expired: false,
+    createdBy: { id: 'user-1', username: 'admin' },
+    ...overrides,
+  };
 }
 
 describe('TokensSettings', () => {
@@ -30,5 +40,25 @@ describe('TokensSettings', () => {
     expect(row('deploy')).toHaveTextContent('olga');
     expect(row('cli token')).toHaveTextContent('Operator (CLI)');
     expect(row('deploy')).not.toHaveTextContent('Operator');
+  });
+
+  it('shows when each token expires, and which have expired', async () => {
+    mockApi({
+      'GET /tokens': ok({
+        items: [
+          token({ id: 'tok-2', name: 'forever' }),
+          token({ id: 'tok-3', name: 'quarterly', expiresAt: '2030-04-01T12:00:00.000Z' }),
+          token({ id: 'tok-4', name: 'stale', expiresAt: '2029-12-01T12:00:00.000Z', expired: true }),
+        ],
+      }),
+    });
+    renderWithProviders(<TokensSettings />, { route: '/settings', session: session('owner') });
+    const table = screen.getByRole('table', { name: 'API tokens' });
+    const row = async (name: string) => (await within(table).findByText(name)).closest('tr')!;
+    expect(within(table).getByRole('columnheader', { name: 'Expires' })).toBeInTheDocument();
+    expect(await row('forever')).toHaveTextContent('Never');
+    expect(await row('quarterly')).toHaveTextContent('2030-04-01');
+    expect(await row('quarterly')).not.toHaveTextContent('Expired');
+    expect(await row('stale')).toHaveTextContent('Expired');
   });
 });

@@ -43,6 +43,25 @@ const COLUMNS: Column<ApiToken>[] = [
   },
   { header: 'Created', cell: (token) => formatDate(token.createdAt) },
   {
+    header: 'Expires',
+    cell: (token) =>
+      token.expired ? (
+        <Tooltip label={`Expired ${formatDateTime(token.expiresAt)}: it is refused; revoke it or make a new one`}>
+          <Badge variant="light" color="red">
+            Expired
+          </Badge>
+        </Tooltip>
+      ) : token.expiresAt ? (
+        <Tooltip label={formatDateTime(token.expiresAt)}>
+          <span>{formatDate(token.expiresAt)}</span>
+        </Tooltip>
+      ) : (
+        <Text span size="sm" c="dimmed">
+          Never
+        </Text>
+      ),
+  },
+  {
     header: 'Last used',
     cell: (token) =>
       token.lastUsedAt ? (

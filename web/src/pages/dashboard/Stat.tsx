@@ -1,10 +1,11 @@
 import { Card, Group, Text, ThemeIcon } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 
-/** One figure of the dashboard, with its icon and what it counts. */
-export function Stat({ label, value, icon, color, hint }: { label: string; value: ReactNode; icon: ReactNode; color: string; hint?: string }) {
+/** One figure of the dashboard, with its icon and what it counts; the whole card links to the list behind the figure. */
+export function Stat({ label, value, icon, color, hint, to }: { label: string; value: ReactNode; icon: ReactNode; color: string; hint?: string; to: string }) {
   return (
-    <Card withBorder padding="lg" radius="md" role="group" aria-label={label}>
+    <Card withBorder padding="lg" radius="md" component={Link} to={to} aria-label={`${label}: ${typeof value === 'number' ? value : '…'}${hint ? `, ${hint}` : ''}`}>
       <Group justify="space-between" align="flex-start" wrap="nowrap">
         <div>
           <Text size="xs" c="dimmed" tt="uppercase" fw={700}>

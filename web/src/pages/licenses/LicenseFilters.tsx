@@ -2,6 +2,7 @@ import { Button, Group, Loader, Select, SimpleGrid, Switch } from '@mantine/core
 import { CustomerSelect } from '../../components/CustomerSelect';
 import { SearchInput } from '../../components/SearchInput';
 import type { Catalog } from '../../lib/useCatalog';
+import { DashboardFilterChips } from './DashboardFilterChips';
 import type { LicenseFilterState } from './useLicenseFilters';
 
 const EXPIRY_OPTIONS = [
@@ -33,6 +34,7 @@ export function LicenseFilters({ filters, catalog, loading }: { filters: License
       <Group mb="md" justify="space-between">
         <Group gap="lg">
           <Switch label="At their limit only" checked={filters.atLimit} onChange={(e) => list.set({ atLimit: e.currentTarget.checked ? 'true' : null })} />
+          <DashboardFilterChips filters={filters} />
           {filters.filtered && (
             <Button variant="subtle" size="compact-sm" onClick={filters.clear}>
               Clear filters

@@ -13,6 +13,11 @@ export function useLicenseFilters() {
   const featureId = list.get('featureId');
   const expired = list.get('expired');
   const atLimit = list.get('atLimit') === 'true';
+  // The dashboard's cards link here with these; the page has no control of its own for them.
+  const inUse = list.get('inUse') === 'true';
+  const refusedLast24h = list.get('refusedLast24h') === 'true';
+  const within = Number(list.get('expiringWithinDays'));
+  const expiringWithinDays = Number.isInteger(within) && within >= 1 && within <= 3650 ? within : undefined;
 
   const query: LicenseFilters = {
     q: q || undefined,
@@ -22,6 +27,9 @@ export function useLicenseFilters() {
     expired: expired === 'true' ? true : expired === 'false' ? false : undefined,
     atLimit: atLimit || undefined,
     ...list.sorting.query,
+    inUse: inUse || undefined,
+    refusedLast24h: refusedLast24h || undefined,
+    expiringWithinDays,
     limit: list.limit,
     offset: list.offset,
   };
@@ -33,13 +41,16 @@ export function useLicenseFilters() {
     productId,
     expired,
     atLimit,
+    inUse,
+    refusedLast24h,
+    expiringWithinDays,
     query,
     /** The export's query: the same filters and sort, every page. */
     exportQuery: { ...query, limit: undefined, offset: undefined },
     /** What the request depends on. */
-    deps: [q, customerId, productId, featureId, expired, atLimit, list.offset, list.limit, list.sorting.sort, list.sorting.order] as const,
-    filtered: Boolean(q || customerId || productId || featureId || expired || atLimit),
-    clear: () => list.set({ q: null, customerId: null, productId: null, featureId: null, expired: null, atLimit: null }),
+    deps: [q, customerId, productId, featureId, expired, atLimit, inUse, refusedLast24h, expiringWithinDays, list.offset, list.limit, list.sorting.sort, list.sorting.order] as const,
+    filtered: Boolean(q || customerId || productId || featureId || expired || atLimit || inUse || refusedLast24h || expiringWithinDays),
+    clear: () => list.set({ q: null, customerId: null, productId: null, featureId: null, expired: null, atLimit: null, inUse: null, refusedLast24h: null, expiringWithinDays: null }),
   };
 }
 
