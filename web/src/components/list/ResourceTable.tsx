@@ -1,5 +1,6 @@
 import { Table, Text, VisuallyHidden, type TableTdProps } from '@mantine/core';
 import type { MouseEvent, ReactNode } from 'react';
+import { TableScrollRegion } from './TableScrollRegion';
 
 export interface Column<T> {
   header: ReactNode;
@@ -40,7 +41,7 @@ const keepClick = (event: MouseEvent) => event.stopPropagation();
 export function ResourceTable<T>({ label, minWidth, columns, rows, rowKey, empty, emptyPadding = 'lg', onRowClick }: ResourceTableProps<T>) {
   const shown = columns.filter((c): c is Column<T> => c !== false);
   return (
-    <Table.ScrollContainer minWidth={minWidth}>
+    <TableScrollRegion label={label} minWidth={minWidth}>
       <Table aria-label={label}>
         <Table.Thead>
           <Table.Tr>
@@ -72,6 +73,6 @@ export function ResourceTable<T>({ label, minWidth, columns, rows, rowKey, empty
           )}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </TableScrollRegion>
   );
 }
