@@ -77,7 +77,11 @@ export function FeatureTree({ products, features, value, onChange, label = 'Feat
     if (disabled) return;
     if (nodeValue.startsWith(PRODUCT)) {
       const ids = (featuresByProduct.get(nodeValue.slice(PRODUCT.length)) ?? []).map((f) => f.id);
-      if (ids.length > 0) set(ids, ids.some((id) => !selected.has(id)));
+      if (ids.length > 0)
+        set(
+          ids,
+          ids.some((id) => !selected.has(id)),
+        );
     } else if (featureById.has(nodeValue)) set([nodeValue], !selected.has(nodeValue));
   };
 
@@ -163,10 +167,10 @@ export function FeatureTree({ products, features, value, onChange, label = 'Feat
                     const ids = (featuresByProduct.get(product.id) ?? []).map((f) => f.id);
                     const count = ids.filter((id) => selected.has(id)).length;
                     return (
-                      <Group gap={6} wrap="nowrap" {...elementProps} py={2}>
+                      <Group gap={6} wrap="nowrap" {...elementProps} py={4}>
                         <ExpandToggle name={product.name} expanded={expanded} disabled={!hasChildren} onToggle={() => tree.toggleExpanded(node.value)} iconSize={14} />
                         <Checkbox
-                          size="xs"
+                          size="sm"
                           aria-label={`All features of ${product.name}`}
                           checked={ids.length > 0 && count === ids.length}
                           indeterminate={count > 0 && count < ids.length}
@@ -187,9 +191,9 @@ export function FeatureTree({ products, features, value, onChange, label = 'Feat
                   const feature = featureById.get(node.value)!;
                   const product = productById.get(feature.productId);
                   return (
-                    <Group gap={6} wrap="nowrap" {...elementProps} py={2} pl={28}>
+                    <Group gap={6} wrap="nowrap" {...elementProps} py={4} pl={30}>
                       <Checkbox
-                        size="xs"
+                        size="sm"
                         label={feature.name}
                         aria-label={`${product?.name ?? ''} / ${feature.name}`}
                         checked={selected.has(feature.id)}
