@@ -21,8 +21,11 @@ export async function blockingViolations(page: Page, screen: string): Promise<Fi
   const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   return results.violations
     .filter((v) => BLOCKING.has(v.impact ?? ''))
-    .map((v) => ({ screen, rule: v.id, impact: v.impact ?? '', nodes: v.nodes.length, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    .map((v) => ({ screen, rule: v.id, impact: v.impact ?? '', nodes: v.nodes.length, targets: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} (${why(n)})`) }));
 }
+
+/** axe's own words for a node, such as the colours and the ratio of a contrast failure. */
+const why = (node: { any: { message: string }[]; all: { message: string }[]; none: { message: string }[] }) => [...node.any, ...node.all, ...node.none].map((check) => check.message).join('; ');
 
 /** One line per finding, for the failure message. */
 export const describeFindings = (findings: Finding[]) => findings.map((f) => `${f.screen}: ${f.rule} (${f.impact}, ${f.nodes} nodes) ${f.targets.join(' | ')}`).join('\n');
