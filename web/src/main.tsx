@@ -1,6 +1,7 @@
 // The styles of date pickers and charts come with the lazily loaded screens that show them (LicenseForm, UsageChart).
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
+import './accessibility.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider, createBrowserRouter } from 'react-router';

@@ -4,6 +4,7 @@ import { IconCertificate, IconHistory, IconLayoutDashboard, IconLogout, IconMoon
 import { useEffect } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { useAuth, useSession } from '../auth/AuthContext';
+import { MAIN_CONTENT_ID, SkipLink } from './SkipLink';
 
 const NAV = [
   { to: '/', label: 'Dashboard', icon: IconLayoutDashboard, exact: true },
@@ -33,11 +34,12 @@ export function AppLayout() {
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
+      <SkipLink />
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
-            <Text component={Link} to="/" fw={800} size="lg" c="blue.7" style={{ textDecoration: 'none', letterSpacing: -0.3 }}>
+            <Text component={Link} to="/" fw={800} size="lg" c="var(--mantine-color-anchor)" style={{ textDecoration: 'none', letterSpacing: -0.3 }}>
               Leasehold
             </Text>
             <Text size="sm" c="dimmed" visibleFrom="xs" truncate>
@@ -98,7 +100,7 @@ export function AppLayout() {
         </AppShell.Section>
       </AppShell.Navbar>
 
-      <AppShell.Main>
+      <AppShell.Main id={MAIN_CONTENT_ID} tabIndex={-1}>
         <div style={{ maxWidth: 1280, margin: '0 auto' }}>
           <Outlet />
         </div>

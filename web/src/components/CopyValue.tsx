@@ -6,7 +6,7 @@ export function CopyValue({ value, label, size = 'md', onCopy }: { value: string
   return (
     <CopyButton value={value} timeout={1500}>
       {({ copied, copy }) => (
-        <Tooltip label={copied ? 'Copied' : `Copy ${label}`} withArrow position="right">
+        <Tooltip label={copied ? 'Copied' : `Copy ${label}`} withArrow position="right" multiline maw={360} style={{ overflowWrap: 'anywhere' }}>
           <ActionIcon
             color={copied ? 'teal' : 'gray'}
             variant="subtle"

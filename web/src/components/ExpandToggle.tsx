@@ -22,7 +22,8 @@ export function ExpandToggle({
     <ActionIcon
       variant="subtle"
       color="gray"
-      size="sm"
+      // 24 px: the smallest target WCAG 2.2 allows (2.5.8).
+      size={24}
       aria-label={`${expanded ? 'Collapse' : 'Expand'} ${name}`}
       disabled={disabled}
       onClick={(e) => {

@@ -156,4 +156,77 @@ describe('FeatureTree', () => {
     await user.click(checkbox('cad-suite / only'));
     expect(onChange).not.toHaveBeenCalled();
   });
+
+  describe('by keyboard', () => {
+    const item = (name: string) => screen.getByRole('treeitem', { name: new RegExp(`^${name}`) });
+
+    it('is one tab stop whose rows the arrow keys move through', async () => {
+      const { user } = renderTree();
+      await user.click(screen.getByRole('textbox', { name: 'Filter features' }));
+      await user.tab();
+      expect(item('cad-suite')).toHaveFocus();
+      await user.keyboard('{ArrowDown}');
+      expect(item('export')).toHaveFocus();
+      await user.keyboard('{ArrowDown}{ArrowDown}');
+      expect(item('viewer')).toHaveFocus();
+      // The checkboxes are inside the rows, not tab stops of their own.
+      expect(checkbox('cad-suite / export')).toHaveAttribute('tabindex', '-1');
+    });
+
+    it('checks and clears a focused feature row with Space and Enter', async () => {
+      const { user, onChange } = renderTree();
+      await user.click(screen.getByRole('textbox', { name: 'Filter features' }));
+      await user.tab();
+      await user.keyboard('{ArrowDown}{ArrowDown}');
+      expect(item('render')).toHaveFocus();
+      await user.keyboard(' ');
+      expect(onChange).toHaveBeenLastCalledWith(['feat-render']);
+      expect(checkbox('cad-suite / render')).toBeChecked();
+      expect(item('render')).toHaveAttribute('aria-checked', 'true');
+      expect(item('cad-suite')).toHaveAttribute('aria-checked', 'mixed');
+      await user.keyboard('{Enter}');
+      expect(onChange).toHaveBeenLastCalledWith([]);
+      expect(item('render')).toHaveAttribute('aria-checked', 'false');
+      expect(item('cad-suite')).toHaveAttribute('aria-checked', 'false');
+    });
+
+    it('checks every feature of a focused product row with Space, and clears them with Space again', async () => {
+      const { user, onChange } = renderTree({ initial: ['feat-export'] });
+      await user.click(screen.getByRole('textbox', { name: 'Filter features' }));
+      await user.tab();
+      expect(item('cad-suite')).toHaveFocus();
+      await user.keyboard(' ');
+      expect(onChange).toHaveBeenLastCalledWith(['feat-render', 'feat-export']);
+      expect(item('cad-suite')).toHaveAttribute('aria-checked', 'true');
+      // Space checks, it does not collapse the product.
+      expect(checkbox('cad-suite / render')).toBeChecked();
+      await user.keyboard(' ');
+      expect(onChange).toHaveBeenLastCalledWith([]);
+    });
+
+    it('toggles a focused checkbox once with Space, and Enter on it does not submit the form', async () => {
+      const onSubmit = vi.fn((e: { preventDefault: () => void }) => e.preventDefault());
+      const onChange = vi.fn<(ids: string[]) => void>();
+      const { user } = renderWithProviders(
+        <form onSubmit={onSubmit}>
+          <Harness onChange={onChange} />
+        </form>,
+      );
+      checkbox('viewer / view').focus();
+      await user.keyboard(' ');
+      expect(onChange).toHaveBeenLastCalledWith(['feat-view']);
+      await user.keyboard('{Enter}');
+      expect(onChange).toHaveBeenLastCalledWith([]);
+      expect(onSubmit).not.toHaveBeenCalled();
+    });
+
+    it('changes nothing by keyboard when disabled', async () => {
+      const { user, onChange } = renderTree({ disabled: true });
+      await user.click(screen.getByRole('textbox', { name: 'Filter features' }));
+      await user.tab();
+      await user.keyboard(' {Enter}');
+      expect(onChange).not.toHaveBeenCalled();
+      expect(item('cad-suite')).toHaveAttribute('aria-disabled', 'true');
+    });
+  });
 });

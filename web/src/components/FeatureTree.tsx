@@ -1,6 +1,6 @@
 import { Badge, Checkbox, Group, Input, Paper, ScrollArea, Stack, Text, TextInput, Tree, type TreeNodeData } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
-import { useMemo, useState, type ReactNode } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { Feature, Product } from '../api/types';
 import { useCollapsibleTree } from '../lib/useCollapsibleTree';
 import { ExpandToggle } from './ExpandToggle';
@@ -72,6 +72,55 @@ export function FeatureTree({ products, features, value, onChange, label = 'Feat
     );
   };
 
+  /** Checks or clears a node: a feature, or every feature of a product (all of them unless all are checked). */
+  const toggleNode = (nodeValue: string) => {
+    if (disabled) return;
+    if (nodeValue.startsWith(PRODUCT)) {
+      const ids = (featuresByProduct.get(nodeValue.slice(PRODUCT.length)) ?? []).map((f) => f.id);
+      if (ids.length > 0)
+        set(
+          ids,
+          ids.some((id) => !selected.has(id)),
+        );
+    } else if (featureById.has(nodeValue)) set([nodeValue], !selected.has(nodeValue));
+  };
+
+  // Space and Enter on a focused row, or on its checkbox, check it. Mantine's tree would take Space
+  // to expand the row and swallow it before the checkbox saw it; Enter would submit the form.
+  const onKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
+    if (event.key !== ' ' && event.key !== 'Enter') return;
+    const target = event.target as HTMLElement;
+    if (target.tagName === 'BUTTON') return;
+    const item = target.closest<HTMLElement>('[role=treeitem]');
+    const nodeValue = item?.dataset.value;
+    if (!nodeValue) return;
+    event.preventDefault();
+    event.stopPropagation();
+    toggleNode(nodeValue);
+  };
+
+  const stateOf = (nodeValue: string): 'true' | 'false' | 'mixed' => {
+    if (!nodeValue.startsWith(PRODUCT)) return selected.has(nodeValue) ? 'true' : 'false';
+    const ids = (featuresByProduct.get(nodeValue.slice(PRODUCT.length)) ?? []).map((f) => f.id);
+    const count = ids.filter((id) => selected.has(id)).length;
+    return count === 0 ? 'false' : count === ids.length ? 'true' : 'mixed';
+  };
+
+  const nameOf = (nodeValue: string) => (nodeValue.startsWith(PRODUCT) ? productById.get(nodeValue.slice(PRODUCT.length))?.name : featureById.get(nodeValue)?.name) ?? '';
+
+  // Mantine renders the treeitem elements and gives no way to set their attributes: name each row
+  // (its content would name it after every row below it) and say whether it is checked, so that a
+  // screen reader on the row, not only on its checkbox, hears it.
+  const treeRef = useRef<HTMLUListElement>(null);
+  useLayoutEffect(() => {
+    for (const item of treeRef.current?.querySelectorAll<HTMLElement>('[role=treeitem][data-value]') ?? []) {
+      item.setAttribute('aria-label', nameOf(item.dataset.value!));
+      item.setAttribute('aria-checked', stateOf(item.dataset.value!));
+      if (disabled) item.setAttribute('aria-disabled', 'true');
+      else item.removeAttribute('aria-disabled');
+    }
+  });
+
   const productCount = new Set(value.map((id) => featureById.get(id)?.productId).filter(Boolean)).size;
 
   return (
@@ -103,7 +152,11 @@ export function FeatureTree({ products, features, value, onChange, label = 'Feat
           ) : (
             <ScrollArea.Autosize mah={360} type="auto">
               <Tree
+                ref={treeRef}
                 data={data}
+                expandOnSpace={false}
+                aria-multiselectable
+                onKeyDown={onKeyDown}
                 tree={tree}
                 expandOnClick={false}
                 levelOffset="xl"
@@ -114,14 +167,15 @@ export function FeatureTree({ products, features, value, onChange, label = 'Feat
                     const ids = (featuresByProduct.get(product.id) ?? []).map((f) => f.id);
                     const count = ids.filter((id) => selected.has(id)).length;
                     return (
-                      <Group gap={6} wrap="nowrap" {...elementProps} py={2}>
+                      <Group gap={6} wrap="nowrap" {...elementProps} py={4}>
                         <ExpandToggle name={product.name} expanded={expanded} disabled={!hasChildren} onToggle={() => tree.toggleExpanded(node.value)} iconSize={14} />
                         <Checkbox
-                          size="xs"
+                          size="sm"
                           aria-label={`All features of ${product.name}`}
                           checked={ids.length > 0 && count === ids.length}
                           indeterminate={count > 0 && count < ids.length}
                           disabled={disabled || ids.length === 0}
+                          tabIndex={-1}
                           onClick={(e) => e.stopPropagation()}
                           onChange={() => set(ids, count < ids.length)}
                         />
@@ -137,13 +191,14 @@ export function FeatureTree({ products, features, value, onChange, label = 'Feat
                   const feature = featureById.get(node.value)!;
                   const product = productById.get(feature.productId);
                   return (
-                    <Group gap={6} wrap="nowrap" {...elementProps} py={2} pl={28}>
+                    <Group gap={6} wrap="nowrap" {...elementProps} py={4} pl={30}>
                       <Checkbox
-                        size="xs"
+                        size="sm"
                         label={feature.name}
                         aria-label={`${product?.name ?? ''} / ${feature.name}`}
                         checked={selected.has(feature.id)}
                         disabled={disabled}
+                        tabIndex={-1}
                         onClick={(e) => e.stopPropagation()}
                         onChange={(e) => set([feature.id], e.currentTarget.checked)}
                       />

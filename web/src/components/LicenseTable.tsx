@@ -1,9 +1,10 @@
-import { Anchor, Text } from '@mantine/core';
+import { Anchor, Text, VisuallyHidden } from '@mantine/core';
 import { Link, useNavigate } from 'react-router';
 import type { License } from '../api/types';
 import type { Sorting } from '../lib/sorting';
 import type { Catalog } from '../lib/useCatalog';
 import { grantsOf } from '../lib/useCatalog';
+import { CopyValue } from './CopyValue';
 import { CustomerName } from './CustomerName';
 import { ExpiryBadge, LeaseUsage } from './LicenseBits';
 import { ResourceTable, type Column } from './list/ResourceTable';
@@ -51,6 +52,12 @@ function columns(catalog: Catalog | undefined, showCustomer: boolean): (Column<L
         </Anchor>
       ),
     },
+    {
+      header: <VisuallyHidden>Copy</VisuallyHidden>,
+      cell: (license) => license.keys[0] && <CopyValue value={license.keys[0]} label={`key ${license.keys[0]}`} size="sm" />,
+      ownClicks: true,
+      width: 40,
+    },
   ];
 }
 
@@ -81,7 +88,7 @@ export function LicenseTable({
   return (
     <ResourceTable
       label={label}
-      minWidth={520}
+      minWidth={480}
       columns={columns(catalog, showCustomer)}
       rows={licenses}
       rowKey={(license) => license.id}

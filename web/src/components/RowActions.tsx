@@ -21,18 +21,21 @@ export interface RowActionProps {
   /** A link instead of a button. */
   to?: string;
   color?: string;
+  /** 'sm' is 24 px, the smallest target WCAG 2.2 allows (2.5.8); Mantine's own sm is 22 px. */
   size?: 'sm' | 'md';
 }
+
+const pixels = (size: RowActionProps['size']) => (size === 'sm' ? 24 : size);
 
 export function RowAction({ tooltip, label, icon, onClick, to, color, size }: RowActionProps) {
   return (
     <Tooltip label={tooltip}>
       {to ? (
-        <ActionIcon component={Link} to={to} variant="subtle" color={color} size={size} aria-label={label}>
+        <ActionIcon component={Link} to={to} variant="subtle" color={color} size={pixels(size)} aria-label={label}>
           {icon}
         </ActionIcon>
       ) : (
-        <ActionIcon variant="subtle" color={color} size={size} aria-label={label} onClick={onClick}>
+        <ActionIcon variant="subtle" color={color} size={pixels(size)} aria-label={label} onClick={onClick}>
           {icon}
         </ActionIcon>
       )}

@@ -42,6 +42,7 @@ function CustomerDetails({ customer: c, onSaved, licenses }: { customer: Custome
       <PageHeader
         before={back}
         title={c.name}
+        documentTitle={[c.name, 'Customers']}
         description="Customer"
         actions={
           canWrite && (

@@ -58,7 +58,7 @@ describe('LicensePage', () => {
     mockApi(routes());
     renderLicense();
     expect(await screen.findByRole('link', { name: 'Globex Corporation' })).toHaveAttribute('href', '/customers/cust-1');
-    expect(screen.getByRole('heading', { level: 2 })).toHaveTextContent('LicenseActive');
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('LicenseActive');
     expect(screen.getByText('2 / 10')).toBeInTheDocument();
     expect(screen.getByText('ABCDE-FGHJK-MNPQR-STVWX-YZ012')).toBeInTheDocument();
     // Grants grouped by product.
@@ -221,7 +221,7 @@ describe('LicensePage', () => {
   it('marks an expired license', async () => {
     mockApi(routes({ 'GET /licenses/lic-1': ok(license({ expiry: '2024-06-30T12:00:00.000Z' })) }));
     renderLicense();
-    expect(await screen.findByRole('heading', { level: 2 })).toHaveTextContent('LicenseExpired');
+    expect(await screen.findByRole('heading', { level: 1 })).toHaveTextContent('LicenseExpired');
     expect(screen.getByText('Expired 2024-06-30')).toBeInTheDocument();
   });
 

@@ -44,6 +44,7 @@ function LicenseDetails({ license, catalog, leases, usage }: { license: License 
     <>
       <PageHeader
         before={back}
+        documentTitle={[`License ${license.keys[0] ?? ''}`.trim(), 'Licenses']}
         title={
           <Group gap="sm" component="span">
             License

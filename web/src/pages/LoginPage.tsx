@@ -3,6 +3,7 @@ import { IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react';
 import { Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { useAuth } from '../auth/AuthContext';
 import { safeNext } from '../auth/RequireAuth';
+import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useSignIn } from './login/useSignIn';
 
 export function LoginPage() {
@@ -14,6 +15,7 @@ export function LoginPage() {
   const expired = (location.state as { expired?: boolean } | null)?.expired === true;
   // navigate's type allows a promise for data routers; under this app's BrowserRouter it navigates at once.
   const form = useSignIn(() => void navigate(next, { replace: true }));
+  useDocumentTitle(['Sign in']);
 
   if (state.status === 'signedIn') return <Navigate to={next} replace />;
 

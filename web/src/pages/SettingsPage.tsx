@@ -8,6 +8,9 @@ import { PasswordSettings } from '../components/settings/PasswordSettings';
 import { TokensSettings } from '../components/settings/TokensSettings';
 import { UsersSettings } from '../components/settings/UsersSettings';
 
+/** Each tab's name, in the browser tab's title too. */
+const TAB_NAMES: Record<string, string> = { organization: 'Organization', users: 'Users', tokens: 'API tokens', password: 'Password' };
+
 export function SettingsPage() {
   const { isOwner } = usePermissions();
   const [params, setParams] = useSearchParams();
@@ -17,7 +20,7 @@ export function SettingsPage() {
 
   return (
     <>
-      <PageHeader title="Settings" description="Your organization, its signing key, who has access, and your password." />
+      <PageHeader title="Settings" documentTitle={[TAB_NAMES[tab], 'Settings']} description="Your organization, its signing key, who has access, and your password." />
       <Tabs value={tab} onChange={(value) => setParams(value && value !== 'organization' ? { tab: value } : {}, { replace: true })} keepMounted={false}>
         <Tabs.List mb="lg">
           <Tabs.Tab value="organization" leftSection={<IconBuilding size={16} />}>

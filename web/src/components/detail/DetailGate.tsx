@@ -2,6 +2,7 @@ import { Center, Loader, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { ApiError } from '../../api/client';
 import type { ApiData } from '../../lib/useApi';
+import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { ErrorAlert } from '../ErrorAlert';
 import { PageHeader } from '../PageHeader';
 
@@ -16,6 +17,8 @@ interface DetailGateProps<T> {
 
 /** A detail page before its resource is there: not found (404), a failed load with a retry, or loading. */
 export function DetailGate<T>({ resource, noun, back, children }: DetailGateProps<T>) {
+  // Until the page's own header names the tab, say what is loading rather than keep the last page's name.
+  useDocumentTitle(resource.data === undefined ? [`Loading ${noun}`] : []);
   if (resource.error instanceof ApiError && resource.error.status === 404) {
     return (
       <>

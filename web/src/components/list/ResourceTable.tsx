@@ -3,6 +3,7 @@ import type { MouseEvent, ReactNode } from 'react';
 import type { Sorting } from '../../lib/sorting';
 import { SelectAllCheckbox, SelectRowCheckbox, type Selection } from './RowSelection';
 import { SortHeader, ariaSortOf } from './SortHeader';
+import { TableScrollRegion } from './TableScrollRegion';
 
 export interface Column<T> {
   header: ReactNode;
@@ -50,7 +51,7 @@ export function ResourceTable<T>({ label, minWidth, columns, rows, rowKey, empty
   const shown = columns.filter((c): c is Column<T> => c !== false);
   const width = shown.length + (selection ? 1 : 0);
   return (
-    <Table.ScrollContainer minWidth={minWidth}>
+    <TableScrollRegion label={label} minWidth={minWidth}>
       <Table aria-label={label}>
         <Table.Thead>
           <Table.Tr>
@@ -92,6 +93,6 @@ export function ResourceTable<T>({ label, minWidth, columns, rows, rowKey, empty
           )}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </TableScrollRegion>
   );
 }

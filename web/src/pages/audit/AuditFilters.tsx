@@ -1,5 +1,6 @@
 import { Autocomplete, Button, Group, Loader, SimpleGrid } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
+import '@mantine/dates/styles.css';
 import { SearchInput } from '../../components/SearchInput';
 import type { AuditFilterState } from './useAuditFilters';
 

@@ -48,7 +48,7 @@ export function LicenseForm({ license }: { license?: License }) {
 
   return (
     <>
-      <PageHeader before={<BackLink to={back}>{license ? 'License' : 'Licenses'}</BackLink>} title={title} />
+      <PageHeader before={<BackLink to={back}>{license ? 'License' : 'Licenses'}</BackLink>} title={title} documentTitle={[title, 'Licenses']} />
       <Card withBorder padding="lg" radius="md" maw={880}>
         <form onSubmit={state.submit} noValidate aria-label={title}>
           <Stack gap="lg">

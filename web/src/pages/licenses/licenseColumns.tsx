@@ -43,7 +43,8 @@ function Key({ license }: { license: License }) {
   const key = license.keys[0];
   return (
     <Group gap={4} wrap="nowrap">
-      <Anchor component={Link} to={licensePath(license)} size="sm" ff="monospace" aria-label={`Open license ${nameOf(license)}`} style={{ whiteSpace: 'nowrap' }}>
+      {/* A generated key (29 characters) shows whole; a longer one (up to 128) ends in an ellipsis, so the row's actions stay on screen. */}
+      <Anchor component={Link} to={licensePath(license)} size="sm" ff="monospace" aria-label={`Open license ${nameOf(license)}`} title={key} truncate="end" maw="30ch">
         {key ?? license.id.slice(0, 8)}
       </Anchor>
       {license.keys.length > 1 && (
