@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { callerOf, valueOf } from '../http/outcome.js';
-import { IdParams, NullableText, PageOf, PageQuery, SearchQuery, Timestamp, pageOf } from '../http/schemas.js';
+import { IdParams, NullableText, PageOf, PageQuery, Timestamp, pageOf } from '../http/schemas.js';
 import { CustomerService } from '../services/customer-service.js';
 import type { AdminDeps } from './deps.js';
 
@@ -26,6 +26,16 @@ const fields = {
   comment: Type.Optional(NullableText(4000)),
 };
 const name = Type.String({ minLength: 1, maxLength: 200 });
+const CustomerSearch = {
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Any part of the name, in any case.' })),
+  name: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'The whole name, in any case and without the spaces around it: the customers a new one of this name would share it with.',
+    }),
+  ),
+};
 const CustomerBody = Type.Object({ name, ...fields }, { additionalProperties: false });
 const CustomerPatch = Type.Object({ name: Type.Optional(name), ...fields }, { additionalProperties: false });
 
@@ -35,10 +45,10 @@ export const customerRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, 
 
   app.get(
     '/customers',
-    { schema: { summary: 'List customers', tags, querystring: Type.Object({ ...PageQuery, ...SearchQuery }), response: { 200: PageOf(CustomerReply) } } },
+    { schema: { summary: 'List customers', tags, querystring: Type.Object({ ...PageQuery, ...CustomerSearch }), response: { 200: PageOf(CustomerReply) } } },
     async (request, reply) => {
       const page = pageOf(request.query);
-      return { ...valueOf(await customers.list(callerOf(request), { ...page, q: request.query.q }), reply), ...page };
+      return { ...valueOf(await customers.list(callerOf(request), { ...page, q: request.query.q, name: request.query.name }), reply), ...page };
     },
   );
 

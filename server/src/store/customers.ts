@@ -1,6 +1,7 @@
+import { nameKey } from '../names.js';
 import type { Db } from './db.js';
 import { ConflictError } from './errors.js';
-import { contains, type Page, type PageRequest } from './page.js';
+import { containsKey, type Page, type PageRequest } from './page.js';
 import type { CustomerTable } from './schema.js';
 
 export interface Customer {
@@ -31,7 +32,10 @@ function toCustomer(row: CustomerTable): Customer {
 
 function toColumns(fields: Partial<CustomerFields>): Partial<CustomerTable> {
   const cols: Partial<CustomerTable> = {};
-  if (fields.name !== undefined) cols.name = fields.name;
+  if (fields.name !== undefined) {
+    cols.name = fields.name;
+    cols.name_key = nameKey(fields.name);
+  }
   if (fields.contactName !== undefined) cols.contact_name = fields.contactName;
   if (fields.contactEmail !== undefined) cols.contact_email = fields.contactEmail;
   if (fields.phone !== undefined) cols.phone = fields.phone;
@@ -43,9 +47,11 @@ function toColumns(fields: Partial<CustomerFields>): Partial<CustomerTable> {
 export class CustomerStore {
   constructor(private readonly db: Db) {}
 
-  async list(organizationId: string, page: PageRequest & { q?: string }): Promise<Page<Customer>> {
+  /** `q`: any part of the name, in any case; `name`: the whole name, in any case and without the spaces around it. */
+  async list(organizationId: string, page: PageRequest & { q?: string; name?: string }): Promise<Page<Customer>> {
     let query = this.db.kysely.selectFrom('customer').where('organization_id', '=', organizationId);
-    if (page.q) query = query.where(contains('name', page.q));
+    if (page.q) query = query.where(containsKey('name_key', page.q));
+    if (page.name !== undefined) query = query.where('name_key', '=', nameKey(page.name));
     const [rows, count] = await Promise.all([
       query.selectAll().orderBy('name').orderBy('id').limit(page.limit).offset(page.offset).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -73,6 +79,7 @@ export class CustomerStore {
       id,
       organization_id: organizationId,
       name: fields.name,
+      name_key: nameKey(fields.name),
       contact_name: fields.contactName,
       contact_email: fields.contactEmail,
       phone: fields.phone,

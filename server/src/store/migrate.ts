@@ -8,6 +8,7 @@ import * as accountSafety from './migrations/005_account_safety.js';
 import * as licensingThrottle from './migrations/006_licensing_throttle.js';
 import { domainEvents } from './migrations/007_domain_events.js';
 import * as leaseExpiry from './migrations/008_lease_expiry.js';
+import * as caseInsensitiveNames from './migrations/009_case_insensitive_names.js';
 
 /*
  * The schema's history and the one way it is applied: every start runs `migrate`, which does
@@ -28,6 +29,7 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '006_licensing_throttle': licensingThrottle,
     '007_domain_events': domainEvents(dialect),
     '008_lease_expiry': leaseExpiry,
+    '009_case_insensitive_names': caseInsensitiveNames,
   };
 }
 
