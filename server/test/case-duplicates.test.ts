@@ -90,9 +90,7 @@ describe('names and key codes that differ only in case', () => {
     assert.equal(renamed.filter((r) => r.statusCode === 200).length, 1, renamed.map((r) => r.statusCode).join(' '));
 
     const base = await createLicense(server);
-    const keys = await Promise.all(
-      spellings('burst-key-code').map((code) => server.admin('POST', '/api/v1/licenses', { customerId: base.customerId, featureIds: base.featureIds, keys: [code] })),
-    );
+    const keys = await Promise.all(spellings('burst-key-code').map((code) => server.admin('POST', '/api/v1/licenses', { customerId: base.customerId, featureIds: base.featureIds, keys: [code] })));
     assert.equal(count(keys), 1);
     const found = ok(await server.admin('GET', '/api/v1/licenses?q=burstkeycode')).items as Json[];
     assert.equal(found.length, 1);

@@ -67,8 +67,8 @@ export function keysWithGrams(db: Kysely<Database>, organizationId: string, gram
     .having(sql<number>`count(*)`, '=', grams.length);
 }
 
-/** Finds the licenses whose key codes contain `term` (letters and digits only, any case): at most CANDIDATE_LIMIT codes are opened. */
-export async function matchKeys(db: Kysely<Database>, secrets: SecretBox, organizationId: string, term: string): Promise<KeyMatch> {
+/** Finds the licenses whose key codes contain `term` (letters and digits only, any case): at most `limit` codes are opened. */
+export async function matchKeys(db: Kysely<Database>, secrets: SecretBox, organizationId: string, term: string, limit = CANDIDATE_LIMIT): Promise<KeyMatch> {
   const form = keySearchForm(term);
   if (form.length < GRAM_LENGTH) return { kind: 'exact' };
   const grams = [...new Set(gramsOf(form).map((gram) => secrets.keyGramHash(organizationId, gram)))];
@@ -77,9 +77,9 @@ export async function matchKeys(db: Kysely<Database>, secrets: SecretBox, organi
     .select(['k.id', 'k.license_id', 'k.code_sealed'])
     .where('k.organization_id', '=', organizationId)
     .where('k.id', 'in', keysWithGrams(db, organizationId, grams))
-    .limit(CANDIDATE_LIMIT + 1)
+    .limit(limit + 1)
     .execute();
-  if (candidates.length > CANDIDATE_LIMIT) return { kind: 'grams', grams };
+  if (candidates.length > limit) return { kind: 'grams', grams };
   const licenseIds = candidates.filter((k) => keySearchForm(secrets.openKeyCode(k.id, k.code_sealed)).includes(form)).map((k) => k.license_id);
   return { kind: 'licenses', licenseIds: [...new Set(licenseIds)] };
 }
