@@ -644,8 +644,10 @@ export interface paths {
                     limit?: number;
                     /** @description Items to skip. */
                     offset?: number;
-                    /** @description Search term. */
+                    /** @description Any part of the name, in any case. */
                     q?: string;
+                    /** @description The whole name, in any case and without the spaces around it: the customers a new one of this name would share it with. */
+                    name?: string;
                 };
                 header?: never;
                 path?: never;
