@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { callerOf, valueOf } from '../http/outcome.js';
-import { IdParams, NullableText, PageOf, PageQuery, SearchQuery, Timestamp, pageOf } from '../http/schemas.js';
+import { IdParams, NullableText, PageOf, PageQuery, Timestamp, pageOf } from '../http/schemas.js';
 import { MIN_NEW_KEY_LENGTH } from '../services/key-codes.js';
 import { LicenseService, licenseView } from '../services/license-service.js';
 import type { AdminDeps } from './deps.js';
@@ -76,7 +76,13 @@ export const licenseRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, d
         tags,
         querystring: Type.Object({
           ...PageQuery,
-          ...SearchQuery,
+          q: Type.Optional(
+            Type.String({
+              maxLength: 200,
+              description:
+                'Any part of a key code (any case, with or without dashes), of the customer’s name (any case) or of the comment. A term with fewer than 3 letters and digits matches a key code only whole (in any case), not a part of one.',
+            }),
+          ),
           customerId: Type.Optional(Type.String({ maxLength: 64 })),
           productId: Type.Optional(Type.String({ maxLength: 64, description: 'Licenses granting a feature of this product.' })),
           expired: Type.Optional(Type.Boolean({ description: 'true: expired only; false: unexpired only.' })),

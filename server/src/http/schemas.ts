@@ -8,7 +8,7 @@ export const PageQuery = {
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0, description: 'Items to skip.' })),
 };
 
-export const SearchQuery = { q: Type.Optional(Type.String({ maxLength: 200, description: 'Search term.' })) };
+export const SearchQuery = { q: Type.Optional(Type.String({ maxLength: 200, description: 'Any part of the name, in any case.' })) };
 
 /** The reply of a paginated list. */
 export function PageOf<T extends TSchema>(item: T) {

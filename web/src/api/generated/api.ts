@@ -252,7 +252,7 @@ export interface paths {
                     limit?: number;
                     /** @description Items to skip. */
                     offset?: number;
-                    /** @description Search term. */
+                    /** @description Any part of the name, in any case. */
                     q?: string;
                 };
                 header?: never;
@@ -420,7 +420,7 @@ export interface paths {
                     limit?: number;
                     /** @description Items to skip. */
                     offset?: number;
-                    /** @description Search term. */
+                    /** @description Any part of the name, in any case. */
                     q?: string;
                     productId?: string;
                 };
@@ -470,7 +470,7 @@ export interface paths {
                     limit?: number;
                     /** @description Items to skip. */
                     offset?: number;
-                    /** @description Search term. */
+                    /** @description Any part of the name, in any case. */
                     q?: string;
                 };
                 header?: never;
@@ -818,7 +818,7 @@ export interface paths {
                     limit?: number;
                     /** @description Items to skip. */
                     offset?: number;
-                    /** @description Search term. */
+                    /** @description Any part of a key code (any case, with or without dashes), of the customer’s name (any case) or of the comment. A term with fewer than 3 letters and digits matches a key code only whole (in any case), not a part of one. */
                     q?: string;
                     customerId?: string;
                     /** @description Licenses granting a feature of this product. */
