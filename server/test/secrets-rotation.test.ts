@@ -79,7 +79,7 @@ describe('leasehold secrets rotate', () => {
       const foldAfter = await readColumn(config(newKey).database, 'license_key', 'code_fold_hash');
       for (const row of foldAfter) assert.notEqual(row.value, foldBefore.find((b) => b.id === row.id)?.value);
       assert.equal((await second.call('GET', `${licensing}/key/validate?key=${code.toLowerCase()}`)).json().isValid, true);
-      const found = (await second.call('GET', `/api/v1/licenses?q=me2030`)).json() as { items: { id: string }[] };
+      const found = (await second.call('GET', `/api/v1/licenses?q=me2030`)).json<{ items: { id: string }[] }>();
       assert.deepEqual(
         found.items.map((l) => l.id),
         [license.json().id],

@@ -63,7 +63,7 @@ function CustomerForm({ customer, onSaved, onClose }: Omit<Props, 'opened'>) {
     onClose();
   });
 
-  const warned = checked && checked.key === sameNameKey(form.values.name) && checked.customers.length > 0 ? checked.customers : null;
+  const warned = checked?.key === sameNameKey(form.values.name) && checked.customers.length > 0 ? checked.customers : null;
   const submitLabel = customer ? (warned ? 'Save anyway' : 'Save') : warned ? 'Create anyway' : 'Create customer';
   return (
     <ModalForm onSubmit={submit} onCancel={onClose} saving={saving} formError={formError} submitLabel={submitLabel}>
