@@ -34,7 +34,6 @@ export async function ensureKeyIndex(db: Db, secrets: SecretBox): Promise<number
           .set({ code_fold_hash: holder ? null : foldHash, indexed: 1 })
           .where('id', '=', row.id)
           .execute();
-        await trx.deleteFrom('license_key_gram').where('key_id', '=', row.id).execute();
         await writeKeyGrams(trx, secrets, row.organization_id, [{ id: row.id, code }]);
         count++;
       }
