@@ -98,4 +98,30 @@ describe('admin API: customers', () => {
       ['100% Fun'],
     );
   });
+
+  it('searches customer and product names with q by any part in any case, Unicode included, alike on both databases', async () => {
+    const org = await server.addOrganization('Folding names');
+    for (const name of ['Ærøskøbing Øl', 'INITECH', 'Straße Gmbh']) created(await server.admin('POST', '/api/v1/customers', { name }, org.apiToken));
+    const names = async (q: string) => ok(await server.admin('GET', `/api/v1/customers?q=${encodeURIComponent(q)}`, undefined, org.apiToken)).items.map((c: Json) => c.name);
+    assert.deepEqual(await names('ærø'), ['Ærøskøbing Øl']);
+    assert.deepEqual(await names('ØL'), ['Ærøskøbing Øl']);
+    assert.deepEqual(await names('nite'), ['INITECH']);
+    assert.deepEqual(await names('STRASSE'), [], 'case is folded, spellings are not');
+    assert.deepEqual(await names('STRAßE'), ['Straße Gmbh']);
+    created(await server.admin('POST', '/api/v1/products', { name: 'Word-Processor' }, org.apiToken));
+    const products = ok(await server.admin('GET', '/api/v1/products?q=PROCESS', undefined, org.apiToken)).items.map((p: Json) => p.name);
+    assert.deepEqual(products, ['Word-Processor']);
+  });
+
+  it('lists the customers that share a whole name, in any case and without surrounding spaces, for the warning before a duplicate', async () => {
+    const org = await server.addOrganization('Two Initechs');
+    const first = created(await server.admin('POST', '/api/v1/customers', { name: 'Initech' }, org.apiToken));
+    const second = created(await server.admin('POST', '/api/v1/customers', { name: ' INITECH ' }, org.apiToken));
+    created(await server.admin('POST', '/api/v1/customers', { name: 'Initech Europe' }, org.apiToken));
+    const same = ok(await server.admin('GET', `/api/v1/customers?name=${encodeURIComponent('initech')}`, undefined, org.apiToken));
+    assert.deepEqual(same.items.map((c: Json) => c.id).sort(), [first.id, second.id].sort(), 'customers may share a name: both exist');
+    assert.equal(ok(await server.admin('GET', '/api/v1/customers?name=Initec', undefined, org.apiToken)).total, 0, 'the whole name, not a part');
+    assertValidationFailed(await server.admin('GET', '/api/v1/customers?name=', undefined, org.apiToken), 'querystring.name');
+    assertValidationFailed(await server.admin('GET', `/api/v1/customers?name=${'x'.repeat(201)}`, undefined, org.apiToken), 'querystring.name');
+  });
 });

@@ -259,7 +259,7 @@ describe('admin API: licenses', () => {
     assert.ok(short);
   });
 
-  it('searches licenses with q by comment text (taking % and _ literally) or by an exact key code', async () => {
+  it('searches licenses with q by comment text (taking % and _ literally) or by a key code', async () => {
     const org = await server.addOrganization('Searching licenses');
     const a = await createLicense(server, { token: org.apiToken });
     const b = await createLicense(server, { token: org.apiToken });
@@ -270,7 +270,7 @@ describe('admin API: licenses', () => {
     assert.deepEqual(await ids('0%'), [a.licenseId]);
     assert.deepEqual(await ids('gets 1_0'), []);
     assert.deepEqual(await ids(b.key), [b.licenseId]);
-    assert.deepEqual(await ids(b.key.slice(0, 5)), [], 'a key code matches only exactly');
+    assert.deepEqual(await ids(b.key.slice(0, 5)), [b.licenseId], 'a part of a key code matches too (test/license-search.test.ts)');
   });
 
   it('refuses unknown fields in license bodies with 400', async () => {

@@ -105,7 +105,8 @@ describe('bad input to the licensing API', () => {
 
   it('treats lookalike and hostile strings as unknown keys and leases, never as a fault', async () => {
     const client = licensingClient(server);
-    for (const key of ["' OR 1=1 --", '%', '_', '\u0000', '😀'.repeat(10), license.key.toLowerCase()]) {
+    // Any case of a key is the key (test/case-duplicates.test.ts); without its dashes it is another string.
+    for (const key of ["' OR 1=1 --", '%', '_', '\u0000', '😀'.repeat(10), license.key.replace(/-/g, ''), `${license.key.toLowerCase()} `]) {
       const res = await client.validateKey(key);
       assert.equal(res.statusCode, 404, key);
       assert.equal(res.json().errorCode, 'KEY_INVALID');

@@ -55,6 +55,7 @@ describe('leasehold secrets rotate', () => {
     const pem = (await first.call('GET', `${licensing}/signature.pem`)).body;
     await first.close();
     const sealedBefore = await readColumn(config(oldKey).database, 'signing_key', 'private_key_pem');
+    const foldBefore = await readColumn(config(oldKey).database, 'license_key', 'code_fold_hash');
 
     const rotated = cli(['secrets', 'rotate', '--database', database, '--new-key-file', newKey], oldKey);
     assert.equal(rotated.status, 0, rotated.stderr);
@@ -74,6 +75,15 @@ describe('leasehold secrets rotate', () => {
       const after = (await second.call('POST', `${licensing}/lease/obtain`, { key: 'SECOND-KEY-0001-0002' })).json().lease as string;
       await jwtVerify(after, await importSPKI(pem, 'ES256'), { currentDate: new Date(clock.now()) });
       assert.deepEqual((await second.call('GET', `/api/v1/licenses/${license.json().id}`)).json().keys.sort(), [code, 'SECOND-KEY-0001-0002'].sort());
+      // The fold hash and the blind index are keyed from the KEK too: recomputed, so any case and any part still find the key.
+      const foldAfter = await readColumn(config(newKey).database, 'license_key', 'code_fold_hash');
+      for (const row of foldAfter) assert.notEqual(row.value, foldBefore.find((b) => b.id === row.id)?.value);
+      assert.equal((await second.call('GET', `${licensing}/key/validate?key=${code.toLowerCase()}`)).json().isValid, true);
+      const found = (await second.call('GET', `/api/v1/licenses?q=me2030`)).json<{ items: { id: string }[] }>();
+      assert.deepEqual(
+        found.items.map((l) => l.id),
+        [license.json().id],
+      );
       const copy = await copyOfDatabase(config(newKey).database);
       assert.equal(copy.includes(code), false);
     } finally {

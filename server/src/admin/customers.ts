@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { callerOf, valueOf } from '../http/outcome.js';
-import { IdParams, NullableText, PageOf, PageQuery, SearchQuery, SortQuery, Timestamp, pageOf } from '../http/schemas.js';
+import { IdParams, NullableText, PageOf, PageQuery, SortQuery, Timestamp, pageOf } from '../http/schemas.js';
 import { CUSTOMER_SORTS } from '../store/customers.js';
 import { CustomerService } from '../services/customer-service.js';
 import type { AdminDeps } from './deps.js';
@@ -27,11 +27,21 @@ const fields = {
   comment: Type.Optional(NullableText(4000)),
 };
 const name = Type.String({ minLength: 1, maxLength: 200 });
+const CustomerSearch = {
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Any part of the name, in any case.' })),
+  name: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'The whole name, in any case and without the spaces around it: the customers a new one of this name would share it with.',
+    }),
+  ),
+};
 const CustomerBody = Type.Object({ name, ...fields }, { additionalProperties: false });
 const CustomerPatch = Type.Object({ name: Type.Optional(name), ...fields }, { additionalProperties: false });
 
 /** The query fields that narrow and order the customer list, for the list and its export. */
-export const CustomerQuery = { ...SearchQuery, ...SortQuery(CUSTOMER_SORTS, 'name') };
+export const CustomerQuery = { ...CustomerSearch, ...SortQuery(CUSTOMER_SORTS, 'name') };
 
 /** Customers: who licenses are issued to. */
 export const customerRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, deps) => {
@@ -42,7 +52,8 @@ export const customerRoutes: FastifyPluginAsyncTypebox<AdminDeps> = async (app, 
     { schema: { summary: 'List customers', tags, querystring: Type.Object({ ...PageQuery, ...CustomerQuery }), response: { 200: PageOf(CustomerReply) } } },
     async (request, reply) => {
       const page = pageOf(request.query);
-      return { ...valueOf(await customers.list(callerOf(request), { ...page, q: request.query.q, sort: request.query.sort, order: request.query.order }), reply), ...page };
+      const { q, name, sort, order } = request.query;
+      return { ...valueOf(await customers.list(callerOf(request), { ...page, q, name, sort, order }), reply), ...page };
     },
   );
 

@@ -1,6 +1,6 @@
 // The license list's filters and order, parsed in one place for the list and its CSV export.
 import { Type, type Static } from 'typebox';
-import { SearchQuery, SortQuery } from '../http/schemas.js';
+import { SortQuery } from '../http/schemas.js';
 import { LICENSE_SORTS, type LicenseFilter, type LicenseSort } from '../store/licenses.js';
 import type { SortRequest } from '../store/sort.js';
 
@@ -9,7 +9,13 @@ export type LicenseListQuery = LicenseFilter & SortRequest<LicenseSort> & { expi
 
 /** The query fields that narrow and order the license list (the list adds its page). */
 export const LicenseQuery = {
-  ...SearchQuery,
+  q: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description:
+        'Any part of a key code (any case, with or without dashes), of the customer’s name (any case) or of the comment. A term with fewer than 3 letters and digits matches a key code only whole (in any case), not a part of one.',
+    }),
+  ),
   customerId: Type.Optional(Type.String({ maxLength: 64 })),
   productId: Type.Optional(Type.String({ maxLength: 64, description: 'Licenses granting a feature of this product.' })),
   featureId: Type.Optional(Type.String({ maxLength: 64, description: 'Licenses granting this feature.' })),

@@ -16,7 +16,7 @@ export function SortQuery<K extends string>(columns: readonly K[], defaultOrder:
   };
 }
 
-export const SearchQuery = { q: Type.Optional(Type.String({ maxLength: 200, description: 'Search term.' })) };
+export const SearchQuery = { q: Type.Optional(Type.String({ maxLength: 200, description: 'Any part of the name, in any case.' })) };
 
 /** The reply of a paginated list. */
 export function PageOf<T extends TSchema>(item: T) {

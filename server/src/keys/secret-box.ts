@@ -43,12 +43,16 @@ export class SecretBox {
   readonly keyId: string;
   private readonly sealKey: Buffer;
   private readonly hashKey: Buffer;
+  private readonly foldKey: Buffer;
+  private readonly gramKey: Buffer;
 
   constructor(key: Buffer) {
     if (key.length !== SECRET_KEY_BYTES) throw new Error(`a secret key has ${SECRET_KEY_BYTES} bytes`);
     this.keyId = createHmac('sha256', key).update('leasehold key id').digest('hex').slice(0, 16);
     this.sealKey = derive(key, 'leasehold seal v1');
     this.hashKey = derive(key, 'leasehold key code hash v1');
+    this.foldKey = derive(key, 'leasehold key code fold v1');
+    this.gramKey = derive(key, 'leasehold key code gram v1');
   }
 
   /** A box with a random key, for a database that lives only in memory. */
@@ -108,5 +112,23 @@ export class SecretBox {
    */
   keyCodeHash(organizationId: string, code: string): string {
     return createHmac('sha256', this.hashKey).update(`${organizationId}\n${code}`).digest('hex');
+  }
+
+  /**
+   * The keyed hash of a code's case-folded form (`keyCodeFold`), under its own derived key: what
+   * keeps codes that differ only in case unique, and finds a code typed in any case. Hex.
+   */
+  keyCodeFoldHash(organizationId: string, foldedCode: string): string {
+    return createHmac('sha256', this.foldKey).update(`${organizationId}\n${foldedCode}`).digest('hex');
+  }
+
+  /**
+   * The blind index entry of one n-gram of a code's search form (see store/key-search.ts): an HMAC
+   * under its own derived key, bound to the organization so that equal grams of two organizations
+   * do not match, cut to 64 bits (a collision only adds a candidate, which the final check on the
+   * opened code drops). Hex.
+   */
+  keyGramHash(organizationId: string, gram: string): string {
+    return createHmac('sha256', this.gramKey).update(`${organizationId}\n${gram}`).digest('hex').slice(0, 16);
   }
 }

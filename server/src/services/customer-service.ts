@@ -32,7 +32,7 @@ export type NewCustomer = Partial<CustomerFields> & { name: string };
 export class CustomerService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  async list(caller: Caller, page: PageRequest & SortRequest<CustomerSort> & { q?: string }): Promise<Outcome<Page<CustomerView>>> {
+  async list(caller: Caller, page: PageRequest & SortRequest<CustomerSort> & { q?: string; name?: string }): Promise<Outcome<Page<CustomerView>>> {
     const result = await this.deps.store.customers.list(caller.organizationId, page);
     return ok({ items: result.items.map(customerView), total: result.total });
   }

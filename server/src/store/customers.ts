@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
+import { nameKey } from '../names.js';
 import type { Db } from './db.js';
 import { ConflictError } from './errors.js';
-import { contains, type Page, type PageRequest } from './page.js';
+import { containsKey, type Page, type PageRequest } from './page.js';
 import type { CustomerTable } from './schema.js';
 import { sorted, type SortRequest, type SortSpec } from './sort.js';
 
@@ -48,7 +49,10 @@ function toCustomer(row: CustomerTable): Customer {
 
 function toColumns(fields: Partial<CustomerFields>): Partial<CustomerTable> {
   const cols: Partial<CustomerTable> = {};
-  if (fields.name !== undefined) cols.name = fields.name;
+  if (fields.name !== undefined) {
+    cols.name = fields.name;
+    cols.name_key = nameKey(fields.name);
+  }
   if (fields.contactName !== undefined) cols.contact_name = fields.contactName;
   if (fields.contactEmail !== undefined) cols.contact_email = fields.contactEmail;
   if (fields.phone !== undefined) cols.phone = fields.phone;
@@ -60,9 +64,11 @@ function toColumns(fields: Partial<CustomerFields>): Partial<CustomerTable> {
 export class CustomerStore {
   constructor(private readonly db: Db) {}
 
-  async list(organizationId: string, page: PageRequest & SortRequest<CustomerSort> & { q?: string }): Promise<Page<Customer>> {
+  /** `q`: any part of the name, in any case; `name`: the whole name, in any case and without the spaces around it. */
+  async list(organizationId: string, page: PageRequest & SortRequest<CustomerSort> & { q?: string; name?: string }): Promise<Page<Customer>> {
     let query = this.db.kysely.selectFrom('customer').where('organization_id', '=', organizationId);
-    if (page.q) query = query.where(contains('name', page.q));
+    if (page.q) query = query.where(containsKey('name_key', page.q));
+    if (page.name !== undefined) query = query.where('name_key', '=', nameKey(page.name));
     const [rows, count] = await Promise.all([
       sorted(query.selectAll(), this.db.dialect, customerSorts, page).limit(page.limit).offset(page.offset).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -90,6 +96,7 @@ export class CustomerStore {
       id,
       organization_id: organizationId,
       name: fields.name,
+      name_key: nameKey(fields.name),
       contact_name: fields.contactName,
       contact_email: fields.contactEmail,
       phone: fields.phone,

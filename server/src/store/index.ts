@@ -17,6 +17,7 @@ import { AuditStore } from './audit.js';
 import { UsageStore } from './usage.js';
 import { UserStore } from './users.js';
 import { LoginThrottleStore } from './login-throttle.js';
+import { ensureKeyIndex } from './key-search-index.js';
 import { ensureSealed, resealSecrets, type SecretsSource } from './sealing.js';
 import { LicensingThrottleStore } from './licensing-throttle.js';
 import { EventStore } from './events.js';
@@ -177,6 +178,7 @@ export async function openStore(config: DatabaseConfig, options: OpenOptions): P
   try {
     await migrate(db);
     secrets = await ensureSealed(db, options.secrets, Date.now());
+    await ensureKeyIndex(db, secrets);
   } catch (err) {
     await db.close().catch(() => undefined);
     if (isUnavailable(err)) throw new Error(`cannot reach the database ${describeDatabase(config)}: ${(err as Error).message}`, { cause: err });

@@ -84,14 +84,32 @@ export function licensingQueries(db: Db) {
       .orderBy('p.name')
       .orderBy('f.name');
 
-  /** Codes are found by their keyed hash (`SecretBox.keyCodeHash`): the database holds no plain code. */
-  const findKeyQuery = prepared(db, (organizationId: string, codeHash: string) => grantOfKey(db.kysely).where('k.organization_id', '=', organizationId).where('k.code_hash', '=', codeHash));
+  /**
+   * Codes are found by their keyed hashes (`SecretBox.keyCodeHash`, `keyCodeFoldHash`): the
+   * database holds no plain code. The exact spelling first, so that the younger of two codes that
+   * differed only in case before migration 009 (which has no fold hash) stays its own key; any
+   * other case finds the code that holds the fold hash.
+   */
+  const keyOfCode = (organizationId: string, codeHash: string, foldHash: string) =>
+    db.kysely
+      .selectFrom('license_key as c')
+      .select('c.id')
+      .where('c.organization_id', '=', organizationId)
+      .where((eb) => eb.or([eb('c.code_hash', '=', codeHash), eb('c.code_fold_hash', '=', foldHash)]))
+      .orderBy((eb) => eb.case().when('c.code_hash', '=', codeHash).then(0).else(1).end())
+      .limit(1);
 
-  const findKeyWithUsageQuery = prepared(db, (now: number, organizationId: string, codeHash: string) =>
+  const findKeyQuery = prepared(db, (organizationId: string, codeHash: string, foldHash: string) =>
+    grantOfKey(db.kysely)
+      .where('k.organization_id', '=', organizationId)
+      .where('k.id', '=', keyOfCode(organizationId, codeHash, foldHash)),
+  );
+
+  const findKeyWithUsageQuery = prepared(db, (now: number, organizationId: string, codeHash: string, foldHash: string) =>
     grantOfKey(db.kysely)
       .select((eb) => eb.selectFrom('lease as s').select(countSeats('s').as('n')).whereRef('s.license_id', '=', 'l.id').where('s.state', '=', ACTIVE).where('s.expires_at', '>', now).as('leasesUsed'))
       .where('k.organization_id', '=', organizationId)
-      .where('k.code_hash', '=', codeHash),
+      .where('k.id', '=', keyOfCode(organizationId, codeHash, foldHash)),
   );
 
   const leaseWithLicense = (kysely: Kysely<Database>) =>

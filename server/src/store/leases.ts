@@ -3,6 +3,7 @@ import type { SecretBox } from '../keys/secret-box.js';
 import type { Db } from './db.js';
 import { expiredEventRows, LEASE_EVENT, obtainedData, refusedData, releasedData, renewedData } from './lease-events.js';
 import { ACTIVE, licensingQueries, type LicensingQueries } from './lease-queries.js';
+import { foldHashOf } from './key-search.js';
 import { groupValidFor, type ValidForProduct, type ValidForRow } from './licenses.js';
 import type { Page, PageRequest } from './page.js';
 import type { Database, LeaseState, LeaseTable, RevokedReason } from './schema.js';
@@ -130,14 +131,14 @@ export class LeaseStore {
   async findKey(organizationId: string, code: string): Promise<KeyGrant | undefined> {
     // No stored key holds NUL, and PostgreSQL refuses to compare with such text.
     if (code.includes('\u0000')) return undefined;
-    const { rows } = await this.q.findKeyQuery(undefined, organizationId, this.secrets.keyCodeHash(organizationId, code));
+    const { rows } = await this.q.findKeyQuery(undefined, organizationId, this.secrets.keyCodeHash(organizationId, code), foldHashOf(this.secrets, organizationId, code));
     return rows[0] && toGrant(rows[0], rows);
   }
 
   /** As `findKey`, with the seats in use at `now`: one statement. */
   async findKeyWithUsage(organizationId: string, code: string, now: number): Promise<(KeyGrant & { leasesUsed: number }) | undefined> {
     if (code.includes('\u0000')) return undefined;
-    const { rows } = await this.q.findKeyWithUsageQuery(undefined, now, organizationId, this.secrets.keyCodeHash(organizationId, code));
+    const { rows } = await this.q.findKeyWithUsageQuery(undefined, now, organizationId, this.secrets.keyCodeHash(organizationId, code), foldHashOf(this.secrets, organizationId, code));
     return rows[0] && { ...toGrant(rows[0], rows), leasesUsed: Number(rows[0].leasesUsed) };
   }
 

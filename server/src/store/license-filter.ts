@@ -1,7 +1,8 @@
 // What the license list can be narrowed to, as conditions on a query of license rows.
-import type { SelectQueryBuilder } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { SecretBox } from '../keys/secret-box.js';
-import { contains } from './page.js';
+import { foldHashOf, type KeyMatch } from './key-search.js';
+import { contains, containsKey } from './page.js';
 import type { Database } from './schema.js';
 import { countSeats } from './seats.js';
 
@@ -21,16 +22,21 @@ export interface LicenseFilter {
   inUse?: boolean;
   /** Licenses that refused an obtain in an hour starting at or after this (the usage history's hours). */
   refusedSince?: number;
+  /** Any part of a key code (any case, dashes or not), of the customer's name (any case), or of the comment. */
   q?: string;
 }
 
-/** The licenses of `query` that pass the filter at `now`; `q` matches a comment's text or an exact key code of the organization. */
+/**
+ * The licenses of `query` that pass the filter at `now`. `q` matches a comment's text, a part of
+ * the customer's name, a key code in any case, and the keys `keys` found for it (see matchKeys).
+ */
 export function filterLicenses<O>(
   query: SelectQueryBuilder<Database, 'license', O>,
   secrets: SecretBox,
   organizationId: string,
   filter: LicenseFilter,
   now: number,
+  keys: KeyMatch = { kind: 'exact' },
 ): SelectQueryBuilder<Database, 'license', O> {
   if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
   if (filter.productId) {
@@ -77,11 +83,32 @@ export function filterLicenses<O>(
   }
   if (filter.q) {
     const q = filter.q;
-    // A key code matches exactly, by its keyed hash: the database holds no plain code to compare.
+    // The database holds no plain code to compare: a whole code matches by its keyed hashes, a part by the blind index.
     const codeHash = secrets.keyCodeHash(organizationId, q);
-    query = query.where((eb) =>
-      eb.or([contains('license.comment', q), eb.exists(eb.selectFrom('license_key as k').select('k.id').whereRef('k.license_id', '=', 'license.id').where('k.code_hash', '=', codeHash))]),
-    );
+    const foldHash = foldHashOf(secrets, organizationId, q);
+    query = query.where((eb) => {
+      const byKey = eb
+        .selectFrom('license_key as k')
+        .select('k.id')
+        .whereRef('k.license_id', '=', 'license.id')
+        .where((k) => k.or([k('k.code_hash', '=', codeHash), k('k.code_fold_hash', '=', foldHash)]));
+      const byCustomer = eb.selectFrom('customer as c').select('c.id').whereRef('c.id', '=', 'license.customer_id').where(containsKey('c.name_key', q));
+      const matches = [contains('license.comment', q), eb.exists(byKey), eb.exists(byCustomer)];
+      if (keys.kind === 'licenses' && keys.licenseIds.length > 0) matches.push(eb('license.id', 'in', keys.licenseIds));
+      if (keys.kind === 'grams') {
+        const held = eb
+          .selectFrom('license_key_gram as g')
+          .innerJoin('license_key as gk', 'gk.id', 'g.key_id')
+          .select('g.key_id')
+          .whereRef('gk.license_id', '=', 'license.id')
+          .where('g.organization_id', '=', organizationId)
+          .where('g.gram', 'in', keys.grams)
+          .groupBy('g.key_id')
+          .having(sql<number>`count(*)`, '=', keys.grams.length);
+        matches.push(eb.exists(held));
+      }
+      return eb.or(matches);
+    });
   }
   return query;
 }

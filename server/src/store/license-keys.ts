@@ -1,7 +1,9 @@
 // A license's key codes: stored sealed and found by their keyed hash, so no plain code is kept.
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../keys/secret-box.js';
+import { keyCodeFold } from '../names.js';
 import { isUniqueViolation } from './db-errors.js';
+import { foldHashOf, writeKeyGrams } from './key-search.js';
 import { ConflictError } from './errors.js';
 import type { Database } from './schema.js';
 
@@ -77,26 +79,48 @@ export async function replaceKeys(
   return { addedKeys, removedKeys };
 }
 
-/** Adds key codes to a license; a code given twice, or already used in the organization, is a conflict. */
+/**
+ * Adds key codes to a license, with their blind index entries. A code given twice, or already used
+ * in the organization, in this case or any other, is a conflict that names the code in use; the
+ * unique index on the fold hash decides when two changes race past the check.
+ */
 export async function insertKeys(trx: Kysely<Database>, secrets: SecretBox, organizationId: string, licenseId: string, keys: { id: string; code: string }[], now: number): Promise<void> {
   if (keys.length === 0) return;
   const codes = keys.map((k) => k.code);
-  if (new Set(codes).size !== codes.length) throw new ConflictError('the same key code is given twice');
+  const folded = codes.map(keyCodeFold);
+  const twice = codes.find((code, i) => folded.indexOf(folded[i]!) !== i);
+  if (twice !== undefined) throw new ConflictError(`the key code "${twice}" is given twice (key codes that differ only in case are one code)`);
   const rows = keys.map((k) => ({
     id: k.id,
     organization_id: organizationId,
     license_id: licenseId,
     code_sealed: secrets.sealKeyCode(k.id, k.code),
     code_hash: secrets.keyCodeHash(organizationId, k.code),
+    code_fold_hash: foldHashOf(secrets, organizationId, k.code),
+    indexed: 1,
     created_at: now,
   }));
   const hashes = rows.map((r) => r.code_hash);
-  const taken = new Set((await trx.selectFrom('license_key').select('code_hash').where('organization_id', '=', organizationId).where('code_hash', 'in', hashes).execute()).map((t) => t.code_hash));
-  if (taken.size > 0) throw new ConflictError(`key code(s) already in use: ${codes.filter((_, i) => taken.has(hashes[i]!)).join(', ')}`);
+  const foldHashes = rows.map((r) => r.code_fold_hash);
+  const taken = await trx
+    .selectFrom('license_key')
+    .select(['id', 'code_sealed'])
+    .where('organization_id', '=', organizationId)
+    .where((eb) => eb.or([eb('code_hash', 'in', hashes), eb('code_fold_hash', 'in', foldHashes)]))
+    .execute();
+  if (taken.length > 0) {
+    const existing = taken.map((t) => secrets.openKeyCode(t.id, t.code_sealed));
+    const clashes = existing.map((code) => {
+      const mine = codes[folded.indexOf(keyCodeFold(code))] ?? code;
+      return mine === code ? `"${code}"` : `"${mine}" (as "${code}": key codes that differ only in case are one code)`;
+    });
+    throw new ConflictError(`key code(s) already in use in this organization: ${clashes.join(', ')}`);
+  }
   try {
     await trx.insertInto('license_key').values(rows).execute();
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ConflictError('a key code is already in use');
+    if (isUniqueViolation(err)) throw new ConflictError('a key code is already in use in this organization, in this case or another');
     throw err;
   }
+  await writeKeyGrams(trx, secrets, organizationId, keys);
 }

@@ -2,6 +2,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { SecretBox } from '../keys/secret-box.js';
 import type { Db } from './db.js';
+import { CANDIDATE_LIMIT, matchKeys, type KeyMatch } from './key-search.js';
 import { filterLicenses, type LicenseFilter } from './license-filter.js';
 import { insertKeys, readKeys, replaceKeys, type AddedKey, type LicenseKey, type RemovedKey } from './license-keys.js';
 import { checkReferences } from './license-references.js';
@@ -108,12 +109,18 @@ export class LicenseStore {
   ) {}
 
   async list(organizationId: string, now: number, page: PageRequest & LicenseFilter & SortRequest<LicenseSort>): Promise<Page<License>> {
-    const query = filterLicenses(this.db.kysely.selectFrom('license').where('organization_id', '=', organizationId), this.secrets, organizationId, page, now);
+    const keys = page.q ? await this.matchKeys(organizationId, page.q) : undefined;
+    const query = filterLicenses(this.db.kysely.selectFrom('license').where('organization_id', '=', organizationId), this.secrets, organizationId, page, now, keys);
     const [rows, count] = await Promise.all([
       sorted(query.selectAll(), this.db.dialect, licenseSorts(now), page).limit(page.limit).offset(page.offset).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: await this.hydrate(this.db.kysely, rows, now), total: Number(count.n) };
+  }
+
+  /** How `term` narrows the organization's licenses by their key codes (see store/key-search.ts). */
+  matchKeys(organizationId: string, term: string, limit = CANDIDATE_LIMIT): Promise<KeyMatch> {
+    return matchKeys(this.db.kysely, this.secrets, organizationId, term, limit);
   }
 
   async get(organizationId: string, id: string, now: number): Promise<License | undefined> {

@@ -8,6 +8,7 @@ import * as accountSafety from './migrations/005_account_safety.js';
 import * as licensingThrottle from './migrations/006_licensing_throttle.js';
 import { domainEvents } from './migrations/007_domain_events.js';
 import * as leaseExpiry from './migrations/008_lease_expiry.js';
+import * as caseInsensitiveNames from './migrations/009_case_insensitive_names.js';
 import * as tokenExpiry from './migrations/010_token_expiry.js';
 
 /*
@@ -29,6 +30,7 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '006_licensing_throttle': licensingThrottle,
     '007_domain_events': domainEvents(dialect),
     '008_lease_expiry': leaseExpiry,
+    '009_case_insensitive_names': caseInsensitiveNames,
     '010_token_expiry': tokenExpiry,
   };
 }

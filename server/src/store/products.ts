@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { nameKey } from '../names.js';
 import type { Db } from './db.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import { isUniqueViolation } from './db-errors.js';
-import { contains, type Page, type PageRequest } from './page.js';
-import type { FeatureTable, ProductTable } from './schema.js';
+import { containsKey, type Page, type PageRequest } from './page.js';
+import type { Database, FeatureTable, ProductTable } from './schema.js';
 import { sorted, type SortRequest, type SortSpec } from './sort.js';
 
 export interface Product {
@@ -43,11 +44,39 @@ function toFeature(row: FeatureTable): Feature {
   };
 }
 
-async function uniquely<T>(what: string, run: () => Promise<T>): Promise<T> {
+/** The refusal of a name that `existing` already holds, in this spelling or another case. */
+function nameTaken(what: string, name: string, existing: string | undefined): ConflictError {
+  if (existing === undefined || existing === name) return new ConflictError(`${what} named "${name}" already exists`);
+  return new ConflictError(`${what} named "${existing}" already exists, and "${name}" differs from it only in case`);
+}
+
+/**
+ * Refuses a name another row of the scope holds in any case: a read that names the existing row
+ * in the message. The unique index on name_key decides when two changes race past this read.
+ */
+async function refuseTaken(
+  db: Kysely<Database>,
+  table: 'product' | 'feature',
+  scope: { column: 'organization_id' | 'product_id'; value: string },
+  name: string,
+  exceptId: string | undefined,
+  what: string,
+): Promise<void> {
+  let query = db
+    .selectFrom(table)
+    .select('name')
+    .where(scope.column as 'organization_id', '=', scope.value)
+    .where((eb) => eb.or([eb('name_key', '=', nameKey(name)), eb('name', '=', name)]));
+  if (exceptId !== undefined) query = query.where('id', '<>', exceptId);
+  const existing = await query.executeTakeFirst();
+  if (existing) throw nameTaken(what, name, existing.name);
+}
+
+async function uniquely<T>(what: string, name: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ConflictError(`${what} already exists`);
+    if (isUniqueViolation(err)) throw nameTaken(what, name, undefined);
     throw err;
   }
 }
@@ -61,13 +90,18 @@ const productSorts: SortSpec<ProductSort> = {
   id: 'id',
 };
 
+/** The columns a change of `fields` writes: a new name brings its key. */
+function namedColumns(fields: Partial<NamedFields>): Partial<NamedFields> & { name_key?: string } {
+  return fields.name === undefined ? fields : { ...fields, name_key: nameKey(fields.name) };
+}
+
 /** Products and their features: what a license grants. */
 export class ProductStore {
   constructor(private readonly db: Db) {}
 
   async list(organizationId: string, page: PageRequest & SortRequest<ProductSort> & { q?: string }): Promise<Page<Product>> {
     let query = this.db.kysely.selectFrom('product').where('organization_id', '=', organizationId);
-    if (page.q) query = query.where(contains('name', page.q));
+    if (page.q) query = query.where(containsKey('name_key', page.q));
     const [rows, count] = await Promise.all([
       sorted(query.selectAll(), this.db.dialect, productSorts, page).limit(page.limit).offset(page.offset).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -91,16 +125,18 @@ export class ProductStore {
   }
 
   async create(organizationId: string, id: string, fields: NamedFields, now: number): Promise<Product> {
-    const row: ProductTable = { id, organization_id: organizationId, ...fields, created_at: now, updated_at: now };
-    await uniquely(`a product named "${fields.name}"`, () => this.db.kysely.insertInto('product').values(row).execute());
+    const row: ProductTable = { id, organization_id: organizationId, ...fields, name_key: nameKey(fields.name), created_at: now, updated_at: now };
+    await refuseTaken(this.db.kysely, 'product', { column: 'organization_id', value: organizationId }, fields.name, undefined, 'a product');
+    await uniquely('a product', fields.name, () => this.db.kysely.insertInto('product').values(row).execute());
     return toProduct(row);
   }
 
   async update(organizationId: string, id: string, fields: Partial<NamedFields>, now: number): Promise<Product | undefined> {
-    await uniquely(`a product named "${fields.name}"`, () =>
+    if (fields.name !== undefined) await refuseTaken(this.db.kysely, 'product', { column: 'organization_id', value: organizationId }, fields.name, id, 'a product');
+    await uniquely('a product', fields.name ?? '', () =>
       this.db.kysely
         .updateTable('product')
-        .set({ ...fields, updated_at: now })
+        .set({ ...namedColumns(fields), updated_at: now })
         .where('organization_id', '=', organizationId)
         .where('id', '=', id)
         .execute(),
@@ -142,7 +178,7 @@ export class ProductStore {
   async listFeatures(organizationId: string, page: PageRequest & { productId?: string; q?: string }): Promise<Page<Feature>> {
     let query = this.db.kysely.selectFrom('feature').where('organization_id', '=', organizationId);
     if (page.productId) query = query.where('product_id', '=', page.productId);
-    if (page.q) query = query.where(contains('name', page.q));
+    if (page.q) query = query.where(containsKey('name_key', page.q));
     const [rows, count] = await Promise.all([
       query.selectAll().orderBy('product_id').orderBy('name').limit(page.limit).offset(page.offset).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -163,22 +199,27 @@ export class ProductStore {
   }
 
   async createFeature(organizationId: string, productId: string, id: string, fields: NamedFields, now: number): Promise<Feature> {
-    const row: FeatureTable = { id, organization_id: organizationId, product_id: productId, ...fields, created_at: now, updated_at: now };
+    const row: FeatureTable = { id, organization_id: organizationId, product_id: productId, ...fields, name_key: nameKey(fields.name), created_at: now, updated_at: now };
     await this.db.writeTransaction(async (trx) => {
       const query = trx.selectFrom('product').select('id').where('organization_id', '=', organizationId).where('id', '=', productId);
       // PostgreSQL: held until commit, so that the product cannot be deleted under the new feature.
       const product = await (this.db.dialect === 'postgres' ? query.forShare() : query).executeTakeFirst();
       if (!product) throw new NotFoundError('product not found');
-      await uniquely(`a feature named "${fields.name}" in this product`, () => trx.insertInto('feature').values(row).execute());
+      await refuseTaken(trx, 'feature', { column: 'product_id', value: productId }, fields.name, undefined, 'a feature of this product');
+      await uniquely('a feature of this product', fields.name, () => trx.insertInto('feature').values(row).execute());
     });
     return toFeature(row);
   }
 
   async updateFeature(organizationId: string, id: string, fields: Partial<NamedFields>, now: number): Promise<Feature | undefined> {
-    await uniquely(`a feature named "${fields.name}" in this product`, () =>
+    if (fields.name !== undefined) {
+      const feature = await this.getFeature(organizationId, id);
+      if (feature) await refuseTaken(this.db.kysely, 'feature', { column: 'product_id', value: feature.productId }, fields.name, id, 'a feature of this product');
+    }
+    await uniquely('a feature of this product', fields.name ?? '', () =>
       this.db.kysely
         .updateTable('feature')
-        .set({ ...fields, updated_at: now })
+        .set({ ...namedColumns(fields), updated_at: now })
         .where('organization_id', '=', organizationId)
         .where('id', '=', id)
         .execute(),

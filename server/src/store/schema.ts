@@ -68,12 +68,16 @@ export interface CustomerTable {
   comment: string | null;
   created_at: number;
   updated_at: number;
+  /** `nameKey(name)`: what search and the exact-name filter compare (not unique: customers may share a name). */
+  name_key: string | null;
 }
 
 export interface ProductTable {
   id: string;
   organization_id: string;
   name: string;
+  /** `nameKey(name)`, unique per organization; NULL for the younger of names that differed only in case before migration 009. */
+  name_key: string | null;
   description: string | null;
   created_at: number;
   updated_at: number;
@@ -84,6 +88,8 @@ export interface FeatureTable {
   organization_id: string;
   product_id: string;
   name: string;
+  /** `nameKey(name)`, unique per product; NULL as for products. */
+  name_key: string | null;
   description: string | null;
   created_at: number;
   updated_at: number;
@@ -113,7 +119,18 @@ export interface LicenseKeyTable {
   code_sealed: string;
   /** HMAC of the code under a key derived from the key-encryption key: what a code is found and kept unique by. Null only before sealing. */
   code_hash: string | null;
+  /** HMAC of `keyCodeFold(code)`, unique per organization: a code in any case finds it. NULL for the younger of codes that differed only in case, and until indexed. */
+  code_fold_hash: string | null;
+  /** 1 once `code_fold_hash` and the key's grams are written (store/key-search-index.ts); 0 after migration 009 until the next start. */
+  indexed: number;
   created_at: number;
+}
+
+/** The blind index of key codes: one row per n-gram of a code's search form, as a keyed hash. */
+export interface LicenseKeyGramTable {
+  organization_id: string;
+  gram: string;
+  key_id: string;
 }
 
 /** The id of the key-encryption key that sealed the database's secrets: one row, slot 'current'. */
@@ -228,6 +245,7 @@ export interface Database {
   license: LicenseTable;
   license_feature: LicenseFeatureTable;
   license_key: LicenseKeyTable;
+  license_key_gram: LicenseKeyGramTable;
   lease: LeaseTable;
   admin_session: AdminSessionTable;
   login_throttle: LoginThrottleTable;

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { maskKeyCode } from '../credentials.js';
 import { SecretBox } from '../keys/secret-box.js';
 import type { Db } from './db.js';
+import { reindexKey } from './key-search-index.js';
 import type { Database } from './schema.js';
 
 /** The database's secrets are sealed with another key-encryption key than the one configured. */
@@ -148,7 +149,7 @@ export async function resealSecrets(db: Db, from: SecretBox, to: SecretBox, now:
       },
     );
     await forEachBatch(
-      (after) => trx.selectFrom('license_key').select(['id', 'organization_id', 'code_sealed']).where('id', '>', after).orderBy('id').limit(BATCH).execute(),
+      (after) => trx.selectFrom('license_key').select(['id', 'organization_id', 'code_sealed', 'code_fold_hash', 'indexed']).where('id', '>', after).orderBy('id').limit(BATCH).execute(),
       async (rows) => {
         for (const row of rows) {
           const code = from.openKeyCode(row.id, row.code_sealed);
@@ -157,6 +158,8 @@ export async function resealSecrets(db: Db, from: SecretBox, to: SecretBox, now:
             .set({ code_sealed: to.sealKeyCode(row.id, code), code_hash: to.keyCodeHash(row.organization_id, code) })
             .where('id', '=', row.id)
             .execute();
+          // The fold hash and the blind index are keyed from the KEK too; a key not yet indexed is left to the next start.
+          if (row.indexed === 1) await reindexKey(trx, to, row, code);
           counts.keyCodes++;
         }
       },

@@ -115,7 +115,8 @@ export const api = {
   },
 
   customers: {
-    list: (query: PageParams & SortParams & { q?: string } = {}, signal?: AbortSignal) => list<Customer>('/customers', { ...query }, signal),
+    /** `q`: any part of the name; `name`: the whole name, in any case. */
+    list: (query: PageParams & SortParams & { q?: string; name?: string } = {}, signal?: AbortSignal) => list<Customer>('/customers', { ...query }, signal),
     get: (customerId: string, signal?: AbortSignal) => http.get<Customer>(`/customers/${id(customerId)}`, undefined, signal),
     create: (body: CustomerInput) => http.post<Customer>('/customers', body),
     update: (customerId: string, body: Partial<CustomerInput>) => http.patch<Customer>(`/customers/${id(customerId)}`, body),

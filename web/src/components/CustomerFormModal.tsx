@@ -1,5 +1,6 @@
 import { Group, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { useState } from 'react';
 import { api, rememberCustomer, type CustomerInput } from '../api/endpoints';
 import type { Customer } from '../api/types';
 import { orNull } from '../lib/format';
@@ -7,6 +8,7 @@ import { emailError } from '../lib/email';
 import { useFormSubmit } from '../lib/useFormSubmit';
 import { FormModal } from './form/FormModal';
 import { ModalForm } from './form/ModalForm';
+import { customersNamed, SameNameWarning, sameNameKey } from './SameNameCustomers';
 
 const FIELDS = ['name', 'contactName', 'contactEmail', 'phone', 'comment'] as const;
 
@@ -40,7 +42,15 @@ function CustomerForm({ customer, onSaved, onClose }: Omit<Props, 'opened'>) {
       contactEmail: emailError,
     },
   });
+  // The name last checked for other customers of that name, and those found: shown once, then the user may go on.
+  const [checked, setChecked] = useState<{ key: string; customers: Customer[] } | null>(null);
   const { submit, saving, formError } = useFormSubmit(form, FIELDS, async (values) => {
+    const key = sameNameKey(values.name);
+    if ((!customer || sameNameKey(customer.name) !== key) && checked?.key !== key) {
+      const same = await customersNamed(values.name, customer?.id);
+      setChecked({ key, customers: same });
+      if (same.length > 0) return;
+    }
     const body: CustomerInput = {
       name: values.name.trim(),
       contactName: orNull(values.contactName),
@@ -54,8 +64,11 @@ function CustomerForm({ customer, onSaved, onClose }: Omit<Props, 'opened'>) {
     onClose();
   });
 
+  const warned = checked?.key === sameNameKey(form.values.name) && checked.customers.length > 0 ? checked.customers : null;
+  const submitLabel = customer ? (warned ? 'Save anyway' : 'Save') : warned ? 'Create anyway' : 'Create customer';
   return (
-    <ModalForm dirty={form.isDirty()} onSubmit={submit} onCancel={onClose} saving={saving} formError={formError} submitLabel={customer ? 'Save' : 'Create customer'}>
+    <ModalForm dirty={form.isDirty()} onSubmit={submit} onCancel={onClose} saving={saving} formError={formError} submitLabel={submitLabel}>
+      {warned && <SameNameWarning customers={warned} action={submitLabel} />}
       <TextInput label="Name" required data-autofocus maxLength={200} {...form.getInputProps('name')} />
       <Group grow align="flex-start">
         <TextInput label="Contact name" maxLength={200} {...form.getInputProps('contactName')} />

@@ -116,7 +116,9 @@ describe('CustomersPage', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Create customer' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     expect(await screen.findByText('Created Umbrella')).toBeInTheDocument();
-    expect(fake.calls('GET /customers')).toHaveLength(2);
+    // The list was loaded twice; the other call looked for customers already named Umbrella, once.
+    expect(fake.calls('GET /customers').filter((c) => !c.url.includes('name='))).toHaveLength(2);
+    expect(fake.calls('GET /customers').filter((c) => c.url.includes('name=Umbrella'))).toHaveLength(1);
   });
 
   it('checks the name and email before sending', async () => {
@@ -246,5 +248,59 @@ describe('CustomersPage', () => {
     expect(screen.getByRole('columnheader', { name: /Email/ })).toHaveAttribute('aria-sort', 'ascending');
     expect(screen.getByRole('columnheader', { name: /Name/ })).toHaveAttribute('aria-sort', 'none');
     expect(screen.getByRole('link', { name: 'Export CSV' })).toHaveAttribute('href', '/api/v1/customers/export.csv?q=glo&sort=contactEmail&order=asc');
+  });
+
+  it('warns before creating a customer whose name another has in any case, naming it, and lets the user go on', async () => {
+    const fake = mockApi({
+      'GET /customers': (req) => ok(page(req.url.includes('name=') ? [initech] : [globex, initech])),
+      'POST /customers': (req) => created(customer({ id: 'cust-9', name: (req.body as { name: string }).name })),
+    });
+    const { user } = renderCustomers();
+    await user.click(await screen.findByRole('button', { name: 'New customer' }));
+    const dialog = screen.getByRole('dialog', { name: 'New customer' });
+    await user.type(within(dialog).getByLabelText(/^Name/), '  INITECH ');
+    await user.click(within(dialog).getByRole('button', { name: 'Create customer' }));
+
+    const warning = await within(dialog).findByRole('status');
+    expect(warning).toHaveTextContent('A customer named “Initech” already exists');
+    expect(warning).toHaveTextContent('Customers may share a name. Press Create anyway to go on');
+    expect(fake.calls('GET /customers').find((c) => c.url.includes('name='))!.url).toBe('/api/v1/customers?name=INITECH&limit=10');
+    expect(fake.calls('POST /customers')).toHaveLength(0);
+
+    await user.click(within(dialog).getByRole('button', { name: 'Create anyway' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(fake.calls('POST /customers')[0]!.body).toMatchObject({ name: 'INITECH' });
+  });
+
+  it('warns again when the name changes to another that is taken, and not at all when renaming to a free name or keeping its own', async () => {
+    const fake = mockApi({
+      'GET /customers': (req) => ok(page(/name=Initech(&|$)/.test(req.url) ? [initech] : req.url.includes('name=') ? [] : [globex, initech])),
+      'PATCH /customers/cust-1': (req) => ok({ ...globex, ...(req.body as object) }),
+    });
+    const { user } = renderCustomers();
+    await user.click(await screen.findByRole('button', { name: 'Edit Globex Corporation' }));
+    let dialog = screen.getByRole('dialog', { name: 'Edit Globex Corporation' });
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.calls('PATCH /customers/cust-1')).toHaveLength(1));
+    expect(fake.calls('GET /customers').filter((c) => c.url.includes('name='))).toHaveLength(0);
+
+    await user.click(await screen.findByRole('button', { name: 'Edit Globex Corporation' }));
+    dialog = screen.getByRole('dialog', { name: 'Edit Globex Corporation' });
+    const name = within(dialog).getByLabelText(/^Name/);
+    await user.clear(name);
+    await user.type(name, 'Initech');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await within(dialog).findByRole('status')).toHaveTextContent('A customer named “Initech” already exists');
+    await user.type(name, ' Labs');
+    expect(within(dialog).queryByRole('status')).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.calls('PATCH /customers/cust-1')).toHaveLength(2));
+    expect(fake.calls('PATCH /customers/cust-1')[1]!.body).toMatchObject({ name: 'Initech Labs' });
+  });
+
+  it('says what the search looks at', async () => {
+    mockApi({ 'GET /customers': ok(page([globex])) });
+    renderCustomers();
+    expect(await screen.findByRole('textbox', { name: 'Search customers' })).toHaveAttribute('placeholder', 'Any part of the name');
   });
 });

@@ -74,7 +74,7 @@ export function CustomersPage() {
       }
       toolbar={
         <Group mb="md" gap="sm">
-          <SearchInput label="Search customers" placeholder="Search by name" value={q} onChange={(value) => list.set({ q: value })} />
+          <SearchInput label="Search customers" placeholder="Any part of the name" value={q} onChange={(value) => list.set({ q: value })} />
           {customers.loading && <Loader size="sm" aria-label="Loading customers" />}
         </Group>
       }

@@ -41,7 +41,7 @@ export function ProductsPage() {
       }
       toolbar={
         <Group mb="md" gap="sm">
-          <SearchInput label="Search products" placeholder="Search products by name" value={q} onChange={(value) => list.set({ q: value })} />
+          <SearchInput label="Search products" placeholder="Any part of the product name" value={q} onChange={(value) => list.set({ q: value })} />
           {catalog.loading && <Loader size="sm" aria-label="Loading products" />}
         </Group>
       }

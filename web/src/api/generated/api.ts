@@ -252,7 +252,7 @@ export interface paths {
                     limit?: number;
                     /** @description Items to skip. */
                     offset?: number;
-                    /** @description Search term. */
+                    /** @description Any part of the name, in any case. */
                     q?: string;
                     /** @description The column to sort on; name when absent. */
                     sort?: "name" | "createdAt" | "updatedAt";
@@ -424,7 +424,7 @@ export interface paths {
                     limit?: number;
                     /** @description Items to skip. */
                     offset?: number;
-                    /** @description Search term. */
+                    /** @description Any part of the name, in any case. */
                     q?: string;
                     productId?: string;
                 };
@@ -474,7 +474,7 @@ export interface paths {
                     limit?: number;
                     /** @description Items to skip. */
                     offset?: number;
-                    /** @description Search term. */
+                    /** @description Any part of the name, in any case. */
                     q?: string;
                 };
                 header?: never;
@@ -648,8 +648,10 @@ export interface paths {
                     limit?: number;
                     /** @description Items to skip. */
                     offset?: number;
-                    /** @description Search term. */
+                    /** @description Any part of the name, in any case. */
                     q?: string;
+                    /** @description The whole name, in any case and without the spaces around it: the customers a new one of this name would share it with. */
+                    name?: string;
                     /** @description The column to sort on; name when absent. */
                     sort?: "name" | "contactName" | "contactEmail" | "createdAt" | "updatedAt";
                     /** @description asc or desc: ascending when a column is named, else the default order. Rows that tie are ordered by id. */
@@ -824,7 +826,7 @@ export interface paths {
                     limit?: number;
                     /** @description Items to skip. */
                     offset?: number;
-                    /** @description Search term. */
+                    /** @description Any part of a key code (any case, with or without dashes), of the customer’s name (any case) or of the comment. A term with fewer than 3 letters and digits matches a key code only whole (in any case), not a part of one. */
                     q?: string;
                     customerId?: string;
                     /** @description Licenses granting a feature of this product. */
@@ -1615,7 +1617,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Search term. */
+                    /** @description Any part of a key code (any case, with or without dashes), of the customer’s name (any case) or of the comment. A term with fewer than 3 letters and digits matches a key code only whole (in any case), not a part of one. */
                     q?: string;
                     customerId?: string;
                     /** @description Licenses granting a feature of this product. */
@@ -1673,8 +1675,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Search term. */
+                    /** @description Any part of the name, in any case. */
                     q?: string;
+                    /** @description The whole name, in any case and without the spaces around it: the customers a new one of this name would share it with. */
+                    name?: string;
                     /** @description The column to sort on; name when absent. */
                     sort?: "name" | "contactName" | "contactEmail" | "createdAt" | "updatedAt";
                     /** @description asc or desc: ascending when a column is named, else the default order. Rows that tie are ordered by id. */

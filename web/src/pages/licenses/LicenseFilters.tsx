@@ -17,7 +17,7 @@ export function LicenseFilters({ filters, catalog, loading }: { filters: License
   return (
     <>
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} mb="sm" spacing="sm">
-        <SearchInput label="Search licenses" placeholder="Comment or exact key code" value={filters.q} onChange={(value) => list.set({ q: value })} />
+        <SearchInput label="Search licenses" placeholder="Key, customer or comment" value={filters.q} onChange={(value) => list.set({ q: value })} />
         <CustomerSelect aria-label="Customer" placeholder="Any customer" value={filters.customerId || null} onChange={(value) => list.set({ customerId: value })} />
         <Select
           aria-label="Product"
