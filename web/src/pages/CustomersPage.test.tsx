@@ -168,6 +168,27 @@ describe('CustomersPage', () => {
     expect(closing()).toBe(false);
   });
 
+  it('asks before Esc or × drops the changes in a dialog, and closes an unchanged one at once', async () => {
+    mockApi({ 'GET /customers': ok(page([globex])) });
+    const { user } = renderCustomers();
+    await user.click(await screen.findByRole('button', { name: 'New customer' }));
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'New customer' })).not.toBeInTheDocument());
+
+    await user.click(screen.getByRole('button', { name: 'New customer' }));
+    const dialog = screen.getByRole('dialog', { name: 'New customer' });
+    await user.type(within(dialog).getByLabelText(/^Name/), 'Half typed');
+    await user.keyboard('{Escape}');
+    const ask = await screen.findByRole('dialog', { name: 'Discard your changes?' });
+    await user.click(within(ask).getByRole('button', { name: 'Keep editing' }));
+    expect(screen.queryByRole('dialog', { name: 'Discard your changes?' })).not.toBeInTheDocument();
+    expect(within(screen.getByRole('dialog', { name: 'New customer' })).getByLabelText(/^Name/)).toHaveValue('Half typed');
+
+    await user.click(within(screen.getByRole('dialog', { name: 'New customer' })).getByRole('button', { name: 'Close dialog' }));
+    await user.click(within(await screen.findByRole('dialog', { name: 'Discard your changes?' })).getByRole('button', { name: 'Discard changes' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'New customer' })).not.toBeInTheDocument());
+  });
+
   it('edits a customer with its current values filled in', async () => {
     const fake = mockApi({
       'GET /customers': ok(page([globex])),

@@ -31,6 +31,15 @@ describe('LicensesPage', () => {
     expect(fake.requests.map((r) => r.path).sort()).toEqual(['/customers', '/features', '/licenses', '/products']);
   });
 
+  it('shows the feature a link filtered by ("Show them" on a refusal), by name, and drops it on request', async () => {
+    const { fake, user } = renderLicenses('/licenses?featureId=feat-render');
+    await within(table()).findByRole('link', { name: 'Initech' });
+    expect(lastListQuery(fake).get('featureId')).toBe('feat-render');
+    await user.click(await screen.findByRole('button', { name: 'Remove filter: Granting the feature cad-suite/render' }));
+    await waitFor(() => expect(lastListQuery(fake).get('featureId')).toBeNull());
+    expect(screen.queryByRole('button', { name: /^Remove filter: Granting the feature/ })).not.toBeInTheDocument();
+  });
+
   it('sorts on a column from its header button, by mouse or keyboard, and marks the header with aria-sort', async () => {
     const { fake, user } = renderLicenses();
     await within(table()).findByRole('link', { name: 'Initech' });

@@ -1,8 +1,9 @@
 import { Button, Group, Stack } from '@mantine/core';
-import type { ReactNode, SubmitEvent } from 'react';
+import { useContext, useEffect, type ReactNode, type SubmitEvent } from 'react';
 import { useUnsavedChanges } from '../../lib/useUnsavedChanges';
 import { FormAlert } from '../FormAlert';
 import { UnsavedChangesPrompt } from '../UnsavedChangesPrompt';
+import { ReportDirty } from './unsavedDialog';
 
 interface ModalFormProps {
   onSubmit: (event?: SubmitEvent<HTMLFormElement>) => void;
@@ -19,6 +20,11 @@ interface ModalFormProps {
 /** A dialog's form: the server's form-level error, the fields, then Cancel and the submit button. */
 export function ModalForm({ onSubmit, onCancel, saving, formError, submitLabel, dirty = false, children }: ModalFormProps) {
   const unsaved = useUnsavedChanges(dirty);
+  const reportDirty = useContext(ReportDirty);
+  useEffect(() => {
+    reportDirty?.(dirty);
+    return () => reportDirty?.(false);
+  }, [dirty, reportDirty]);
   return (
     <form onSubmit={onSubmit} noValidate>
       <UnsavedChangesPrompt unsaved={unsaved} />

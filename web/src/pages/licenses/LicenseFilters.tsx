@@ -34,7 +34,7 @@ export function LicenseFilters({ filters, catalog, loading }: { filters: License
       <Group mb="md" justify="space-between">
         <Group gap="lg">
           <Switch label="At their limit only" checked={filters.atLimit} onChange={(e) => list.set({ atLimit: e.currentTarget.checked ? 'true' : null })} />
-          <DashboardFilterChips filters={filters} />
+          <DashboardFilterChips filters={filters} catalog={catalog} />
           {filters.filtered && (
             <Button variant="subtle" size="compact-sm" onClick={filters.clear}>
               Clear filters

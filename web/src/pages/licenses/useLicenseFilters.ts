@@ -39,6 +39,7 @@ export function useLicenseFilters() {
     q,
     customerId,
     productId,
+    featureId,
     expired,
     atLimit,
     inUse,
