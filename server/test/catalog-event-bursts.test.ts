@@ -19,8 +19,8 @@ function ok(res: LightMyRequestResponse): Json {
 
 const statuses = (responses: LightMyRequestResponse[]) => responses.map((r) => r.statusCode).sort();
 
-/** Masked as the audit log masks key codes. */
-const masked = (license: Json) => ({ ...license, keys: license.keys.map((code: string) => (code.length >= 16 ? `…${code.slice(-4)}` : '…')) });
+/** A license as events record it: key codes masked as the audit log masks them, without the reply's lease counts per key and its customer's name. */
+const masked = ({ keyLeases: _counts, customerName: _name, ...license }: Json) => ({ ...license, keys: license.keys.map((code: string) => (code.length >= 16 ? `…${code.slice(-4)}` : '…')) });
 
 /**
  * Simultaneous changes of the catalog: each is decided on what the one before it left, so the
