@@ -67,7 +67,7 @@ const SCREENS: Screen[] = [
     ownerOnly: true,
     open: async (page, data) => {
       await visit(page, `/customers?q=${encodeURIComponent(data.customerName)}`, 'Customers');
-      await dialog(page, () => button(page, `Delete ${data.customerName}`).click(), 'Delete customer');
+      await dialog(page, () => button(page, `Delete ${data.customerName}`).click(), `Delete the customer ${data.customerName}?`);
     },
   },
   { route: '/customers/:id', name: 'customer', open: (page, data) => visit(page, `/customers/${data.customerId}`, data.customerName) },
@@ -105,7 +105,7 @@ const SCREENS: Screen[] = [
     ownerOnly: true,
     open: async (page) => {
       await visit(page, '/products', 'Products');
-      await dialog(page, () => button(page, 'Delete feature axe-suite/contrast').click(), 'Delete feature');
+      await dialog(page, () => button(page, 'Delete feature axe-suite/contrast').click(), 'Delete the feature axe-suite/contrast?');
     },
   },
   { route: '/licenses', name: 'licenses', open: (page) => visit(page, '/licenses', 'Licenses') },
@@ -115,7 +115,7 @@ const SCREENS: Screen[] = [
     ownerOnly: true,
     open: async (page, data) => {
       await visit(page, '/licenses', 'Licenses');
-      await dialog(page, () => button(page, `Delete license ${data.key}`).click(), 'Delete license');
+      await dialog(page, () => button(page, `Delete license ${data.key}`).click(), /^Delete the license for /);
     },
   },
   { route: '/licenses/new', name: 'new license', ownerOnly: true, open: (page) => visit(page, '/licenses/new', 'New license') },
@@ -137,7 +137,7 @@ const SCREENS: Screen[] = [
     ownerOnly: true,
     open: async (page, data) => {
       await visit(page, `/licenses/${data.licenseId}`, /License/);
-      await dialog(page, () => button(page, 'Delete').click(), 'Delete license');
+      await dialog(page, () => button(page, 'Delete').click(), /^Delete the license for /);
     },
   },
   { route: '/licenses/:id/edit', name: 'edit license', ownerOnly: true, open: (page, data) => visit(page, `/licenses/${data.licenseId}/edit`, 'Edit license') },
