@@ -1,11 +1,8 @@
 // The license list's filters and order, parsed in one place for the list and its CSV export.
 import { Type, type Static } from 'typebox';
 import { SortQuery } from '../http/schemas.js';
-import { LICENSE_SORTS, type LicenseFilter, type LicenseSort } from '../store/licenses.js';
-import type { SortRequest } from '../store/sort.js';
-
-/** The list's filter as the service takes it: the store's, with the dashboard's windows counted from now by the service. */
-export type LicenseListQuery = LicenseFilter & SortRequest<LicenseSort> & { expiringWithinDays?: number; refusedLast24h?: boolean };
+import type { LicenseListQuery } from '../services/license-service.js';
+import { LICENSE_SORTS } from '../store/licenses.js';
 
 /** The query fields that narrow and order the license list (the list adds its page). */
 export const LicenseQuery = {

@@ -78,11 +78,16 @@ function expiryOf(text: string | null | undefined): Outcome<number | null | unde
 const withIds = (codes: readonly string[]) => codes.map((code) => ({ id: randomUUID(), code }));
 
 /** Licenses: grants of features to a customer, with a seat limit, an expiry and key codes. */
+/**
+ * What the license list is narrowed and ordered by: the store's filter, plus the dashboard's cards
+ * (`expiringWithinDays`, `refusedLast24h`), which the service counts from now.
+ */
+export type LicenseListQuery = LicenseFilter & SortRequest<LicenseSort> & { expiringWithinDays?: number; refusedLast24h?: boolean };
+
 export class LicenseService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  /** `expiringWithinDays` and `refusedLast24h` are the dashboard's cards, counted from now. */
-  async list(caller: Caller, query: PageRequest & LicenseFilter & SortRequest<LicenseSort> & { expiringWithinDays?: number; refusedLast24h?: boolean }): Promise<Outcome<Page<LicenseView>>> {
+  async list(caller: Caller, query: PageRequest & LicenseListQuery): Promise<Outcome<Page<LicenseView>>> {
     const now = this.deps.clock.now();
     const { expiringWithinDays, refusedLast24h, ...filter } = query;
     if (expiringWithinDays !== undefined) filter.expiringBefore = now + expiringWithinDays * 86_400_000;
